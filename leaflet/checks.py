@@ -1,0 +1,292 @@
+"""Checks on translated catalogs: what must stop a build, and what a reviewer should see.
+
+Takes a parsed catalog (and the messages the current English has) and gives
+every ``Problem`` found, never only the first, each pointing at a file and
+line. Errors block a build: a missing, fuzzy or stale entry, a changed
+number, a lost placeholder, unbalanced markup, a changed URL, HTML. Warnings
+are for a reviewer: unchanged text, a different sentence count, doubled
+words, changed outer whitespace.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+
+import polib
+
+from .errors import CatalogError, display_path
+from .languages import LANGUAGES
+from .markup import is_balanced, markup_tokens, strip_markup
+from .plurals import matches_cldr, parse_plural_forms, plural_forms
+from .pofile import Catalog, read_catalog
+
+if TYPE_CHECKING:
+    from .project import Project
+
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    line: int
+    severity: str
+    check: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{display_path(self.path)}:{self.line}: {self.severity}: {self.check}: {self.message}"
+
+
+# -- the pieces of text the checks compare --------------------------------------
+
+_NUMBER = re.compile(r"\d+(?:[.,\u066b\u066c\u00a0\u202f' ]\d+)*")
+_PLACEHOLDER = re.compile(r"%\([A-Za-z_]\w*\)[sdif]|%[sdif]|\{[A-Za-z_]\w*\}")
+_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"]+[^\s<>\".,;:!?)]|\bwww\.[^\s<>\"]+[^\s<>\".,;:!?)]")
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_PHONE = re.compile(r"\+?\(?\d[\d\s().-]{6,}\d")
+_UNSAFE = re.compile(r"<\s*[A-Za-z/!?]|&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);|url\s*\(|javascript:|data:", re.I)
+_SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f\u0964\u06d4\u061f\u1362\u104b](?=\s|$)")
+_DOUBLED = re.compile(r"\b(\w{2,})\s+\1\b", re.I | re.U)
+_NON_LATIN_SCRIPTS = {code for code, lang in LANGUAGES.items() if lang.script not in ("Latin", "Cyrillic")}
+
+
+def ascii_digits(text: str) -> str:
+    """Arabic-Indic, Persian, Bengali, Devanagari, Myanmar ... digits are the same numbers."""
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
+
+
+def numbers(text: str) -> list[frozenset[Decimal]]:
+    """Each number in the text, as the values it can mean (``1,000`` is 1000 or 1.0)."""
+    return [_readings(token) for token in _NUMBER.findall(ascii_digits(strip_markup(text)))]
+
+
+def _readings(token: str) -> frozenset[Decimal]:
+    parts = re.split(r"[.,\u066b\u066c\u00a0\u202f' ]", token)
+    separators = re.findall(r"[.,\u066b\u066c\u00a0\u202f' ]", token)
+    readings = {Decimal("".join(parts))}  # every separator groups thousands
+    if separators and separators[-1] in ".,\u066b":
+        try:  # the last separator is a decimal point or comma
+            readings.add(Decimal("".join(parts[:-1]) + "." + parts[-1]))
+        except InvalidOperation:
+            pass
+    if separators and len(set(separators)) == 1 and separators[0] in ".," and any(len(p) != 3 for p in parts[1:]):
+        readings.discard(Decimal("".join(parts)))
+    if " " in separators and len(parts) > 1 and any(len(p) != 3 for p in parts[1:]):
+        return frozenset(Decimal(p) for p in parts)  # two numbers side by side
+    return frozenset(readings)
+
+
+def same_numbers(source: str, translation: str) -> bool:
+    wanted, found = numbers(source), numbers(translation)
+    if len(wanted) != len(found):
+        return False
+    remaining = list(found)
+    for value in wanted:
+        match = next((f for f in remaining if f & value), None)
+        if match is None:
+            return False
+        remaining.remove(match)
+    return True
+
+
+def _shown(values: Iterable[frozenset[Decimal]]) -> str:
+    return ", ".join(sorted(str(min(v)) for v in values)) or "none"
+
+
+# -- checks on one entry ---------------------------------------------------------
+
+EntryCheck = Callable[[str, str, str], Iterator[tuple[str, str, str]]]
+
+
+def check_numbers(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+    if not same_numbers(source, translation):
+        yield ERROR, "numbers", (f"numbers differ from the English: English has {_shown(numbers(source))}, "
+                                 f"translation has {_shown(numbers(translation))}")
+
+
+def check_placeholders(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+    wanted, found = set(_PLACEHOLDER.findall(source)), set(_PLACEHOLDER.findall(translation))
+    if wanted != found:
+        lost, extra = sorted(wanted - found), sorted(found - wanted)
+        detail = "; ".join(filter(None, [f"missing {', '.join(lost)}" if lost else "",
+                                         f"unknown {', '.join(extra)}" if extra else ""]))
+        yield ERROR, "placeholders", f"placeholders differ from the English: {detail}"
+
+
+def check_markup(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+    if not is_balanced(translation):
+        yield ERROR, "markup", "unbalanced '*' markup: close every **bold** and *emphasis*"
+    elif markup_tokens(source) != markup_tokens(translation):
+        yield ERROR, "markup", (f"markup differs from the English: English has {' '.join(markup_tokens(source)) or 'none'}, "
+                                f"translation has {' '.join(markup_tokens(translation)) or 'none'}")
+
+
+def check_unsafe(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+    found = set(m.group(0).lower() for m in _UNSAFE.finditer(translation))
+    allowed = set(m.group(0).lower() for m in _UNSAFE.finditer(source))
+    if found - allowed:
+        yield ERROR, "unsafe-markup", (f"HTML, entities or URLs are not allowed in translations: "
+                                       f"{', '.join(sorted(found - allowed))} (it would print as text)")
+
+
+def check_links(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+    for name, pattern in (("URLs", _URL), ("e-mail addresses", _EMAIL), ("phone numbers", _PHONE)):
+        wanted = sorted(ascii_digits(m) for m in pattern.findall(source))
+        found = sorted(ascii_digits(m) for m in pattern.findall(translation))
+        if wanted != found:
+            yield ERROR, "links", f"{name} differ from the English: expected {wanted or 'none'}, found {found or 'none'}"
+
+
+def check_unchanged(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+    if lang in _NON_LATIN_SCRIPTS and translation.strip() == source.strip() and re.search(r"[A-Za-z]{3}", source):
+        yield WARNING, "unchanged", "translation is identical to the English"
+
+
+def check_sentences(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+    wanted = len(_SENTENCE_END.findall(strip_markup(source)))
+    found = len(_SENTENCE_END.findall(strip_markup(translation)))
+    if wanted != found:
+        yield WARNING, "sentences", f"English has {wanted} sentence(s), translation has {found}: a dropped or added sentence?"
+
+
+def check_doubled_words(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+    for match in _DOUBLED.finditer(translation):
+        if not _DOUBLED.search(source):
+            yield WARNING, "double-words", f"doubled word '{match.group(1)}'"
+
+
+def check_whitespace(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+    def outer(text: str) -> tuple[str, str]:
+        return text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+
+    if outer(source) != outer(translation):
+        yield WARNING, "whitespace", "leading or trailing whitespace differs from the English"
+
+
+ENTRY_CHECKS: tuple[EntryCheck, ...] = (
+    check_numbers, check_placeholders, check_markup, check_unsafe, check_links,
+    check_unchanged, check_sentences, check_doubled_words, check_whitespace,
+)
+
+
+# -- checks on a whole catalog ------------------------------------------------------
+
+def check_catalog(catalog: Catalog, lang: str, expected: Iterable[tuple[str | None, str]] = ()) -> list[Problem]:
+    """Every problem in one catalog; ``expected`` are the (msgctxt, msgid) the English has now."""
+    problems = list(_header_problems(catalog, lang))
+    nplurals = _nplurals_or_none(catalog)
+    for entry in catalog.entries():
+        line = catalog.line_of(entry)
+        problems += [Problem(catalog.path, line, sev, name, msg)
+                     for sev, name, msg in _entry_problems(entry, lang, nplurals)]
+    present = {(e.msgctxt, e.msgid) for e in catalog.entries()}
+    for context, msgid in expected:
+        if (context, msgid) not in present:
+            problems.append(Problem(catalog.path, catalog.header_line, ERROR, "outdated",
+                                    f"the English text of '{context or msgid[:40]}' is not in this catalog: "
+                                    f"run 'leaflet update' and translate it"))
+    return problems
+
+
+def _entry_problems(entry: polib.POEntry, lang: str, nplurals: int | None) -> Iterator[tuple[str, str, str]]:
+    name = f"'{entry.msgctxt}'" if entry.msgctxt else f"'{entry.msgid[:40]}'"
+    if entry.fuzzy:
+        yield ERROR, "fuzzy", f"{name} is marked fuzzy: check it against the English, then remove the fuzzy flag"
+        return
+    pairs = _pairs(entry, nplurals)
+    if entry.msgid_plural and nplurals is not None and len(entry.msgstr_plural) != nplurals:
+        yield ERROR, "plural-forms", f"{name} has {len(entry.msgstr_plural)} plural forms, the header says {nplurals}"
+    if any(not translation.strip() for _, translation in pairs):
+        yield ERROR, "untranslated", f"{name} is not translated"
+        return
+    for source, translation in pairs:
+        for check in ENTRY_CHECKS:
+            yield from check(source, translation, lang)
+
+
+def _pairs(entry: polib.POEntry, nplurals: int | None) -> list[tuple[str, str]]:
+    if not entry.msgid_plural:
+        return [(entry.msgid, entry.msgstr)]
+    forms = entry.msgstr_plural or {0: ""}
+    # Form 0 may be the singular; numbers are compared with the plural English only where {count} is not used.
+    return [(entry.msgid if i == 0 else entry.msgid_plural, text) for i, text in sorted(forms.items())]
+
+
+def _nplurals_or_none(catalog: Catalog) -> int | None:
+    try:
+        return parse_plural_forms(catalog.po.metadata.get("Plural-Forms", ""))[0]
+    except ValueError:
+        return None
+
+
+def _header_problems(catalog: Catalog, lang: str) -> Iterator[Problem]:
+    meta, path, line = catalog.po.metadata, catalog.path, catalog.header_line
+
+    def problem(check: str, message: str) -> Problem:
+        return Problem(path, line, ERROR, check, message)
+
+    if catalog.po.metadata_is_fuzzy:
+        yield problem("fuzzy", "the header is marked fuzzy: remove '#, fuzzy' above msgid \"\"")
+    if meta.get("Language", "").replace("-", "_") != lang:
+        yield problem("header", f"Language is '{meta.get('Language', '')}' but the folder is '{lang}'")
+    charset = meta.get("Content-Type", "").lower().split("charset=")[-1].strip()
+    if charset not in ("utf-8", "utf8"):
+        yield problem("header", f"Content-Type charset is '{charset or 'missing'}'; catalogs must be UTF-8")
+    header = meta.get("Plural-Forms", "")
+    try:
+        if not matches_cldr(lang, header):
+            yield problem("plural-forms", f"Plural-Forms does not match CLDR for '{lang}': use '{plural_forms(lang)}'")
+    except Exception as exc:  # c2py raises ValueError, Babel UnknownLocaleError
+        yield problem("plural-forms", f"Plural-Forms is not valid ({exc}): use '{plural_forms(lang)}'")
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == ERROR]
+
+
+# -- checks on a project's catalogs ----------------------------------------------
+
+@dataclass
+class CheckedCatalog:
+    path: Path
+    lang: str
+    domain: str
+    problems: list[Problem]
+
+
+def check_paths(project: "Project", paths: list[Path]) -> list[CheckedCatalog]:
+    """Check catalog files against the English the content and templates have now."""
+    from .catalogs import extract_messages
+
+    expected_by_domain = {d: [(m.context, m.msgid) for m in extract_messages(project, d)] for d in project.domains()}
+    results = []
+    for path in paths:
+        lang, domain = path.parent.parent.name, path.stem
+        try:
+            catalog = read_catalog(path)
+        except CatalogError as exc:
+            problem = Problem(exc.path or path, exc.line or 1, ERROR, "syntax", exc.message)
+            results.append(CheckedCatalog(path, lang, domain, [problem]))
+            continue
+        results.append(CheckedCatalog(path, lang, domain, check_catalog(catalog, lang, expected_by_domain.get(domain, []))))
+    return results
+
+
+def catalog_paths(project: "Project", targets: list[str]) -> list[Path]:
+    """Language codes or .po files, as typed; all translated languages when empty."""
+    if not targets:
+        targets = project.translated_languages()
+    paths: list[Path] = []
+    for target in targets:
+        if target.endswith(".po"):
+            paths.append(Path(target))
+        else:
+            lang = project.resolve_language(target)
+            paths += [project.po_file(lang, domain) for domain in project.domains() if lang != "en"]
+    return paths

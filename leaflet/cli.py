@@ -1,0 +1,224 @@
+"""The ``leaflet`` command: a thin layer over the library.
+
+Commands parse options, call one library function and print what it
+returns. ``main`` turns every ``LeafletError`` into one line and its exit
+code (1 failed, 2 usage); anything unexpected is a short message asking for
+a report, with the traceback only under ``--debug``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__, catalogs
+from .pipeline import DEFAULT_OPTIONS, BuildOptions, build as build_leaflet
+from .checks import ERROR, catalog_paths, check_paths
+from .errors import CatalogProblems, LeafletError, UsageError
+from .html import PAPER_SIZES
+from .languages import SOURCE_LANGUAGE, language
+from .pofile import read_catalog
+from .project import Project
+from .review import record_review, review_status
+
+
+class Context:
+    def __init__(self, project: Project, debug: bool) -> None:
+        self.project = project
+        self.debug = debug
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="leaflet")
+@click.option("--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Project folder (default: the repository leaflet is installed from).")
+@click.option("--debug", is_flag=True, help="Show the traceback of unexpected errors.")
+@click.pass_context
+def cli(ctx: click.Context, project_dir: Path | None, debug: bool) -> None:
+    """Build printable patient leaflets in every patient's language."""
+    project = Project(project_dir.resolve()) if project_dir else Project.default()
+    ctx.obj = Context(project, debug)
+
+
+@cli.command()
+@click.option("--lang", "-l", "langs", multiple=True, metavar="LANG",
+              help="Language to build (repeatable); es_ES.UTF-8 and es-MX find es. Default: all.")
+@click.option("--leaflet", "leaflets", multiple=True, metavar="NAME", help="Leaflet to build (repeatable). Default: all.")
+@click.option("--paper", type=click.Choice(sorted(PAPER_SIZES)), default=DEFAULT_OPTIONS.paper, show_default=True)
+@click.option("--draft", is_flag=True,
+              help="Reviewers only: print missing or fuzzy entries in English, marked, to <leaflet>.draft.pdf.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@pass_context
+def build(obj: Context, langs: tuple[str, ...], leaflets: tuple[str, ...], paper: str, draft: bool, quiet: bool) -> None:
+    """Build PDF leaflets into output/<lang>/<leaflet>.pdf."""
+    project = obj.project
+    codes = [project.resolve_language(lang) for lang in langs] or project.languages()
+    names = [project.resolve_leaflet(name) for name in leaflets] or project.leaflets()
+    options = BuildOptions(paper=paper, draft=draft).validated()
+    failed = 0
+    for code in dict.fromkeys(codes):
+        for name in names:
+            started = time.perf_counter()
+            try:
+                path = build_leaflet(name, code, project=project, options=options)
+            except CatalogProblems as exc:
+                failed += 1
+                _report_problems(exc)
+                continue
+            if not quiet:
+                seconds = time.perf_counter() - started
+                click.echo(f"{code:8} {_shown(path)}  {seconds:.2f} s")
+        if not quiet and code != SOURCE_LANGUAGE and not review_status(project, code).reviewed:
+            click.echo(f"note: the {language(code).english_name} translation has not been reviewed "
+                       "by a professional medical translator", err=True)
+    if failed:
+        raise CatalogProblems([], f"{failed} leaflet(s) not built because their catalogs have errors")
+
+
+def _report_problems(exc: CatalogProblems) -> None:
+    for problem in exc.problems:
+        if problem.severity == ERROR:
+            click.echo(str(problem), err=True)
+    click.echo(f"{exc.message}", err=True)
+
+
+@cli.command()
+@pass_context
+def extract(obj: Context) -> None:
+    """Rewrite the .pot templates from the content and templates."""
+    written = catalogs.extract(obj.project)
+    click.echo(f"{len(written)} template(s) changed" + "".join(f"\n  {_shown(p)}" for p in written))
+
+
+@cli.command()
+@pass_context
+def update(obj: Context) -> None:
+    """Extract, then merge the templates into every language's catalogs (like msgmerge --previous)."""
+    written = catalogs.update(obj.project)
+    click.echo(f"{len(written)} catalog(s) updated; changed English is marked fuzzy with its previous text")
+
+
+@cli.command()
+@click.argument("lang")
+@pass_context
+def init(obj: Context, lang: str) -> None:
+    """Start catalogs for a new language LANG."""
+    from .languages import normalise
+
+    code = normalise(lang)
+    for path in catalogs.init(obj.project, code):
+        click.echo(f"created {_shown(path)}")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@pass_context
+def stats(obj: Context, fmt: str) -> None:
+    """Translated, fuzzy and untranslated entries per language and catalog."""
+    rows = _stats_rows(obj.project)
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{'lang':8} {'catalog':10} {'done':>5} {'fuzzy':>5} {'todo':>5} {'%':>6}  {'build':6} review")
+    for row in rows:
+        click.echo(f"{row['lang']:8} {row['catalog']:10} {row['translated']:>5} {row['fuzzy']:>5} "
+                   f"{row['untranslated']:>5} {row['percent']:>6.1f}  {'yes' if row['buildable'] else 'NO':6} "
+                   f"{row['review']}")
+
+
+def _stats_rows(project: Project) -> list[dict]:
+    rows = []
+    for lang in project.translated_languages():
+        paths = catalog_paths(project, [lang])
+        checked = {c.path: c for c in check_paths(project, paths)}
+        buildable = not any(p.severity == ERROR for c in checked.values() for p in c.problems)
+        status = review_status(project, lang)
+        for path in paths:
+            try:
+                numbers = catalogs.statistics(read_catalog(path), lang, path.stem)
+            except LeafletError:
+                numbers = catalogs.Statistics(lang, path.stem, 0, 0, 0)
+            rows.append({"lang": lang, "catalog": path.stem, "translated": numbers.translated,
+                         "fuzzy": numbers.fuzzy, "untranslated": numbers.untranslated,
+                         "total": numbers.total, "percent": round(numbers.percent, 1),
+                         "buildable": buildable, "reviewed": status.reviewed, "review": status.text})
+    return rows
+
+
+@cli.command()
+@click.argument("targets", nargs=-1, metavar="[LANG ... | FILE.po ...]")
+@pass_context
+def check(obj: Context, targets: tuple[str, ...]) -> None:
+    """Check catalogs; print every problem as path:line: severity: check: message."""
+    results = check_paths(obj.project, catalog_paths(obj.project, list(targets)))
+    problems = [p for result in results for p in result.problems]
+    for problem in problems:
+        click.echo(str(problem))
+    n_errors = sum(p.severity == ERROR for p in problems)
+    n_warnings = len(problems) - n_errors
+    click.echo(f"{len(results)} catalog(s) checked: {n_errors} error(s), {n_warnings} warning(s)")
+    if n_errors:
+        sys.exit(1)
+
+
+@cli.command()
+@pass_context
+def langs(obj: Context) -> None:
+    """List the languages: code, own name, English name."""
+    for code in obj.project.languages():
+        info = language(code)
+        click.echo(f"{code:8} {info.own_name}  {info.english_name}")
+
+
+@cli.command()
+@click.argument("lang")
+@click.option("--by", "reviewer", required=True, help="Name of the professional translator who reviewed it.")
+@click.option("--date", "date", default=None, help="Review date, YYYY-MM-DD (default: today).")
+@pass_context
+def review(obj: Context, lang: str, reviewer: str, date: str | None) -> None:
+    """Record that a professional translator reviewed LANG's catalogs."""
+    code = obj.project.resolve_language(lang)
+    for path in record_review(obj.project, code, reviewer, date):
+        click.echo(f"recorded review in {_shown(path)}")
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        cli.main(args=argv, prog_name="leaflet", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 1
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except LeafletError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        return exc.exit_code
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    except KeyboardInterrupt:
+        click.echo("Interrupted; no output was half-written.", err=True)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the one place that catches everything
+        if debug:
+            traceback.print_exc()
+        click.echo(f"Internal error: {type(exc).__name__}: {exc}. Please report it "
+                   "(run again with --debug for the traceback).", err=True)
+        return 1
+    return 0

@@ -1,0 +1,109 @@
+"""The user-facing failures of leaflet, one typed hierarchy.
+
+Every failure a pharmacist, translator or maintainer can cause or fix is a
+``LeafletError``. It carries where the problem is (``path`` and ``line``) and
+what to do about it (``hint``) as fields, so tests can assert on them and the
+CLI can print one line and pick the exit code: 1 for a failed check or build,
+2 for a usage mistake.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class LeafletError(Exception):
+    """A problem the user can act on; never shown with a traceback."""
+
+    exit_code = 1
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path | str | None = None,
+        line: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.hint = hint
+
+    @property
+    def location(self) -> str:
+        if self.path is None:
+            return ""
+        shown = display_path(self.path)
+        return f"{shown}:{self.line}" if self.line else shown
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}" if self.location else self.message
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class UsageError(LeafletError):
+    """The command line or API call asked for something that does not exist."""
+
+    exit_code = 2
+
+
+class UnknownLanguage(UsageError):
+    pass
+
+
+class UnknownLeaflet(UsageError):
+    pass
+
+
+class ContentError(LeafletError):
+    """A leaflet content file that cannot be read as blocks."""
+
+
+class CatalogError(LeafletError):
+    """A .po/.pot file that cannot be parsed."""
+
+
+class CatalogProblems(LeafletError):
+    """Checks found errors in catalogs; the build refuses to print them."""
+
+    def __init__(self, problems: list, message: str | None = None) -> None:
+        self.problems = problems
+        errors = [p for p in problems if p.severity == "error"]
+        super().__init__(
+            message or f"{len(errors)} error(s) in the catalogs; the leaflet was not built",
+            hint="fix them in the .po files, then run 'make check'",
+        )
+
+
+class ProfileError(LeafletError):
+    """A pharmacy profile that is missing a field or is not valid TOML."""
+
+
+class MissingFont(LeafletError):
+    """A font family the language needs is not installed."""
+
+
+class MissingGlyphs(LeafletError):
+    """Text that no chosen font can draw: it would print as empty boxes."""
+
+
+class TemplateProblem(LeafletError):
+    """A print template that is missing or does not render."""
+
+
+class RenderError(LeafletError):
+    """WeasyPrint warned or failed while making the PDF."""
+
+
+class OutputError(LeafletError):
+    """The output folder cannot be created or written."""
+
+
+def display_path(path: Path) -> str:
+    """Paths inside the current folder are shown relative, as compilers do."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

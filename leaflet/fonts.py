@@ -1,0 +1,165 @@
+"""Fonts for a language: find them, prove they cover the text, pre-subset them.
+
+Takes a language and the text a leaflet will print, and gives ``@font-face``
+rules for small fonts that hold exactly the glyphs needed, or
+``MissingGlyphs`` naming each character no font can draw (no tofu, ever).
+Pre-subsetting matters for CJK: WeasyPrint would otherwise subset a
+60,000-glyph collection on every build. Subsets are cached by font file and
+character set, so each is made once.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import subprocess
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from fontTools import subset
+from fontTools import version as fonttools_version
+from fontTools.ttLib import TTFont
+
+from .errors import MissingFont, MissingGlyphs
+from .languages import Language
+from .pofile import write_atomic
+
+WEIGHTS = {"Regular": 400, "Bold": 700}
+#: Always kept so generated text (bullets, list numbers, page numbers) has glyphs.
+BASE_CHARACTERS = frozenset(chr(c) for c in range(0x20, 0x7F)) | set("\u00a0\u00ad\u2010\u2011•–—‘’“”…·")
+
+
+@dataclass(frozen=True)
+class FontFile:
+    family: str
+    style: str
+    path: Path
+    index: int
+
+
+@dataclass(frozen=True)
+class FontFace:
+    family: str
+    weight: int
+    path: Path
+
+
+def font_families(lang: Language) -> list[str]:
+    """The CSS family names, in fallback order, that the prepared faces use."""
+    return [f"leaflet {family}" for family in lang.fonts]
+
+
+@functools.lru_cache(maxsize=None)
+def find_font(family: str, style: str, package: str) -> FontFile:
+    """Ask fontconfig for the file of one face; fontconfig matches loosely, so check the answer."""
+    try:
+        listing = subprocess.run(
+            ["fc-list", "-f", "%{file}|%{index}|%{style}\n", f":family={family}"],
+            capture_output=True, text=True, check=False, timeout=30,
+        ).stdout
+    except FileNotFoundError:
+        raise MissingFont("fontconfig's fc-list is not installed",
+                          hint="run 'make setup' or apt-get install fontconfig") from None
+    for row in sorted(listing.splitlines()):
+        path, index, styles = (row.split("|") + ["", ""])[:3]
+        if style in [s.strip() for s in styles.split(",")]:
+            return FontFile(family, style, Path(path), int(index or 0))
+    raise MissingFont(f"font '{family} {style}' is not installed",
+                      hint=f"install it with: apt-get install {package}")
+
+
+@functools.lru_cache(maxsize=None)
+def _cmap(font: FontFile) -> frozenset[int]:
+    with _open(font) as tt:
+        return frozenset(tt.getBestCmap())
+
+
+def _open(font: FontFile) -> TTFont:
+    if font.path.suffix.lower() == ".ttc":
+        return TTFont(font.path, fontNumber=font.index, lazy=True)
+    return TTFont(font.path, lazy=True)
+
+
+def needs_glyph(char: str) -> bool:
+    """Controls, format characters (ZWJ, RLM) and line breaks are not drawn."""
+    return unicodedata.category(char) not in ("Cc", "Cf", "Zl", "Zp") and char not in "\n\r\t"
+
+
+def check_coverage(lang: Language, text: str, *, source: str = "") -> list[FontFile]:
+    """Every drawn character has a glyph in one of the language's regular fonts."""
+    fonts = [find_font(family, "Regular", lang.font_package) for family in lang.fonts]
+    covered = set().union(*(_cmap(f) for f in fonts))
+    missing = sorted({c for c in text if needs_glyph(c) and ord(c) not in covered})
+    if missing:
+        shown = ", ".join(f"'{c}' U+{ord(c):04X} {_script_of(c)}" for c in missing[:8])
+        more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
+        where = f" in {source}" if source else ""
+        raise MissingGlyphs(
+            f"no font for language '{lang.code}' ({', '.join(lang.fonts)}) can draw {shown}{more}{where}",
+            hint=f"remove the characters, or install a font that has them (apt-get install {lang.font_package})",
+        )
+    return fonts
+
+
+def _script_of(char: str) -> str:
+    name = unicodedata.name(char, "")
+    return name.split(" ")[0].title() if name else "unnamed"
+
+
+def prepare_fonts(lang: Language, text: str, cache_dir: Path) -> list[FontFace]:
+    """Subsets of every face the language uses, each holding only the characters it draws."""
+    check_coverage(lang, text)
+    wanted = {ord(c) for c in text if needs_glyph(c)} | {ord(c) for c in BASE_CHARACTERS}
+    faces = []
+    remaining = set(wanted)
+    for family in lang.fonts:
+        regular = find_font(family, "Regular", lang.font_package)
+        chars = remaining & _cmap(regular)
+        remaining -= chars
+        if not chars:
+            continue
+        for style, weight in WEIGHTS.items():
+            font = find_font(family, style, lang.font_package)
+            path = _subset_cached(font, frozenset(chars & _cmap(font)), cache_dir)
+            faces.append(FontFace(f"leaflet {family}", weight, path))
+    return faces
+
+
+def _subset_cached(font: FontFile, chars: frozenset[int], cache_dir: Path) -> Path:
+    stat = font.path.stat()
+    key = hashlib.sha256(
+        f"{font.path}|{font.index}|{stat.st_size}|{stat.st_mtime_ns}|{fonttools_version}|"
+        f"{','.join(map(str, sorted(chars)))}".encode()
+    ).hexdigest()[:24]
+    path = cache_dir / "fonts" / f"{font.path.stem}-{font.index}-{key}.ttf"
+    if not path.exists():
+        write_atomic(path, _subset(font, chars))
+    return path
+
+
+def _subset(font: FontFile, chars: frozenset[int]) -> bytes:
+    options = subset.Options()
+    options.layout_features = ["*"]  # Arabic joining, Indic conjuncts, Nastaliq need them all
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.hinting = False
+    options.drop_tables += ["DSIG"]
+    with _open(font) as tt:
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=chars)
+        subsetter.subset(tt)
+        out = io.BytesIO()
+        tt.save(out)
+        return out.getvalue()
+
+
+def font_face_css(faces: list[FontFace]) -> str:
+    rules = []
+    for face in faces:
+        rules.append(
+            f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; '
+            f'font-style: normal; src: url("{face.path.as_uri()}"); }}'
+        )
+    return "\n".join(rules)

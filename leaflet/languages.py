@@ -1,0 +1,132 @@
+"""The languages leaflet prints, and how a requested language name finds one.
+
+Takes a language as people type it (``es_ES.UTF-8``, ``zh-TW``, ``tl``) and
+gives the code of a shipped catalog. Everything CLDR knows (own name,
+direction, plural rules, digits) comes from Babel; what only we know (script,
+fonts, the Debian package that has them) is in ``LANGUAGES``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from babel import Locale, UnknownLocaleError
+
+from .errors import UnknownLanguage, UsageError
+
+SOURCE_LANGUAGE = "en"
+
+NOTO_CORE = "fonts-noto-core"
+NOTO_CJK = "fonts-noto-cjk"
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    script: str
+    fonts: tuple[str, ...]
+    font_package: str = NOTO_CORE
+    #: Latin-script languages hyphenate (Pyphen); CJK and other scripts must not.
+    hyphenate: bool = False
+
+    @property
+    def locale(self) -> Locale:
+        return Locale.parse(self.code)
+
+    @property
+    def direction(self) -> str:
+        return self.locale.text_direction
+
+    @property
+    def own_name(self) -> str:
+        return self.locale.get_display_name(self.locale) or self.code
+
+    @property
+    def english_name(self) -> str:
+        return self.locale.get_display_name("en") or self.code
+
+    @property
+    def numbering_system(self) -> str:
+        return self.locale.default_numbering_system
+
+
+_LATIN = ("Noto Sans",)
+
+LANGUAGES: dict[str, Language] = {
+    lang.code: lang
+    for lang in (
+        Language("en", "Latin", _LATIN, hyphenate=True),
+        Language("es", "Latin", _LATIN, hyphenate=True),
+        Language("zh_Hans", "Han (simplified)", ("Noto Sans CJK SC", "Noto Sans"), NOTO_CJK),
+        Language("zh_Hant", "Han (traditional)", ("Noto Sans CJK TC", "Noto Sans"), NOTO_CJK),
+        Language("ru", "Cyrillic", _LATIN, hyphenate=True),
+        Language("ko", "Hangul", ("Noto Sans CJK KR", "Noto Sans"), NOTO_CJK),
+        Language("it", "Latin", _LATIN, hyphenate=True),
+        Language("ht", "Latin", _LATIN),
+        Language("bn", "Bengali", ("Noto Sans Bengali", "Noto Sans")),
+        Language("fr", "Latin", _LATIN, hyphenate=True),
+        Language("pl", "Latin", _LATIN, hyphenate=True),
+        Language("vi", "Latin", _LATIN),
+        Language("ar", "Arabic", ("Noto Naskh Arabic", "Noto Sans")),
+        Language("so", "Latin", _LATIN),
+        Language("fa", "Arabic", ("Noto Naskh Arabic", "Noto Sans")),
+        Language("ro", "Latin", _LATIN, hyphenate=True),
+        Language("sw", "Latin", _LATIN),
+        Language("my", "Myanmar", ("Noto Sans Myanmar", "Noto Sans")),
+        Language("ne", "Devanagari", ("Noto Sans Devanagari", "Noto Sans")),
+        Language("am", "Ethiopic", ("Noto Sans Ethiopic", "Noto Sans")),
+        Language("ps", "Arabic", ("Noto Naskh Arabic", "Noto Sans")),
+        Language("ur", "Arabic (Nastaliq)", ("Noto Nastaliq Urdu", "Noto Naskh Arabic", "Noto Sans")),
+        Language("fil", "Latin", _LATIN),
+        Language("yi", "Hebrew", ("Noto Sans Hebrew", "Noto Sans")),
+    )
+}
+
+#: Names people type that CLDR resolves differently from our catalog codes.
+_ALIASES = {"zh": "zh_Hans", "iw": "yi", "ji": "yi", "tl": "fil"}
+
+_SAFE_NAME = re.compile(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")
+
+
+def language(code: str) -> Language:
+    """The ``Language`` for a catalog code; languages without fonts fall back to Latin."""
+    return LANGUAGES.get(code) or Language(code, "Latin", _LATIN)
+
+
+def normalise(requested: str) -> str:
+    """Strip what POSIX locales add (``.UTF-8``, ``@euro``) and reject anything path-like."""
+    name = requested.strip().split(".", 1)[0].split("@", 1)[0]
+    if not _SAFE_NAME.match(name):
+        raise UsageError(
+            f"'{requested}' is not a language name",
+            hint="use a code such as es, zh_Hant or pt_BR; 'leaflet langs' lists them",
+        )
+    return name.replace("-", "_")
+
+
+def negotiate(requested: str, available: list[str]) -> str:
+    """The available catalog code that serves a requested language.
+
+    Matches on language and script after CLDR's likely-subtags, so
+    ``zh_TW`` and ``zh-Hant-TW`` find ``zh_Hant``, ``es_MX`` finds ``es``.
+    """
+    name = normalise(requested)
+    if name in available:
+        return name
+    if name.lower() in _ALIASES and _ALIASES[name.lower()] in available:
+        return _ALIASES[name.lower()]
+    try:
+        wanted = Locale.parse(name)
+    except (ValueError, UnknownLocaleError):
+        wanted = None
+    if wanted is not None:
+        for code in available:
+            have = Locale.parse(code)
+            same_script = not have.script or have.script == wanted.script
+            if have.language == wanted.language and same_script:
+                return code
+    raise UnknownLanguage(
+        f"unknown language '{requested}'",
+        hint="available: " + ", ".join(sorted(available)),
+    )

@@ -1,0 +1,94 @@
+"""Where a leaflet project keeps its inputs and outputs.
+
+Takes a project folder (the repository by default) and gives the paths of
+its content files, catalogs, templates and outputs. Every name that becomes
+part of a path is validated here first, so ``LANG=../../etc`` never leaves
+``output/``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import UnknownLeaflet, UsageError
+from .languages import SOURCE_LANGUAGE, negotiate
+
+#: The catalog domain of the print frame shared by every leaflet (headings, box, footer).
+FRAME_DOMAIN = "frame"
+
+_LEAFLET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @classmethod
+    def default(cls) -> "Project":
+        """The repository this package lives in."""
+        return cls(Path(__file__).resolve().parent.parent)
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def locales_dir(self) -> Path:
+        return self.root / "locales"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / "output"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.output_dir / ".cache"
+
+    def leaflets(self) -> list[str]:
+        return sorted(p.stem for p in self.content_dir.glob("*.md") if _LEAFLET_NAME.match(p.stem))
+
+    def domains(self) -> list[str]:
+        return [FRAME_DOMAIN, *self.leaflets()]
+
+    def languages(self) -> list[str]:
+        """English plus every language that has a catalog folder."""
+        found = {p.parent.name for p in self.locales_dir.glob("*/LC_MESSAGES")}
+        return sorted(found | {SOURCE_LANGUAGE})
+
+    def translated_languages(self) -> list[str]:
+        return [code for code in self.languages() if code != SOURCE_LANGUAGE]
+
+    def resolve_language(self, requested: str) -> str:
+        return negotiate(requested, self.languages())
+
+    def resolve_leaflet(self, requested: str) -> str:
+        if not _LEAFLET_NAME.match(requested) or requested == FRAME_DOMAIN:
+            raise UsageError(
+                f"'{requested}' is not a leaflet name",
+                hint="use lower-case letters, digits and '-', as in content/<name>.md",
+            )
+        if requested not in self.leaflets():
+            raise UnknownLeaflet(
+                f"unknown leaflet '{requested}'",
+                hint="available: " + ", ".join(self.leaflets()),
+            )
+        return requested
+
+    def content_file(self, leaflet: str) -> Path:
+        return self.content_dir / f"{leaflet}.md"
+
+    def pot_file(self, domain: str) -> Path:
+        return self.locales_dir / f"{domain}.pot"
+
+    def po_file(self, lang: str, domain: str) -> Path:
+        return self.locales_dir / lang / "LC_MESSAGES" / f"{domain}.po"
+
+    def output_file(self, lang: str, leaflet: str, edition: str = "") -> Path:
+        suffix = f".{edition}" if edition else ""
+        return self.output_dir / lang / f"{leaflet}{suffix}.pdf"
