@@ -51,7 +51,8 @@ _URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"]+[^\s<>\".,;:!?)]|\bwww\.[^\s<>\
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _PHONE = re.compile(r"\+?\(?\d[\d\s().-]{6,}\d")
 _UNSAFE = re.compile(r"<\s*[A-Za-z/!?]|&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);|url\s*\(|javascript:|data:", re.I)
-_SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f\u0964\u06d4\u061f\u1362\u104b](?=\s|$)")
+#: Latin full stops end a sentence before a space; CJK, Indic, Arabic, Ethiopic and Myanmar ones always do.
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|[\u3002\uff01\uff1f\u0964\u06d4\u061f\u1362\u104b]")
 _DOUBLED = re.compile(r"\b(\w{2,})\s+\1\b", re.I | re.U)
 _NON_LATIN_SCRIPTS = {code for code, lang in LANGUAGES.items() if lang.script not in ("Latin", "Cyrillic")}
 

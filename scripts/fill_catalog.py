@@ -1,0 +1,41 @@
+"""Fill a language's catalogs from a JSON file {"msgctxt": "translation", ...}.
+
+A helper for drafting translations outside a PO editor: every key must be a
+msgctxt of the language's catalogs; entries it names get the translation and
+lose their fuzzy flag. Run `leaflet check LANG` afterwards.
+
+    .venv/bin/python scripts/fill_catalog.py es translations-es.json
+"""
+
+import json
+import sys
+from pathlib import Path
+
+from leaflet.pofile import read_catalog, write_catalog
+from leaflet.project import Project
+
+
+def main(lang: str, source: str) -> int:
+    project = Project.default()
+    wanted = json.loads(Path(source).read_text(encoding="utf-8"))
+    used = set()
+    for domain in project.domains():
+        path = project.po_file(lang, domain)
+        catalog = read_catalog(path)
+        for entry in catalog.entries():
+            if entry.msgctxt in wanted:
+                entry.msgstr = wanted[entry.msgctxt]
+                if entry.fuzzy:
+                    entry.flags.remove("fuzzy")
+                entry.previous_msgid = None
+                used.add(entry.msgctxt)
+        write_catalog(catalog.po, path)
+    unknown = sorted(set(wanted) - used)
+    if unknown:
+        print(f"unknown msgctxt: {', '.join(unknown)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:]))
