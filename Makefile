@@ -1,0 +1,77 @@
+# leaflet: build printable patient leaflets.
+#
+#   make pdf LANG=es     build every leaflet in Spanish (output/es/<leaflet>.pdf)
+#   make pdf             build every leaflet in every language
+#   make test            run the test suite
+#
+# Both set themselves up on a fresh machine: a .venv from pyproject.toml,
+# and (as root) Pango, Noto fonts, poppler-utils and gettext through apt-get.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SYSTEM_STAMP := $(VENV)/.system-ok
+
+# `make pdf LANG=es` exports LANG=es to every command, and "es" is no POSIX
+# locale: run the tools under C.UTF-8 and pass the language as an argument.
+# A LANG inherited from the shell (en_US.UTF-8) must not pick a language.
+export LC_ALL := C.UTF-8
+ifeq ($(origin LANG),command line)
+  LANG_ARGS := --lang "$(LANG)"
+  LANG_ARG := "$(LANG)"
+else
+  LANG_ARGS :=
+  LANG_ARG :=
+endif
+PAPER ?= a4
+LEAFLET := $(BIN)/leaflet
+
+.PHONY: pdf draft test check stats pot po init-po review langs setup clean help
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+pdf: $(STAMP) $(SYSTEM_STAMP)
+	$(LEAFLET) build $(LANG_ARGS) --paper "$(PAPER)"
+
+draft: $(STAMP) $(SYSTEM_STAMP)
+	$(LEAFLET) build --draft $(LANG_ARGS) --paper "$(PAPER)"
+
+test: $(STAMP) $(SYSTEM_STAMP)
+	$(BIN)/python -m pytest -q
+
+check: $(STAMP)
+	$(LEAFLET) check $(LANG_ARG)
+
+stats: $(STAMP)
+	$(LEAFLET) stats
+
+pot: $(STAMP)
+	$(LEAFLET) extract
+
+po: $(STAMP)
+	$(LEAFLET) update
+
+init-po: $(STAMP)
+	@test -n "$(LANG_ARG)" || { echo "usage: make init-po LANG=xx" >&2; exit 2; }
+	$(LEAFLET) init $(LANG_ARG)
+
+langs: $(STAMP)
+	@$(LEAFLET) langs
+
+setup: $(STAMP) $(SYSTEM_STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+$(SYSTEM_STAMP): scripts/setup-system.sh
+	@mkdir -p $(VENV)
+	bash scripts/setup-system.sh
+	@touch $@
+
+clean:
+	rm -rf output

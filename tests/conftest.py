@@ -1,0 +1,67 @@
+"""Shared fixtures: a private copy of the project, built PDFs, and PDF readers.
+
+Tests never write into the repository: every build runs in a copy of the
+project's content, catalogs and templates under pytest's tmp folder. The font
+subset cache is shared between copies (it is keyed by font and characters).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from leaflet.project import Project
+
+REPO = Project.default()
+COPIED = ("content", "locales", "templates")
+
+
+def copy_project(target: Path) -> Project:
+    for name in COPIED:
+        shutil.copytree(REPO.root / name, target / name)
+    cache = REPO.cache_dir / "fonts"
+    cache.mkdir(parents=True, exist_ok=True)
+    (target / "output" / ".cache").mkdir(parents=True)
+    (target / "output" / ".cache" / "fonts").symlink_to(cache.resolve())
+    return Project(target)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """A private, writable copy of the project."""
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def shared_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """One copy for tests that only read what they build."""
+    return copy_project(tmp_path_factory.mktemp("shared") / "project")
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def squeeze(text: str) -> str:
+    """Text without whitespace and hyphens, so line breaks and hyphenation do not matter."""
+    return re.sub(r"[\s\-\u2010\u00ad]+", "", text)
+
+
+def pdf_fonts(path: Path) -> list[dict[str, str]]:
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    rows = []
+    for line in out.splitlines()[2:]:
+        parts = line.split()
+        # name type... encoding emb sub uni object ID: the flags are the 5th-3rd from the end
+        rows.append({"name": parts[0], "emb": parts[-5], "sub": parts[-4], "uni": parts[-3]})
+    return rows
+
+
+def pdf_reader(path: Path) -> PdfReader:
+    return PdfReader(str(path))

@@ -1,0 +1,39 @@
+from pathlib import Path
+
+import pytest
+
+from leaflet.content import ListNode, read_leaflet
+from leaflet.errors import ContentError
+from leaflet.project import Project
+
+BROKEN = sorted((Path(__file__).parent / "data" / "broken-content").glob("*.md"))
+
+
+def test_diazepam_keeps_every_section_and_point_of_the_source():
+    leaflet = read_leaflet(Project.default().content_file("diazepam"))
+    ids = [b.id for b in leaflet.blocks]
+    assert leaflet.title.text == "Diazepam for Sleep"
+    assert [h.id for h in leaflet.headings] == [
+        "what.heading", "uses.heading", "benefits.heading", "precautions.heading", "summary.heading"]
+    for section in ("uses", "benefits"):
+        assert len([i for i in ids if i.startswith(section + ".") and i != section + ".heading"]) == 3
+    lists = [n for n in leaflet.body() if isinstance(n, ListNode)]
+    assert [len(n.items) for n in lists] == [3, 3, 3] and all(n.ordered for n in lists)
+    assert "blog" not in " ".join(b.text for b in leaflet.blocks).lower()
+
+
+def test_translator_comments_are_kept():
+    leaflet = read_leaflet(Project.default().content_file("diazepam"))
+    precautions = {b.id: b for b in leaflet.blocks}["precautions.dependence"]
+    assert precautions.comments and "negation" in precautions.comments[0]
+
+
+@pytest.mark.parametrize("path", BROKEN, ids=lambda p: p.name)
+def test_broken_content_names_file_line_and_problem(path):
+    line, message = path.with_suffix(".expect").read_text().strip().split(": ", 1)
+    with pytest.raises(ContentError) as exc:
+        read_leaflet(path)
+    assert exc.value.path == path
+    assert exc.value.line == int(line)
+    assert message in exc.value.message
+    assert str(exc.value).startswith(f"{path}:{line}: ") or f"{path.name}:{line}: " in str(exc.value)
