@@ -107,8 +107,10 @@ def _parse_front_matter(lines: list[str], path: Path) -> tuple[dict[str, Any], i
     try:
         meta = tomllib.loads("\n".join(lines[1:end]))
     except tomllib.TOMLDecodeError as exc:
-        line = 1 + getattr(exc, "lineno", 1)
-        raise ContentError(f"front matter: {exc.args[0].split(' (at')[0]}", path=path, line=line) from None
+        where = re.search(r"line (\d+)", str(exc))
+        line = 1 + int(where.group(1)) if where else 1
+        raise ContentError(f"front matter: {str(exc).split(' (at')[0]}", path=path, line=line,
+                           hint="it is TOML: id = \"name\", revised = YYYY-MM-DD") from None
     _check_front_matter(meta, path)
     return meta, end + 1
 

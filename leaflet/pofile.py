@@ -133,6 +133,8 @@ class _Entry:
     def add(self, keyword: str, value: str, number: int, path: Path) -> None:
         expected = _expected_next(self.keywords)
         base = "msgstr[]" if keyword.startswith("msgstr[") else keyword
+        if keyword == "msgstr" and expected == {"msgstr[]"}:
+            raise CatalogError("a plural entry needs msgstr[0], msgstr[1], ...", path=path, line=number)
         if base not in expected:
             what = f"'{keyword}' after '{self.keywords[-1]}'" if self.keywords else f"'{keyword}' before 'msgid'"
             raise CatalogError(f"unexpected {what}", path=path, line=number)
