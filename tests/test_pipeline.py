@@ -1,0 +1,136 @@
+"""The whole pipeline, asserted on the PDF a pharmacist would print."""
+
+import re
+
+import pytest
+
+from conftest import pdf_fonts, pdf_reader, pdf_text, squeeze
+from leaflet import build
+from leaflet.catalogs import extract_messages, load_translations
+from leaflet.content import read_leaflet
+from leaflet.errors import CatalogProblems, RenderError, UnknownLanguage
+from leaflet.markup import strip_markup
+from leaflet.pipeline import DEFAULT_OPTIONS, leaflet_html
+from leaflet.pofile import read_catalog
+
+A4 = (595.28, 841.89)
+LETTER = (612.0, 792.0)
+
+
+@pytest.fixture(scope="session")
+def spanish_pdf(shared_project):
+    return build("diazepam", "es", project=shared_project)
+
+
+def test_output_path(spanish_pdf, shared_project):
+    assert spanish_pdf == shared_project.root / "output" / "es" / "diazepam.pdf"
+
+
+def test_every_spanish_block_is_printed(spanish_pdf, shared_project):
+    text = squeeze(pdf_text(spanish_pdf))
+    for domain in ("frame", "diazepam"):
+        for entry in read_catalog(shared_project.po_file("es", domain)).entries():
+            if entry.msgctxt in ("footer.reviewed", "draft.banner"):
+                continue  # shown only for reviewed translations and drafts
+            for piece in re.split(r"\{\w+\}", strip_markup(entry.msgstr)):
+                assert squeeze(piece) in text, entry.msgctxt
+
+
+def test_no_english_sentence_remains(spanish_pdf, shared_project):
+    text = " ".join(pdf_text(spanish_pdf).split())
+    squeezed = squeeze(text)
+    for domain in ("frame", "diazepam"):
+        for message in extract_messages(shared_project, domain):
+            for sentence in re.split(r"(?<=[.:?])\s+", strip_markup(message.msgid)):
+                words = re.sub(r"\{\w+\}", "", sentence)
+                if len(words.split()) >= 3:
+                    assert squeeze(words) not in squeezed, sentence
+
+
+def test_fonts_are_embedded_and_subset(spanish_pdf):
+    fonts = pdf_fonts(spanish_pdf)
+    assert fonts and all(f["emb"] == "yes" and f["sub"] == "yes" for f in fonts)
+    assert all("leaflet" in f["name"] for f in fonts)
+
+
+def test_a4_by_default(spanish_pdf):
+    box = pdf_reader(spanish_pdf).pages[0].mediabox
+    assert (round(float(box.width), 2), round(float(box.height), 2)) == A4
+
+
+def test_letter_on_request(project):
+    path = build("diazepam", "es", project=project, paper="letter")
+    box = pdf_reader(path).pages[0].mediabox
+    assert (round(float(box.width), 2), round(float(box.height), 2)) == LETTER
+
+
+def test_title_language_and_tags(spanish_pdf):
+    reader = pdf_reader(spanish_pdf)
+    assert reader.metadata.title == "Diazepam para dormir"
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "es"
+    assert "/StructTreeRoot" in root
+
+
+def test_footer_has_translated_page_numbers_and_review_status(spanish_pdf):
+    text = pdf_text(spanish_pdf)
+    pages = len(pdf_reader(spanish_pdf).pages)
+    assert f"Página 1 de {pages}" in text
+    assert "no revisada" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_template_entry_reaches_the_html(shared_project, lang):
+    domains = ["frame", "diazepam"]
+    content = read_leaflet(shared_project.content_file("diazepam"))
+    translations = load_translations(shared_project, lang, domains)
+    html = leaflet_html(shared_project, content, translations, DEFAULT_OPTIONS)
+    flat = squeeze(re.sub(r"<[^>]+>", "", html.replace("\\", "")))
+    for domain in domains:
+        for message in extract_messages(shared_project, domain):
+            if message.context in ("footer.reviewed", "draft.banner", "footer.translation-date", "footer.unreviewed") and lang == "en":
+                continue
+            if message.context in ("footer.reviewed", "draft.banner"):
+                continue
+            wanted = translations.lookup(message.context, message.msgid)
+            first = strip_markup(re.split(r"\{\w+\}", wanted)[0])
+            assert squeeze(first) in flat, message.context
+
+
+def test_unknown_language_is_a_usage_error(shared_project):
+    with pytest.raises(UnknownLanguage) as exc:
+        build("diazepam", "xx", project=shared_project)
+    assert exc.value.exit_code == 2 and "es" in str(exc.value)
+
+
+def test_a_weasyprint_warning_fails_the_build_and_keeps_the_old_pdf(project):
+    good = build("diazepam", "es", project=project)
+    before = good.read_bytes()
+    css = project.templates_dir / "leaflet.css"
+    css.write_text(css.read_text() + "\nbody { colour: red; }\n")
+    with pytest.raises(RenderError) as exc:
+        build("diazepam", "es", project=project)
+    assert "WeasyPrint" in str(exc.value)
+    assert good.read_bytes() == before
+    assert not list(good.parent.glob(".*.tmp"))
+
+
+def test_build_refuses_an_incomplete_catalog_and_keeps_the_old_pdf(project):
+    good = build("diazepam", "es", project=project)
+    before = good.read_bytes()
+    po = project.po_file("es", "diazepam")
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Precauciones"', 'msgstr ""'), encoding="utf-8")
+    with pytest.raises(CatalogProblems) as exc:
+        build("diazepam", "es", project=project)
+    assert any(p.check == "untranslated" and p.path == po for p in exc.value.problems)
+    assert good.read_bytes() == before
+
+
+def test_draft_prints_english_in_a_marked_box_to_its_own_file(project):
+    po = project.po_file("es", "diazepam")
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Precauciones"', 'msgstr ""'), encoding="utf-8")
+    path = build("diazepam", "es", project=project, draft=True)
+    assert path.name == "diazepam.draft.pdf"
+    text = pdf_text(path)
+    assert "Precautions" in text
+    assert text.count("BORRADOR - NO APTO PARA PACIENTES") == len(pdf_reader(path).pages)
