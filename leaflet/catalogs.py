@@ -118,7 +118,8 @@ def _template_changed(path: Path, entries: list[Extracted]) -> bool:
         return True
     old = read_catalog(path)
     before = [(e.msgctxt, e.msgid, e.msgid_plural or None, e.comment, e.occurrences) for e in old.entries()]
-    after = [(i.context, i.msgid, i.msgid_plural, "\n".join(i.comments), list(i.locations)) for i in entries]
+    after = [(i.context, i.msgid, i.msgid_plural, "\n".join(i.comments), [(f, str(n)) for f, n in i.locations])
+             for i in entries]
     return before != after
 
 

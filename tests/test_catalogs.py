@@ -1,0 +1,112 @@
+"""The translator workflow: extract, update, init, statistics, and GNU gettext agreeing."""
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from leaflet import build
+from leaflet.catalogs import extract, init, statistics, update
+from leaflet.content import read_leaflet
+from leaflet.errors import CatalogProblems, UsageError
+from leaflet.plurals import matches_cldr
+from leaflet.pofile import read_catalog
+from leaflet.project import Project
+
+REPO = Project.default()
+CATALOG_FILES = sorted(REPO.locales_dir.glob("*.pot")) + sorted(REPO.locales_dir.glob("*/LC_MESSAGES/*.po"))
+
+
+@pytest.mark.parametrize("path", CATALOG_FILES, ids=lambda p: str(p.relative_to(REPO.locales_dir)))
+def test_gnu_msgfmt_accepts_every_catalog(path):
+    result = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_every_content_block_has_its_id_as_msgctxt_and_its_comment():
+    template = read_catalog(REPO.pot_file("diazepam"))
+    entries = {e.msgctxt: e for e in template.entries()}
+    for block in read_leaflet(REPO.content_file("diazepam")).blocks:
+        assert entries[block.id].msgid == block.text
+        assert entries[block.id].occurrences == [("content/diazepam.md", str(block.line))]
+        for comment in block.comments:
+            assert comment in " ".join(entries[block.id].comment.split("\n"))
+
+
+def test_the_committed_templates_are_up_to_date(project):
+    assert extract(project) == []
+
+
+def test_pybabel_extract_works_with_the_mapping_file(tmp_path):
+    out = tmp_path / "messages.pot"
+    subprocess.run([str(Path(REPO.root / ".venv/bin/pybabel")), "extract", "-F", "babel.cfg", "-k", "plain:1c,2",
+                    "-o", str(out), "."], cwd=REPO.root, check=True, capture_output=True)
+    text = out.read_text(encoding="utf-8")
+    assert 'msgctxt "uses.insomnia"' in text and 'msgctxt "footer.page"' in text
+
+
+def test_update_marks_changed_english_fuzzy_with_previous_text_and_the_build_refuses(project):
+    content = project.content_file("diazepam")
+    old = "Diazepam can help relax muscles and relieve muscle spasms that may disturb sleep."
+    new = "Diazepam can help relax muscles and relieve muscle spasms that may disturb your sleep."
+    content.write_text(content.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    update(project)
+    po = project.po_file("es", "diazepam")
+    entry = next(e for e in read_catalog(po).entries() if e.msgctxt == "uses.spasms")
+    assert entry.fuzzy and old in entry.previous_msgid and new in entry.msgid
+    assert entry.msgstr.startswith("**Problemas de sueño")
+    assert "#| msgid" in po.read_text(encoding="utf-8")
+
+    with pytest.raises(CatalogProblems) as exc:
+        build("diazepam", "es", project=project)
+    assert [(p.check, p.path) for p in exc.value.problems if p.severity == "error"] == [("fuzzy", po)]
+
+    text = po.read_text(encoding="utf-8")
+    text = re.sub(r"#, fuzzy\n(#\| .*\n)+(msgctxt \"uses.spasms\")", r"\2", text)
+    po.write_text(text, encoding="utf-8")
+    assert build("diazepam", "es", project=project).exists()
+
+
+def test_a_build_without_update_refuses_stale_catalogs(project):
+    content = project.content_file("diazepam")
+    content.write_text(content.read_text(encoding="utf-8").replace("# Diazepam for Sleep", "# Diazepam for sleep"),
+                       encoding="utf-8")
+    with pytest.raises(CatalogProblems) as exc:
+        build("diazepam", "es", project=project)
+    assert "outdated" in {p.check for p in exc.value.problems}
+
+
+def test_removed_english_is_kept_obsolete(project):
+    content = project.content_file("diazepam")
+    text = content.read_text(encoding="utf-8")
+    content.write_text(re.sub(r"\n## In summary \{#summary.heading\}\n", "\n", text), encoding="utf-8")
+    update(project)
+    po_text = project.po_file("es", "diazepam").read_text(encoding="utf-8")
+    assert '#~ msgctxt "summary.heading"' in po_text and '#~ msgstr "En resumen"' in po_text
+
+
+def test_init_writes_a_cldr_header(project):
+    paths = init(project, "de")
+    catalog = read_catalog(paths[0])
+    meta = catalog.po.metadata
+    assert meta["Language"] == "de" and meta["Content-Type"] == "text/plain; charset=UTF-8"
+    assert matches_cldr("de", meta["Plural-Forms"])
+    assert "not reviewed" in catalog.po.header
+    with pytest.raises(UsageError):
+        init(project, "de")
+
+
+def test_statistics_agree_with_msgfmt(project):
+    po = project.po_file("es", "diazepam")
+    text = po.read_text(encoding="utf-8")
+    text = text.replace('msgstr "Precauciones"', 'msgstr ""')
+    text = text.replace('msgctxt "summary.heading"', '#, fuzzy\nmsgctxt "summary.heading"')
+    po.write_text(text, encoding="utf-8")
+    ours = statistics(read_catalog(po), "es", "diazepam")
+    gnu = subprocess.run(["msgfmt", "--statistics", "-o", "/dev/null", str(po)], capture_output=True, text=True,
+                         env={"LC_ALL": "C"}).stderr
+    counts = {kind: int(n) for n, kind in re.findall(r"(\d+) (translated|fuzzy|untranslated)", gnu)}
+    assert (ours.translated, ours.fuzzy, ours.untranslated) == (
+        counts.get("translated", 0), counts.get("fuzzy", 0), counts.get("untranslated", 0))
+    assert (ours.fuzzy, ours.untranslated) == (1, 1)

@@ -1,0 +1,100 @@
+"""The command line: exit codes, one-line errors, no tracebacks."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from leaflet.cli import cli, main
+
+COMMANDS = sorted(cli.commands)
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(capsys, command):
+    code, out, _ = run(capsys, command, "--help")
+    assert code == 0 and "Usage:" in out
+
+
+def test_unknown_language_lists_the_available_ones(capsys, project):
+    code, _, err = run(capsys, "--project", str(project.root), "build", "--lang", "xx")
+    assert code == 2
+    assert err.startswith("Error: unknown language 'xx' (available: am, ar, bn, en, es,")
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_path_like_language_is_a_usage_error_and_creates_nothing(capsys, project):
+    code, _, err = run(capsys, "--project", str(project.root), "build", "--lang", "../../etc")
+    assert code == 2 and "not a language name" in err
+    assert not (project.root / "etc").exists() and not (project.root / "output" / "etc").exists()
+
+
+def test_unknown_option_is_a_usage_error(capsys):
+    code, _, err = run(capsys, "build", "--colour")
+    assert code == 2 and "No such option" in err
+
+
+def test_build_prints_one_line_per_leaflet(capsys, project):
+    code, out, err = run(capsys, "--project", str(project.root), "build", "--lang", "es_ES.UTF-8")
+    assert code == 0
+    assert out.startswith("es       ") and "diazepam.pdf" in out
+    assert "not been reviewed" in err
+
+
+def test_check_prints_every_problem_with_file_and_line(capsys, project):
+    po = project.po_file("es", "diazepam")
+    text = po.read_text(encoding="utf-8")
+    text = text.replace('msgstr "Precauciones"', 'msgstr ""').replace('msgstr "En resumen"', 'msgstr ""')
+    po.write_text(text, encoding="utf-8")
+    code, out, _ = run(capsys, "--project", str(project.root), "check", "es")
+    lines = out.strip().splitlines()
+    assert code == 1
+    errors = [line for line in lines if ": error: untranslated: " in line]
+    assert len(errors) == 2 and all(line.startswith(f"{po}:") for line in errors)
+    assert lines[-1] == "2 catalog(s) checked: 2 error(s), 0 warning(s)"
+
+
+def test_build_refusal_shows_the_problems_and_exits_1(capsys, project):
+    po = project.po_file("es", "diazepam")
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Precauciones"', 'msgstr ""'), encoding="utf-8")
+    code, _, err = run(capsys, "--project", str(project.root), "build", "--lang", "es")
+    assert code == 1
+    assert ": error: untranslated: 'precautions.heading' is not translated" in err
+    assert not project.output_file("es", "diazepam").exists()
+
+
+def test_stats_json_counts_fuzzy_as_not_translated(capsys, project):
+    po = project.po_file("es", "diazepam")
+    po.write_text(po.read_text(encoding="utf-8").replace('msgctxt "precautions.heading"',
+                                                          '#, fuzzy\nmsgctxt "precautions.heading"'), encoding="utf-8")
+    code, out, _ = run(capsys, "--project", str(project.root), "stats", "--format", "json")
+    rows = {(r["lang"], r["catalog"]): r for r in json.loads(out)}
+    row = rows[("es", "diazepam")]
+    assert code == 0 and row["fuzzy"] == 1 and row["translated"] == row["total"] - 1
+    assert row["buildable"] is False and row["reviewed"] is False
+
+
+def test_internal_errors_are_short_without_debug(capsys, monkeypatch):
+    import leaflet.cli as cli_module
+
+    def explode(*args, **kwargs):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(cli_module, "_stats_rows", explode)
+    code, _, err = run(capsys, "stats")
+    assert code == 1 and "Internal error: ZeroDivisionError: boom. Please report it" in err
+    assert "Traceback" not in err
+    code, _, err = run(capsys, "--debug", "stats")
+    assert "Traceback" in err
+
+
+def test_python_dash_m_works():
+    result = subprocess.run([sys.executable, "-m", "leaflet", "langs"], capture_output=True, text=True, check=True)
+    assert "bn       বাংলা  Bangla" in result.stdout
