@@ -117,9 +117,10 @@ def _template_changed(path: Path, entries: list[Extracted]) -> bool:
     if not path.exists():
         return True
     old = read_catalog(path)
-    before = [(e.msgctxt, e.msgid, e.msgid_plural or None, e.comment, e.occurrences) for e in old.entries()]
-    after = [(i.context, i.msgid, i.msgid_plural, "\n".join(i.comments), [(f, str(n)) for f, n in i.locations])
-             for i in entries]
+    before = [(e.msgctxt, e.msgid, e.msgid_plural or None, " ".join(e.comment.split()), e.occurrences)
+              for e in old.entries()]
+    after = [(i.context, i.msgid, i.msgid_plural, " ".join(" ".join(i.comments).split()),
+              [(f, str(n)) for f, n in i.locations]) for i in entries]
     return before != after
 
 
