@@ -111,15 +111,17 @@ def _script_of(char: str) -> str:
 def prepare_fonts(lang: Language, text: str, cache_dir: Path) -> list[FontFace]:
     """Subsets of every face the language uses, each holding only the characters it draws."""
     check_coverage(lang, text)
-    wanted = {ord(c) for c in text if needs_glyph(c)} | {ord(c) for c in BASE_CHARACTERS}
+    remaining = {ord(c) for c in text if needs_glyph(c)}
+    base = {ord(c) for c in BASE_CHARACTERS}
     faces = []
-    remaining = set(wanted)
     for family in lang.fonts:
         regular = find_font(family, "Regular", lang.font_package)
-        chars = remaining & _cmap(regular)
-        remaining -= chars
-        if not chars:
+        own = remaining & _cmap(regular)
+        remaining -= own
+        if not own:
             continue
+        # Spaces and punctuation next to a run in this font are shaped with it too.
+        chars = own | (base & _cmap(regular))
         for style, weight in WEIGHTS.items():
             font = find_font(family, style, lang.font_package)
             path = _subset_cached(font, frozenset(chars & _cmap(font)), cache_dir)

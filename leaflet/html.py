@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import jinja2
 from babel.dates import format_skeleton
@@ -59,7 +59,8 @@ class Renderer:
         text = self.translations.lookup(context, msgid)
         if text is None:
             return self._fallback(context, msgid, values)
-        return substitute(to_html(text), values)
+        html = substitute(to_html(text), values)
+        return keep_words(html) if self.lang.keep_words else html
 
     def gettext(self, msgid: str, **values: Any) -> Markup:
         return self.pgettext(None, msgid, **values)
@@ -80,7 +81,7 @@ class Renderer:
         if text is None:
             self._fallback(context, msgid, values)
             text = msgid
-        return _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), text)
+        return fill(text, values)
 
     def number(self, value: int) -> str:
         return format_decimal(value, locale=self.lang.locale, numbering_system="default")
@@ -92,13 +93,38 @@ class Renderer:
         return format_skeleton("yMMMd", value, locale=self.lang.locale)
 
 
-def substitute(html: Markup, values: dict[str, Any]) -> Markup:
-    """Fill ``{name}`` placeholders after escaping, so values stay text too."""
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+_WORD = re.compile(r"[^\s<>]+")
+
+
+def keep_words(html: Markup) -> Markup:
+    """Wrap each word of the text (not of the tags) so lines break only between words."""
+    parts = _TAG_OR_TEXT.split(str(html))
+    for i in range(0, len(parts), 2):
+        parts[i] = _WORD.sub(lambda m: f'<span class="word">{m.group(0)}</span>', parts[i])
+    return Markup("".join(parts))
+
+
+def fill(text: str, values: dict[str, Any], quote: Callable[[Any], str] = str) -> str:
+    """Fill ``{name}`` placeholders; a value ending in '.' (Russian dates end in "г.")
+    absorbs the full stop the sentence puts after it."""
     def value(match: re.Match[str]) -> str:
         name = match.group(1)
-        return str(escape(values[name])) if name in values else match.group(0)
+        return quote(values[name]) if name in values else match.group(0)
 
-    return Markup(_PLACEHOLDER.sub(value, str(html)))
+    filled, last = [], 0
+    for match in _PLACEHOLDER.finditer(text):
+        piece = value(match)
+        filled += [text[last:match.start()], piece]
+        last = match.end()
+        if piece.endswith(".") and text.startswith(".", last):
+            last += 1
+    return "".join(filled) + text[last:]
+
+
+def substitute(html: Markup, values: dict[str, Any]) -> Markup:
+    """Fill placeholders after escaping, so values stay text too."""
+    return Markup(fill(str(html), values, lambda v: str(escape(v))))
 
 
 def css_string(text: str) -> str:

@@ -29,6 +29,8 @@ class Language:
     font_package: str = NOTO_CORE
     #: Latin-script languages hyphenate (Pyphen); CJK and other scripts must not.
     hyphenate: bool = False
+    #: Korean breaks lines at spaces, never inside a word (unlike Chinese).
+    keep_words: bool = False
 
     @property
     def locale(self) -> Locale:
@@ -61,7 +63,7 @@ LANGUAGES: dict[str, Language] = {
         Language("zh_Hans", "Han (simplified)", ("Noto Sans CJK SC", "Noto Sans"), NOTO_CJK),
         Language("zh_Hant", "Han (traditional)", ("Noto Sans CJK TC", "Noto Sans"), NOTO_CJK),
         Language("ru", "Cyrillic", _LATIN, hyphenate=True),
-        Language("ko", "Hangul", ("Noto Sans CJK KR", "Noto Sans"), NOTO_CJK),
+        Language("ko", "Hangul", ("Noto Sans CJK KR", "Noto Sans"), NOTO_CJK, keep_words=True),
         Language("it", "Latin", _LATIN, hyphenate=True),
         Language("ht", "Latin", _LATIN),
         Language("bn", "Bengali", ("Noto Sans Bengali", "Noto Sans")),
