@@ -84,13 +84,17 @@ class Renderer:
         return fill(text, values)
 
     def number(self, value: int) -> str:
-        return format_decimal(value, locale=self.lang.locale, numbering_system="default")
+        return self.digits(format_decimal(value, locale=self.lang.locale, numbering_system="default"))
 
     def month_year(self, date: dt.date) -> str:
-        return format_skeleton("yMMMM", date, locale=self.lang.locale)
+        return self.digits(format_skeleton("yMMMM", date, locale=self.lang.locale))
 
     def date(self, value: dt.date) -> str:
-        return format_skeleton("yMMMd", value, locale=self.lang.locale)
+        return self.digits(format_skeleton("yMMMd", value, locale=self.lang.locale))
+
+    def digits(self, text: str) -> str:
+        """Babel formats dates and numbers with Latin digits; write them in the locale's own."""
+        return self.lang.native_digits(text)
 
 
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")

@@ -52,8 +52,16 @@ class Language:
     def numbering_system(self) -> str:
         return self.locale.default_numbering_system
 
+    def native_digits(self, text: str) -> str:
+        """ASCII digits written in the locale's default numbering system (CLDR, via Babel)."""
+        zero = DIGIT_ZERO.get(self.numbering_system, ord("0"))
+        return text.translate({ord("0") + d: zero + d for d in range(10)})
+
 
 _LATIN = ("Noto Sans",)
+
+#: The zero of each CLDR numbering system our languages use by default (Babel formats with Latin digits).
+DIGIT_ZERO = {"latn": 0x30, "arab": 0x660, "arabext": 0x6F0, "beng": 0x9E6, "deva": 0x966, "mymr": 0x1040}
 
 LANGUAGES: dict[str, Language] = {
     lang.code: lang

@@ -1,0 +1,95 @@
+"""Every shipped language builds, in its own script and fonts, in the right direction."""
+
+import statistics
+import unicodedata
+
+import pdfplumber
+import pytest
+
+from conftest import REPO, pdf_fonts, pdf_reader, pdf_text
+from leaflet import build
+from leaflet.fonts import check_coverage
+from leaflet.errors import MissingGlyphs
+from leaflet.languages import language
+
+LANGS = REPO.languages()
+#: The first word of the Unicode names of the letters each language is written in.
+SCRIPT = {
+    "zh_Hans": "CJK", "zh_Hant": "CJK", "ko": "HANGUL", "ru": "CYRILLIC", "bn": "BENGALI", "ne": "DEVANAGARI",
+    "ar": "ARABIC", "fa": "ARABIC", "ps": "ARABIC", "ur": "ARABIC", "yi": "HEBREW", "am": "ETHIOPIC",
+    "my": "MYANMAR",
+}
+RTL = {"ar", "fa", "ps", "ur", "yi"}
+
+
+@pytest.fixture(scope="module")
+def built(shared_project):
+    return {lang: build("diazepam", lang, project=shared_project) for lang in LANGS}
+
+
+def test_all_24_languages_are_shipped():
+    assert len(LANGS) == 24
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_fonts_embedded_subset_and_from_the_language(built, lang):
+    fonts = pdf_fonts(built[lang])
+    assert fonts and all(f["emb"] == "yes" and f["sub"] == "yes" for f in fonts)
+    names = " ".join(f["name"] for f in fonts)
+    assert language(lang).fonts[0].replace(" ", "-") in names
+
+
+@pytest.mark.parametrize("lang, family", [("zh_Hans", "CJK-SC"), ("zh_Hant", "CJK-TC"), ("ko", "CJK-KR")])
+def test_each_cjk_language_has_its_regional_font(built, lang, family):
+    names = [f["name"] for f in pdf_fonts(built[lang])]
+    cjk = [n for n in names if "CJK" in n]
+    assert cjk and all(family in n for n in cjk)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_language_metadata_and_title(built, lang):
+    root = pdf_reader(built[lang]).trailer["/Root"]
+    assert root["/Lang"] == lang.replace("_", "-")
+    assert pdf_reader(built[lang]).metadata.title
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_text_is_mostly_in_the_expected_script(built, lang):
+    letters = [c for c in pdf_text(built[lang]) if unicodedata.category(c).startswith("L")]
+    expected = SCRIPT.get(lang, "LATIN")
+    share = sum(unicodedata.name(c, "").startswith(expected) for c in letters) / len(letters)
+    assert share > 0.8, f"{lang}: only {share:.0%} of letters are {expected}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_lines_start_on_the_reading_side(built, lang):
+    with pdfplumber.open(built[lang]) as pdf:
+        page = pdf.pages[0]
+        lines = page.extract_text_lines()
+    left = statistics.median(round(line["x0"]) for line in lines)
+    right = statistics.median(round(line["x1"]) for line in lines)
+    margin = 17 / 25.4 * 72
+    if lang in RTL:
+        assert abs(right - (page.width - margin - 8)) < 20, (left, right)
+    else:
+        assert left < margin + 30, (left, right)
+
+
+@pytest.mark.parametrize("lang", sorted(RTL))
+def test_rtl_list_markers_are_on_the_right(built, lang):
+    with pdfplumber.open(built[lang]) as pdf:
+        words = pdf.pages[0].extract_words()
+    markers = [w for w in words if w["text"].strip(".") in ("1", "2", "3", "۱", "۲", "۳", "١", "٢", "٣")]
+    assert markers and all(w["x0"] > pdf.pages[0].width / 2 for w in markers)
+
+
+def test_coverage_check_names_the_missing_characters():
+    with pytest.raises(MissingGlyphs) as exc:
+        check_coverage(language("es"), "Hola ሰላም 안녕")
+    message = str(exc.value)
+    assert "'ሰ' U+1230 Ethiopic" in message and "'안' U+C548 Hangul" in message
+    assert "fonts-noto-core" in message
+
+
+def test_invisible_format_characters_need_no_glyph():
+    check_coverage(language("ar"), "\u200fمرحبا\u200d\u200c")
