@@ -98,3 +98,23 @@ def test_internal_errors_are_short_without_debug(capsys, monkeypatch):
 def test_python_dash_m_works():
     result = subprocess.run([sys.executable, "-m", "leaflet", "langs"], capture_output=True, text=True, check=True)
     assert "bn       বাংলা  Bangla" in result.stdout
+
+
+def test_recording_a_review_changes_the_footer_and_stats(capsys, project):
+    from conftest import pdf_text
+
+    code, out, _ = run(capsys, "--project", str(project.root), "review", "es", "--by", "Ana García", "--date", "2026-11-20")
+    assert code == 0 and "recorded review" in out
+    code, out, _ = run(capsys, "--project", str(project.root), "stats", "--format", "json")
+    row = next(r for r in json.loads(out) if r["lang"] == "es")
+    assert row["reviewed"] is True and "Ana García" in row["review"]
+    code, _, err = run(capsys, "--project", str(project.root), "build", "--lang", "es")
+    assert code == 0 and "not been reviewed" not in err
+    text = pdf_text(project.output_file("es", "diazepam"))
+    assert "Traducción revisada por Ana García el 20 nov 2026" in " ".join(text.split())
+    assert "no revisada" not in text
+
+
+def test_review_needs_a_valid_date(capsys, project):
+    code, _, err = run(capsys, "--project", str(project.root), "review", "es", "--by", "X", "--date", "yesterday")
+    assert code == 2 and "'yesterday' is not a date" in err
