@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import pyphen
 from babel import Locale, UnknownLocaleError
 
 from .errors import UnknownLanguage, UsageError
@@ -27,10 +28,13 @@ class Language:
     script: str
     fonts: tuple[str, ...]
     font_package: str = NOTO_CORE
-    #: Latin-script languages hyphenate (Pyphen); CJK and other scripts must not.
-    hyphenate: bool = False
     #: Korean breaks lines at spaces, never inside a word (unlike Chinese).
     keep_words: bool = False
+
+    @property
+    def hyphenate(self) -> bool:
+        """Latin and Cyrillic text hyphenates where Pyphen has a dictionary; CJK and others never."""
+        return self.script in ("Latin", "Cyrillic") and pyphen.language_fallback(self.code) is not None
 
     @property
     def locale(self) -> Locale:
@@ -66,22 +70,22 @@ DIGIT_ZERO = {"latn": 0x30, "arab": 0x660, "arabext": 0x6F0, "beng": 0x9E6, "dev
 LANGUAGES: dict[str, Language] = {
     lang.code: lang
     for lang in (
-        Language("en", "Latin", _LATIN, hyphenate=True),
-        Language("es", "Latin", _LATIN, hyphenate=True),
+        Language("en", "Latin", _LATIN),
+        Language("es", "Latin", _LATIN),
         Language("zh_Hans", "Han (simplified)", ("Noto Sans CJK SC", "Noto Sans"), NOTO_CJK),
         Language("zh_Hant", "Han (traditional)", ("Noto Sans CJK TC", "Noto Sans"), NOTO_CJK),
-        Language("ru", "Cyrillic", _LATIN, hyphenate=True),
+        Language("ru", "Cyrillic", _LATIN),
         Language("ko", "Hangul", ("Noto Sans CJK KR", "Noto Sans"), NOTO_CJK, keep_words=True),
-        Language("it", "Latin", _LATIN, hyphenate=True),
+        Language("it", "Latin", _LATIN),
         Language("ht", "Latin", _LATIN),
         Language("bn", "Bengali", ("Noto Sans Bengali", "Noto Sans")),
-        Language("fr", "Latin", _LATIN, hyphenate=True),
-        Language("pl", "Latin", _LATIN, hyphenate=True),
+        Language("fr", "Latin", _LATIN),
+        Language("pl", "Latin", _LATIN),
         Language("vi", "Latin", _LATIN),
         Language("ar", "Arabic", ("Noto Naskh Arabic", "Noto Sans")),
         Language("so", "Latin", _LATIN),
         Language("fa", "Arabic", ("Noto Naskh Arabic", "Noto Sans")),
-        Language("ro", "Latin", _LATIN, hyphenate=True),
+        Language("ro", "Latin", _LATIN),
         Language("sw", "Latin", _LATIN),
         Language("my", "Myanmar", ("Noto Sans Myanmar", "Noto Sans")),
         Language("ne", "Devanagari", ("Noto Sans Devanagari", "Noto Sans")),
