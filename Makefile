@@ -3,6 +3,8 @@
 #   make pdf LANG=es     build every leaflet in Spanish (output/es/<leaflet>.pdf)
 #   make pdf             build every leaflet in every language
 #   make test            run the test suite
+#   make check / stats   check the catalogs / show what is left to translate
+#   make proofs          output/proofs/contact-sheet.png (ALL=1 for every page)
 #
 # Both set themselves up on a fresh machine: a .venv from pyproject.toml,
 # and (as root) Pango, Noto fonts, poppler-utils and gettext through apt-get.
@@ -28,7 +30,7 @@ endif
 PAPER ?= a4
 LEAFLET := $(BIN)/leaflet
 
-.PHONY: pdf draft test check stats pot po init-po review langs setup clean help
+.PHONY: pdf draft test check stats pot po init-po review langs proofs setup clean help
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -60,6 +62,10 @@ init-po: $(STAMP)
 
 langs: $(STAMP)
 	@$(LEAFLET) langs
+
+# Pictures of the first page of every leaflet (ALL=1: every page) and a contact sheet.
+proofs: pdf
+	$(LEAFLET) proofs $(if $(ALL),--all-pages)
 
 setup: $(STAMP) $(SYSTEM_STAMP)
 

@@ -222,3 +222,14 @@ def main(argv: list[str] | None = None) -> int:
                    "(run again with --debug for the traceback).", err=True)
         return 1
     return 0
+
+
+@cli.command()
+@click.option("--all-pages", is_flag=True, help="Every page, not only the first.")
+@pass_context
+def proofs(obj: Context, all_pages: bool) -> None:
+    """Render built leaflets to PNG and compose output/proofs/contact-sheet.png."""
+    from .proofs import contact_sheet
+
+    png, index = contact_sheet(obj.project, all_pages=all_pages)
+    click.echo(f"wrote {_shown(png)} and {_shown(index)}")
