@@ -10,6 +10,7 @@ character set, so each is made once.
 
 from __future__ import annotations
 
+import array
 import functools
 import hashlib
 import io
@@ -71,9 +72,21 @@ def find_font(family: str, style: str, package: str) -> FontFile:
 
 
 @functools.lru_cache(maxsize=None)
-def _cmap(font: FontFile) -> frozenset[int]:
+def _cmap(font: FontFile, cache_dir: Path | None = None) -> frozenset[int]:
+    """The characters a face has; a CJK cmap takes 0.1 s to parse, so it is cached on disk too."""
+    cached = cache_dir / "fonts" / f"{font.path.stem}-{font.index}-{_file_key(font)}.cmap" if cache_dir else None
+    if cached is not None and cached.exists():
+        return frozenset(array.array("I", cached.read_bytes()))
     with _open(font) as tt:
-        return frozenset(tt.getBestCmap())
+        chars = frozenset(tt.getBestCmap())
+    if cached is not None:
+        write_atomic(cached, array.array("I", sorted(chars)).tobytes())
+    return chars
+
+
+def _file_key(font: FontFile) -> str:
+    stat = font.path.stat()
+    return hashlib.sha256(f"{font.path}|{font.index}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
 
 
 def _open(font: FontFile) -> TTFont:
@@ -87,10 +100,10 @@ def needs_glyph(char: str) -> bool:
     return unicodedata.category(char) not in ("Cc", "Cf", "Zl", "Zp") and char not in "\n\r\t"
 
 
-def check_coverage(lang: Language, text: str, *, source: str = "") -> list[FontFile]:
+def check_coverage(lang: Language, text: str, *, source: str = "", cache_dir: Path | None = None) -> list[FontFile]:
     """Every drawn character has a glyph in one of the language's regular fonts."""
     fonts = [find_font(family, "Regular", lang.font_package) for family in lang.fonts]
-    covered = set().union(*(_cmap(f) for f in fonts))
+    covered = set().union(*(_cmap(f, cache_dir) for f in fonts))
     missing = sorted({c for c in text if needs_glyph(c) and ord(c) not in covered})
     if missing:
         shown = ", ".join(f"'{c}' U+{ord(c):04X} {_script_of(c)}" for c in missing[:8])
@@ -110,30 +123,28 @@ def _script_of(char: str) -> str:
 
 def prepare_fonts(lang: Language, text: str, cache_dir: Path) -> list[FontFace]:
     """Subsets of every face the language uses, each holding only the characters it draws."""
-    check_coverage(lang, text)
+    check_coverage(lang, text, cache_dir=cache_dir)
     remaining = {ord(c) for c in text if needs_glyph(c)}
     base = {ord(c) for c in BASE_CHARACTERS}
     faces = []
     for family in lang.fonts:
         regular = find_font(family, "Regular", lang.font_package)
-        own = remaining & _cmap(regular)
+        own = remaining & _cmap(regular, cache_dir)
         remaining -= own
         if not own:
             continue
         # Spaces and punctuation next to a run in this font are shaped with it too.
-        chars = own | (base & _cmap(regular))
+        chars = own | (base & _cmap(regular, cache_dir))
         for style, weight in WEIGHTS.items():
             font = find_font(family, style, lang.font_package)
-            path = _subset_cached(font, frozenset(chars & _cmap(font)), cache_dir)
+            path = _subset_cached(font, frozenset(chars & _cmap(font, cache_dir)), cache_dir)
             faces.append(FontFace(f"leaflet {family}", weight, path))
     return faces
 
 
 def _subset_cached(font: FontFile, chars: frozenset[int], cache_dir: Path) -> Path:
-    stat = font.path.stat()
     key = hashlib.sha256(
-        f"{font.path}|{font.index}|{stat.st_size}|{stat.st_mtime_ns}|{fonttools_version}|"
-        f"{','.join(map(str, sorted(chars)))}".encode()
+        f"{_file_key(font)}|{fonttools_version}|{','.join(map(str, sorted(chars)))}".encode()
     ).hexdigest()[:24]
     path = cache_dir / "fonts" / f"{font.path.stem}-{font.index}-{key}.ttf"
     if not path.exists():
