@@ -2,6 +2,8 @@
 #
 #   make pdf LANG=es     build every leaflet in Spanish (output/es/<leaflet>.pdf)
 #   make pdf             build every leaflet in every language
+#   make pdf LANG=ar PHARMACY=pharmacy.example.toml PAPER=letter LARGE_PRINT=1 BILINGUAL=1
+#   make editions        standard, large-print and bilingual editions of everything
 #   make test            run the test suite
 #   make check / stats   check the catalogs / show what is left to translate
 #   make proofs          output/proofs/contact-sheet.png (ALL=1 for every page)
@@ -27,19 +29,27 @@ else
   LANG_ARGS :=
   LANG_ARG :=
 endif
-PAPER ?= a4
 LEAFLET := $(BIN)/leaflet
+# Optional: PAPER=a4|letter, PHARMACY=file.toml, LARGE_PRINT=1, BILINGUAL=1
+BUILD_ARGS := $(if $(PAPER),--paper "$(PAPER)") $(if $(PHARMACY),--pharmacy "$(PHARMACY)") \
+              $(if $(LARGE_PRINT),--large-print) $(if $(BILINGUAL),--bilingual)
 
-.PHONY: pdf draft test check stats pot po init-po review langs proofs setup clean help
+.PHONY: pdf editions draft test check stats pot po init-po review langs proofs setup clean help
 
 help:
 	@sed -n 's/^#   //p' Makefile
 
 pdf: $(STAMP) $(SYSTEM_STAMP)
-	$(LEAFLET) build $(LANG_ARGS) --paper "$(PAPER)"
+	$(LEAFLET) build $(LANG_ARGS) $(BUILD_ARGS)
+
+# Every edition: standard, large print and bilingual (with English), every language.
+editions: $(STAMP) $(SYSTEM_STAMP)
+	$(LEAFLET) build -q $(LANG_ARGS) $(BUILD_ARGS)
+	$(LEAFLET) build -q --large-print $(LANG_ARGS) $(BUILD_ARGS)
+	$(LEAFLET) build -q --bilingual $(LANG_ARGS) $(BUILD_ARGS)
 
 draft: $(STAMP) $(SYSTEM_STAMP)
-	$(LEAFLET) build --draft $(LANG_ARGS) --paper "$(PAPER)"
+	$(LEAFLET) build --draft $(LANG_ARGS) $(BUILD_ARGS)
 
 test: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python -m pytest -q

@@ -11,7 +11,8 @@ what is left; ``load_translations`` gives the renderer what is safe to print.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Callable
 from pathlib import Path
 
 import polib
@@ -19,11 +20,12 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir, extract_f
 
 from . import __version__
 from .content import extract_babel
+from .directions import extract_babel as extract_directions
 from .errors import CatalogError, UsageError
 from .languages import SOURCE_LANGUAGE, language
-from .plurals import plural_forms
+from .plurals import parse_plural_forms, plural_forms
 from .pofile import Catalog, read_catalog, write_catalog
-from .project import FRAME_DOMAIN, Project
+from .project import DIRECTIONS_DOMAIN, FRAME_DOMAIN, Project
 
 COMMENT_TAGS = ("Translators:",)
 #: Gettext's keywords plus the templates' ``plain(context, text)``, which gives plain text for CSS and metadata.
@@ -58,7 +60,11 @@ def extract(project: Project) -> list[Path]:
 
 def extract_messages(project: Project, domain: str) -> list[Extracted]:
     root = project.root
-    if domain == FRAME_DOMAIN:
+    if domain == DIRECTIONS_DOMAIN:
+        path = project.directions_file
+        found = extract_from_file(extract_directions, path, keywords=KEYWORDS)
+        results = [(str(path.relative_to(root)), *rest) for rest in found]
+    elif domain == FRAME_DOMAIN:
         found = extract_from_dir(project.templates_dir, _TEMPLATE_METHODS, _TEMPLATE_OPTIONS,
                                  keywords=KEYWORDS, comment_tags=COMMENT_TAGS, strip_comment_tags=True)
         results = [(f"templates/{name}", *rest) for name, *rest in found]
@@ -291,11 +297,22 @@ class Translations:
     lang: str
     strings: dict[tuple[str | None, str], str]
     catalogs: list[Catalog]
+    plurals: dict[tuple[str | None, str], tuple[dict[int, str], Callable[[int], int]]] = field(default_factory=dict)
 
     def lookup(self, context: str | None, msgid: str) -> str | None:
         if self.lang == SOURCE_LANGUAGE:
             return msgid
         return self.strings.get((context, msgid))
+
+    def lookup_plural(self, context: str | None, singular: str, plural: str, count: int) -> str | None:
+        """The form the catalog's own Plural-Forms rule picks for ``count``."""
+        if self.lang == SOURCE_LANGUAGE:
+            return singular if count == 1 else plural
+        found = self.plurals.get((context, singular))
+        if found is None:
+            return None
+        forms, rule = found
+        return forms.get(rule(count))
 
     def header(self, field: str) -> str:
         for catalog in self.catalogs:
@@ -315,7 +332,13 @@ def load_translations(project: Project, lang: str, domains: list[str]) -> Transl
         for entry in catalog.entries()
         if is_translated(entry) and not entry.msgid_plural
     }
-    return Translations(lang, strings, catalogs)
+    plurals = {}
+    for catalog in catalogs:
+        entries = [e for e in catalog.entries() if e.msgid_plural and is_translated(e)]
+        if entries:
+            rule = parse_plural_forms(catalog.po.metadata.get("Plural-Forms", ""))[1]
+            plurals.update({(e.msgctxt, e.msgid): (dict(e.msgstr_plural), rule) for e in entries})
+    return Translations(lang, strings, catalogs, plurals)
 
 
 def require_catalog(path: Path) -> Catalog:

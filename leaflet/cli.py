@@ -20,6 +20,7 @@ from . import __version__, catalogs
 from .pipeline import DEFAULT_OPTIONS, BuildOptions, build as build_leaflet
 from .checks import ERROR, catalog_paths, check_paths
 from .errors import CatalogProblems, LeafletError, UsageError
+from .directions import read_directions
 from .html import PAPER_SIZES
 from .languages import SOURCE_LANGUAGE, language
 from .pofile import read_catalog
@@ -34,6 +35,7 @@ class Context:
 
 
 pass_context = click.make_pass_decorator(Context)
+DIRECTION_CODES = sorted(read_directions(Project.default().directions_file))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -52,17 +54,32 @@ def cli(ctx: click.Context, project_dir: Path | None, debug: bool) -> None:
 @click.option("--lang", "-l", "langs", multiple=True, metavar="LANG",
               help="Language to build (repeatable); es_ES.UTF-8 and es-MX find es. Default: all.")
 @click.option("--leaflet", "leaflets", multiple=True, metavar="NAME", help="Leaflet to build (repeatable). Default: all.")
-@click.option("--paper", type=click.Choice(sorted(PAPER_SIZES)), default=DEFAULT_OPTIONS.paper, show_default=True)
+@click.option("--paper", type=click.Choice(sorted(PAPER_SIZES)), default=None,
+              help="Paper size. Default: the pharmacy profile's, else a4.")
+@click.option("--pharmacy", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Pharmacy profile (TOML): name, address, phone, logo, paper.")
+@click.option("--patient", metavar="NAME", help='Print "Prepared for: NAME".')
+@click.option("--directions", metavar="CODE", help="Standard, translated directions: " + ", ".join(DIRECTION_CODES) + ".")
+@click.option("--count", type=int, default=DEFAULT_OPTIONS.count, show_default=True,
+              help="Number of tablets for --directions.")
+@click.option("--free-directions", metavar="TEXT",
+              help='Directions typed by the pharmacist. Printed exactly as typed under "Directions from your '
+                   'pharmacist": they are NOT translated.')
+@click.option("--date", "date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Dispensing date, YYYY-MM-DD (default: today); printed when the leaflet is personalised.")
+@click.option("--large-print", is_flag=True, help="Large-print edition (17 pt): <leaflet>.large.pdf.")
+@click.option("--bilingual", is_flag=True, help="The language and English side by side: <leaflet>.<lang>+en.pdf.")
 @click.option("--draft", is_flag=True,
               help="Reviewers only: print missing or fuzzy entries in English, marked, to <leaflet>.draft.pdf.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @pass_context
-def build(obj: Context, langs: tuple[str, ...], leaflets: tuple[str, ...], paper: str, draft: bool, quiet: bool) -> None:
+def build(obj: Context, langs: tuple[str, ...], leaflets: tuple[str, ...], quiet: bool, date: object,
+          **choices: object) -> None:
     """Build PDF leaflets into output/<lang>/<leaflet>.pdf."""
     project = obj.project
     codes = [project.resolve_language(lang) for lang in langs] or project.languages()
     names = [project.resolve_leaflet(name) for name in leaflets] or project.leaflets()
-    options = BuildOptions(paper=paper, draft=draft).validated()
+    options = BuildOptions(date=date.date() if date else None, **choices).validated()  # type: ignore[arg-type,attr-defined]
     failed = 0
     for code in dict.fromkeys(codes):
         for name in names:

@@ -44,6 +44,8 @@ class Page:
     paper: str = "a4"
     draft: bool = False
     font_families: list[str] = field(default_factory=list)
+    large_print: bool = False
+    bilingual: bool = False
 
 
 class Renderer:
@@ -59,6 +61,15 @@ class Renderer:
         text = self.translations.lookup(context, msgid)
         if text is None:
             return self._fallback(context, msgid, values)
+        html = substitute(to_html(text), values)
+        return keep_words(html) if self.lang.keep_words else html
+
+    def npgettext(self, context: str | None, singular: str, plural: str, count: int) -> Markup:
+        """A count with the plural form the language's catalog picks, in the locale's digits."""
+        text = self.translations.lookup_plural(context, singular, plural, count)
+        values = {"count": self.number(count)}
+        if text is None:
+            return self._fallback(context, singular if count == 1 else plural, values)
         html = substitute(to_html(text), values)
         return keep_words(html) if self.lang.keep_words else html
 
@@ -184,6 +195,7 @@ def render_html(project: Project, leaflet: Leaflet, lang: Language, renderer: Re
         "_": renderer.gettext,
         "gettext": renderer.gettext,
         "pgettext": renderer.pgettext,
+        "npgettext": renderer.npgettext,
         "plain": renderer.plain,
         "block": renderer.block,
         "number": renderer.number,

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from markupsafe import Markup
+
 from . import __version__
 from .catalogs import Translations, extract_messages, load_translations
 from .checks import check_catalog, errors
@@ -23,46 +25,83 @@ from .content import Leaflet, read_leaflet
 from .errors import CatalogProblems, UsageError
 from .fonts import font_face_css, font_families, prepare_fonts
 from .html import PAPER_SIZES, Page, Renderer, render_html
-from .languages import SOURCE_LANGUAGE, language
+from .directions import read_directions, resolve_direction
+from .languages import SOURCE_LANGUAGE, Language, language
+from .pharmacy import Pharmacy, read_pharmacy
 from .pdf import render_pdf, save_pdf
 from .pofile import read_catalog
-from .project import FRAME_DOMAIN, Project
+from .project import DIRECTIONS_DOMAIN, FRAME_DOMAIN, Project
 
 
 @dataclass(frozen=True)
 class BuildOptions:
     """Every build option and its default, shared by the CLI and the Python API."""
 
-    paper: str = "a4"
+    paper: str | None = None  # None: the pharmacy profile's paper, else A4
     draft: bool = False
+    large_print: bool = False
+    bilingual: bool = False
+    pharmacy: Path | None = None
+    patient: str | None = None
+    directions: str | None = None
+    count: int = 1
+    free_directions: str | None = None
+    date: dt.date | None = None  # the dispensing date; today when None
 
     def validated(self) -> "BuildOptions":
-        if self.paper not in PAPER_SIZES:
+        if self.paper is not None and self.paper not in PAPER_SIZES:
             raise UsageError(f"unknown paper size '{self.paper}'", hint="use one of: " + ", ".join(PAPER_SIZES))
+        if not 1 <= self.count <= 999:
+            raise UsageError(f"--count must be between 1 and 999, not {self.count}")
+        for name in ("patient", "free_directions"):
+            value = getattr(self, name)
+            if value is not None and (not value.strip() or len(value) > MAX_PERSONAL_TEXT):
+                raise UsageError(f"--{name.replace('_', '-')} must be 1 to {MAX_PERSONAL_TEXT} characters")
         return self
 
     @property
-    def edition(self) -> str:
-        return "draft" if self.draft else ""
+    def personalised(self) -> bool:
+        return bool(self.patient or self.directions or self.free_directions)
+
+    def edition(self, lang: str) -> str:
+        """The file name's middle part: ``es+en.large.draft`` for ``diazepam.es+en.large.draft.pdf``."""
+        parts = [f"{lang}+en"] if self.bilingual else []
+        parts += ["large"] if self.large_print else []
+        parts += ["draft"] if self.draft else []
+        return ".".join(parts)
 
 
 DEFAULT_OPTIONS = BuildOptions()
+MAX_PERSONAL_TEXT = 500
+
+
+@dataclass(frozen=True)
+class Personal:
+    """What the pharmacy adds for one patient; printed as text, never as markup."""
+
+    patient: str | None
+    directions: Markup | None
+    free_directions: str | None
+    dispensed: dt.date
 
 
 def build(leaflet: str = "diazepam", lang: str = "es", *, project: Project | None = None,
           options: BuildOptions = DEFAULT_OPTIONS, **overrides: object) -> Path:
-    """Build ``output/<lang>/<leaflet>.pdf`` and return its path."""
+    """Build ``output/<lang>/<leaflet>[.edition].pdf`` and return its path."""
     project = project or Project.default()
     options = replace(options, **overrides).validated()  # type: ignore[arg-type]
     leaflet_id, code = project.resolve_leaflet(leaflet), project.resolve_language(lang)
+    pharmacy = read_pharmacy(Path(options.pharmacy), project.root) if options.pharmacy else None
+    if options.paper is None:
+        options = replace(options, paper=(pharmacy.paper if pharmacy and pharmacy.paper else "a4"))
     content = read_leaflet(project.content_file(leaflet_id))
-    domains = [FRAME_DOMAIN, leaflet_id]
+    domains = [FRAME_DOMAIN, leaflet_id] + ([DIRECTIONS_DOMAIN] if options.directions else [])
     if not options.draft:
         gate(project, code, domains)
     translations = load_translations(project, code, domains)
-    html = leaflet_html(project, content, translations, options)
-    out = project.output_file(code, leaflet_id, options.edition)
-    save_pdf(print_pdf(project, html, code), out)
+    html = leaflet_html(project, content, translations, options, pharmacy)
+    out = project.output_file(code, leaflet_id, options.edition(code))
+    save_pdf(print_pdf(project, html, code, pharmacy), out)
     return out
 
 
@@ -81,25 +120,62 @@ def gate(project: Project, lang: str, domains: list[str]) -> None:
         raise CatalogProblems(problems)
 
 
-def leaflet_html(project: Project, content: Leaflet, translations: Translations, options: BuildOptions) -> str:
+def leaflet_html(project: Project, content: Leaflet, translations: Translations, options: BuildOptions,
+                 pharmacy: Pharmacy | None = None) -> str:
     info = language(translations.lang)
     renderer = Renderer(translations, info, options.draft)
-    page = Page(paper=options.paper, draft=options.draft, font_families=font_families(info))
-    reviewer = translations.header("X-Reviewed-By")
+    page = Page(paper=options.paper or "a4", draft=options.draft, font_families=font_families(info),
+                large_print=options.large_print, bilingual=options.bilingual)
+    english = Renderer(load_translations(project, SOURCE_LANGUAGE, []), language(SOURCE_LANGUAGE), draft=False)
+    revised = max([content.revised, *_catalog_dates(translations)])
     extra = {
         "catalog_date": _header_date(translations.header("PO-Revision-Date")) or content.revised,
-        "reviewer": reviewer,
+        "reviewer": translations.header("X-Reviewed-By"),
         "review_date": _header_date(translations.header("X-Review-Date")) or content.revised,
-        "metadata": {"dcterms.created": content.revised.isoformat(), "dcterms.modified": content.revised.isoformat()},
+        # Fixed dates and a content-derived identifier make the PDF reproducible byte for byte.
+        "metadata": {"dcterms.created": revised.isoformat(), "dcterms.modified": revised.isoformat()},
+        "pharmacy": _shown_pharmacy(pharmacy, info),
+        "personal": _personal(project, options, renderer) if options.personalised else None,
+        "english": english.block,
+        "english_name": language(SOURCE_LANGUAGE).own_name,
     }
     return render_html(project, content, info, renderer, page, extra)
 
 
-def print_pdf(project: Project, html: str, lang: str) -> bytes:
+def _personal(project: Project, options: BuildOptions, renderer: Renderer) -> Personal:
+    directions = None
+    if options.directions:
+        direction = resolve_direction(read_directions(project.directions_file), options.directions)
+        directions = renderer.npgettext(direction.code, direction.one, direction.other, options.count)
+    return Personal(options.patient, directions, options.free_directions, options.date or dt.date.today())
+
+
+@dataclass(frozen=True)
+class _ShownPharmacy:
+    name: str
+    address: str
+    phone_shown: str
+    logo_url: str
+
+
+def _shown_pharmacy(pharmacy: Pharmacy | None, info: Language) -> _ShownPharmacy | None:
+    """The profile as printed: the phone number in the patient's digits."""
+    if pharmacy is None:
+        return None
+    return _ShownPharmacy(pharmacy.name, pharmacy.address, info.native_digits(pharmacy.phone), pharmacy.logo_url)
+
+
+def _catalog_dates(translations: Translations) -> list[dt.date]:
+    dates = [_header_date(c.po.metadata.get("PO-Revision-Date", "")) for c in translations.catalogs]
+    return [d for d in dates if d is not None]
+
+
+def print_pdf(project: Project, html: str, lang: str, pharmacy: Pharmacy | None = None) -> bytes:
     faces = prepare_fonts(language(lang), visible_text(html), project.cache_dir)
     identifier = hashlib.sha256(html.encode() + __version__.encode()).hexdigest()[:32].encode()
+    allowed = [project.cache_dir / "fonts"] + ([pharmacy.logo] if pharmacy and pharmacy.logo else [])
     return render_pdf(html, base_dir=project.templates_dir, font_css=font_face_css(faces),
-                      allowed=[project.cache_dir / "fonts"], identifier=identifier)
+                      allowed=allowed, identifier=identifier)
 
 
 def visible_text(html: str) -> str:

@@ -17,6 +17,8 @@ from .languages import SOURCE_LANGUAGE, negotiate
 
 #: The catalog domain of the print frame shared by every leaflet (headings, box, footer).
 FRAME_DOMAIN = "frame"
+#: The standardised directions (``content/directions.toml``).
+DIRECTIONS_DOMAIN = "directions"
 
 _LEAFLET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
@@ -24,6 +26,9 @@ _LEAFLET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 @dataclass(frozen=True)
 class Project:
     root: Path
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "root", Path(self.root))  # accept a str from Python callers
 
     @classmethod
     def default(cls) -> "Project":
@@ -53,8 +58,13 @@ class Project:
     def leaflets(self) -> list[str]:
         return sorted(p.stem for p in self.content_dir.glob("*.md") if _LEAFLET_NAME.match(p.stem))
 
+    @property
+    def directions_file(self) -> Path:
+        return self.content_dir / "directions.toml"
+
     def domains(self) -> list[str]:
-        return [FRAME_DOMAIN, *self.leaflets()]
+        shared = [FRAME_DOMAIN, DIRECTIONS_DOMAIN] if self.directions_file.exists() else [FRAME_DOMAIN]
+        return [*shared, *self.leaflets()]
 
     def languages(self) -> list[str]:
         """English plus every language that has a catalog folder."""
@@ -68,7 +78,7 @@ class Project:
         return negotiate(requested, self.languages())
 
     def resolve_leaflet(self, requested: str) -> str:
-        if not _LEAFLET_NAME.match(requested) or requested == FRAME_DOMAIN:
+        if not _LEAFLET_NAME.match(requested) or requested in (FRAME_DOMAIN, DIRECTIONS_DOMAIN):
             raise UsageError(
                 f"'{requested}' is not a leaflet name",
                 hint="use lower-case letters, digits and '-', as in content/<name>.md",

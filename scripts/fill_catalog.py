@@ -2,7 +2,8 @@
 
 A helper for drafting translations outside a PO editor: every key must be a
 msgctxt of the language's catalogs; entries it names get the translation and
-lose their fuzzy flag. Run `leaflet check LANG` afterwards.
+lose their fuzzy flag. A plural entry takes a list, one text per form of the
+catalog's Plural-Forms header, in form order. Run `leaflet check LANG` afterwards.
 
     .venv/bin/python scripts/fill_catalog.py es translations-es.json
 """
@@ -24,7 +25,11 @@ def main(lang: str, source: str) -> int:
         catalog = read_catalog(path)
         for entry in catalog.entries():
             if entry.msgctxt in wanted:
-                entry.msgstr = wanted[entry.msgctxt]
+                value = wanted[entry.msgctxt]
+                if entry.msgid_plural:
+                    entry.msgstr_plural = dict(enumerate([value] if isinstance(value, str) else value))
+                else:
+                    entry.msgstr = value
                 if entry.fuzzy:
                     entry.flags.remove("fuzzy")
                 entry.previous_msgid = None

@@ -49,8 +49,9 @@ def pdf_text(path: Path) -> str:
 
 
 def squeeze(text: str) -> str:
-    """Text without whitespace and hyphens, so line breaks and hyphenation do not matter."""
-    return re.sub(r"[\s\-\u2010\u00ad]+", "", text)
+    """Text without whitespace, hyphens and bidi controls (pdftotext adds them around
+    right-to-left runs), so line breaks, hyphenation and direction do not matter."""
+    return re.sub(r"[\s\-\u2010\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069\u2060]+", "", text)
 
 
 def pdf_fonts(path: Path) -> list[dict[str, str]]:

@@ -1,19 +1,23 @@
 """The whole pipeline, asserted on the PDF a pharmacist would print."""
 
+import html as html_lib
 import re
 
 import pytest
 
-from conftest import pdf_fonts, pdf_reader, pdf_text, squeeze
+from conftest import REPO, pdf_fonts, pdf_reader, pdf_text, squeeze
 from leaflet import build
 from leaflet.catalogs import extract_messages, load_translations
 from leaflet.content import read_leaflet
 from leaflet.errors import CatalogProblems, RenderError, UnknownLanguage
 from leaflet.markup import strip_markup
-from leaflet.pipeline import DEFAULT_OPTIONS, leaflet_html
+from leaflet.pharmacy import read_pharmacy
+from leaflet.pipeline import BuildOptions, leaflet_html
 from leaflet.pofile import read_catalog
 
 A4 = (595.28, 841.89)
+PERSONAL_ONLY = {"logo.alt", "patient.prepared-for", "directions.heading", "directions.free-text", "dispensed",
+                 "pharmacy.phone"}
 LETTER = (612.0, 792.0)
 
 
@@ -30,8 +34,8 @@ def test_every_spanish_block_is_printed(spanish_pdf, shared_project):
     text = squeeze(pdf_text(spanish_pdf))
     for domain in ("frame", "diazepam"):
         for entry in read_catalog(shared_project.po_file("es", domain)).entries():
-            if entry.msgctxt in ("footer.reviewed", "draft.banner"):
-                continue  # shown only for reviewed translations and drafts
+            if entry.msgctxt in PERSONAL_ONLY | {"footer.reviewed", "draft.banner"}:
+                continue  # shown only on personalised leaflets, reviewed translations and drafts
             for piece in re.split(r"\{\w+\}", strip_markup(entry.msgstr)):
                 assert squeeze(piece) in text, entry.msgctxt
 
@@ -81,20 +85,25 @@ def test_footer_has_translated_page_numbers_and_review_status(spanish_pdf):
 
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_every_template_entry_reaches_the_html(shared_project, lang):
-    domains = ["frame", "diazepam"]
+    """With a pharmacy, a patient and both kinds of directions, every frame string is on the page."""
+    domains = ["frame", "directions", "diazepam"]
     content = read_leaflet(shared_project.content_file("diazepam"))
     translations = load_translations(shared_project, lang, domains)
-    html = leaflet_html(shared_project, content, translations, DEFAULT_OPTIONS)
-    flat = squeeze(re.sub(r"<[^>]+>", "", html.replace("\\", "")))
-    for domain in domains:
+    options = BuildOptions(patient="Ana", directions="bedtime", count=2, free_directions="x")
+    pharmacy = read_pharmacy(REPO.root / "pharmacy.example.toml", REPO.root)
+    html = leaflet_html(shared_project, content, translations, options, pharmacy)
+    flat = squeeze(html_lib.unescape(re.sub(r"<[^>]+>", "", html.replace("\\", ""))))
+    flat += squeeze(" ".join(re.findall(r'alt="([^"]*)"', html_lib.unescape(html))))
+    skipped = {"footer.reviewed", "draft.banner"} | ({"footer.translation-date", "footer.unreviewed"} if lang == "en" else set())
+    for domain in ("frame", "diazepam"):
         for message in extract_messages(shared_project, domain):
-            if message.context in ("footer.reviewed", "draft.banner", "footer.translation-date", "footer.unreviewed") and lang == "en":
-                continue
-            if message.context in ("footer.reviewed", "draft.banner"):
+            if message.context in skipped:
                 continue
             wanted = translations.lookup(message.context, message.msgid)
             first = strip_markup(re.split(r"\{\w+\}", wanted)[0])
             assert squeeze(first) in flat, message.context
+    forms = translations.lookup_plural("bedtime", "Take {count} tablet at bedtime.", "Take {count} tablets at bedtime.", 2)
+    assert squeeze(forms.replace("{count}", "2")) in flat
 
 
 def test_unknown_language_is_a_usage_error(shared_project):
