@@ -71,40 +71,41 @@ def cli(ctx: click.Context, project_dir: Path | None, debug: bool) -> None:
 @click.option("--bilingual", is_flag=True, help="The language and English side by side: <leaflet>.<lang>+en.pdf.")
 @click.option("--draft", is_flag=True,
               help="Reviewers only: print missing or fuzzy entries in English, marked, to <leaflet>.draft.pdf.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: the number of cores).")
+@click.option("--rebuild", is_flag=True, help="Build even the leaflets whose output is up to date.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @pass_context
 def build(obj: Context, langs: tuple[str, ...], leaflets: tuple[str, ...], quiet: bool, date: object,
-          **choices: object) -> None:
+          jobs: int | None, rebuild: bool, **choices: object) -> None:
     """Build PDF leaflets into output/<lang>/<leaflet>.pdf."""
+    from .batch import Job, build_all, default_jobs
+
     project = obj.project
-    codes = [project.resolve_language(lang) for lang in langs] or project.languages()
+    codes = list(dict.fromkeys(project.resolve_language(lang) for lang in langs)) or project.languages()
     names = [project.resolve_leaflet(name) for name in leaflets] or project.leaflets()
     options = BuildOptions(date=date.date() if date else None, **choices).validated()  # type: ignore[arg-type,attr-defined]
-    failed = 0
-    for code in dict.fromkeys(codes):
-        for name in names:
-            started = time.perf_counter()
-            try:
-                path = build_leaflet(name, code, project=project, options=options)
-            except CatalogProblems as exc:
-                failed += 1
-                _report_problems(exc)
-                continue
-            if not quiet:
-                seconds = time.perf_counter() - started
-                click.echo(f"{code:8} {_shown(path)}  {seconds:.2f} s")
-        if not quiet and code != SOURCE_LANGUAGE and not review_status(project, code).reviewed:
-            click.echo(f"note: the {language(code).english_name} translation has not been reviewed "
-                       "by a professional medical translator", err=True)
+    todo = [Job(name, code) for code in codes for name in names]
+    done = 0
+
+    def report(outcome) -> None:
+        nonlocal done
+        done += 1
+        if outcome.error:
+            for line in outcome.problems:
+                click.echo(line, err=True)
+            click.echo(f"[{done:>{len(str(len(todo)))}}/{len(todo)}] {outcome.job.lang:8} {outcome.error}", err=True)
+        elif not quiet:
+            what = "up to date" if outcome.skipped else f"{outcome.seconds:.2f} s"
+            click.echo(f"[{done:>{len(str(len(todo)))}}/{len(todo)}] {outcome.job.lang:8} {_shown(outcome.path)}  {what}")
+
+    outcomes = build_all(project, todo, options, workers=jobs or default_jobs(), rebuild=rebuild, on_done=report)
+    unreviewed = [c for c in codes if c != SOURCE_LANGUAGE and not review_status(project, c).reviewed]
+    if unreviewed and not quiet:
+        click.echo(f"note: not reviewed by a professional medical translator: {', '.join(unreviewed)}", err=True)
+    failed = [o for o in outcomes if o.error]
     if failed:
-        raise CatalogProblems([], f"{failed} leaflet(s) not built because their catalogs have errors")
-
-
-def _report_problems(exc: CatalogProblems) -> None:
-    for problem in exc.problems:
-        if problem.severity == ERROR:
-            click.echo(str(problem), err=True)
-    click.echo(f"{exc.message}", err=True)
+        raise LeafletError(f"{len(failed)} of {len(todo)} leaflet(s) not built; see the messages above")
 
 
 @cli.command()

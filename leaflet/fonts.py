@@ -19,10 +19,6 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from fontTools import subset
-from fontTools import version as fonttools_version
-from fontTools.ttLib import TTFont
-
 from .errors import MissingFont, MissingGlyphs
 from .languages import Language
 from .pofile import write_atomic
@@ -45,6 +41,7 @@ class FontFace:
     family: str
     weight: int
     path: Path
+    source: Path  # the installed font the subset was made from
 
 
 def font_families(lang: Language) -> list[str]:
@@ -89,7 +86,9 @@ def _file_key(font: FontFile) -> str:
     return hashlib.sha256(f"{font.path}|{font.index}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
 
 
-def _open(font: FontFile) -> TTFont:
+def _open(font: FontFile):  # -> fontTools.ttLib.TTFont, imported late: a no-op build never needs it
+    from fontTools.ttLib import TTFont
+
     if font.path.suffix.lower() == ".ttc":
         return TTFont(font.path, fontNumber=font.index, lazy=True)
     return TTFont(font.path, lazy=True)
@@ -138,11 +137,13 @@ def prepare_fonts(lang: Language, text: str, cache_dir: Path) -> list[FontFace]:
         for style, weight in WEIGHTS.items():
             font = find_font(family, style, lang.font_package)
             path = _subset_cached(font, frozenset(chars & _cmap(font, cache_dir)), cache_dir)
-            faces.append(FontFace(f"leaflet {family}", weight, path))
+            faces.append(FontFace(f"leaflet {family}", weight, path, font.path))
     return faces
 
 
 def _subset_cached(font: FontFile, chars: frozenset[int], cache_dir: Path) -> Path:
+    from fontTools import version as fonttools_version
+
     key = hashlib.sha256(
         f"{_file_key(font)}|{fonttools_version}|{','.join(map(str, sorted(chars)))}".encode()
     ).hexdigest()[:24]
@@ -153,6 +154,8 @@ def _subset_cached(font: FontFile, chars: frozenset[int], cache_dir: Path) -> Pa
 
 
 def _subset(font: FontFile, chars: frozenset[int]) -> bytes:
+    from fontTools import subset
+
     options = subset.Options()
     options.layout_features = ["*"]  # Arabic joining, Indic conjuncts, Nastaliq need them all
     options.name_IDs = ["*"]

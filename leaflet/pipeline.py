@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html as html_lib
+import json
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,12 +24,12 @@ from .checks import check_catalog, errors
 from .content import Leaflet, read_leaflet
 
 from .errors import CatalogProblems, UsageError
-from .fonts import font_face_css, font_families, prepare_fonts
+from .fonts import font_families
 from .html import PAPER_SIZES, Page, Renderer, render_html
 from .directions import read_directions, resolve_direction
 from .languages import SOURCE_LANGUAGE, Language, language
 from .pharmacy import Pharmacy, read_pharmacy
-from .pdf import render_pdf, save_pdf
+from .manifest import record, up_to_date
 from .pofile import read_catalog
 from .project import DIRECTIONS_DOMAIN, FRAME_DOMAIN, Project
 
@@ -88,21 +89,84 @@ class Personal:
 def build(leaflet: str = "diazepam", lang: str = "es", *, project: Project | None = None,
           options: BuildOptions = DEFAULT_OPTIONS, **overrides: object) -> Path:
     """Build ``output/<lang>/<leaflet>[.edition].pdf`` and return its path."""
-    project = project or Project.default()
-    options = replace(options, **overrides).validated()  # type: ignore[arg-type]
+    return run_build(leaflet, lang, project=project, options=replace(options, **overrides)).path
+
+
+@dataclass(frozen=True)
+class Built:
+    path: Path
+    skipped: bool  # the output was up to date
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One build with every name resolved and every default filled in."""
+
+    leaflet: str
+    lang: str
+    options: BuildOptions
+    pharmacy: Pharmacy | None
+    out: Path
+    key: str
+
+    def up_to_date(self) -> bool:
+        return up_to_date(self.out, self.key)
+
+
+def plan_build(leaflet: str, lang: str, project: Project, options: BuildOptions = DEFAULT_OPTIONS) -> Plan:
+    """Validate and resolve everything a build needs before any work is done."""
+    options = options.validated()
     leaflet_id, code = project.resolve_leaflet(leaflet), project.resolve_language(lang)
     pharmacy = read_pharmacy(Path(options.pharmacy), project.root) if options.pharmacy else None
     if options.paper is None:
         options = replace(options, paper=(pharmacy.paper if pharmacy and pharmacy.paper else "a4"))
-    content = read_leaflet(project.content_file(leaflet_id))
-    domains = [FRAME_DOMAIN, leaflet_id] + ([DIRECTIONS_DOMAIN] if options.directions else [])
+    if options.personalised and options.date is None:
+        options = replace(options, date=dt.date.today())
+    out = project.output_file(code, leaflet_id, options.edition(code))
+    return Plan(leaflet_id, code, options, pharmacy, out, _build_key(leaflet_id, code, options))
+
+
+def run_build(leaflet: str, lang: str, *, project: Project | None = None, options: BuildOptions = DEFAULT_OPTIONS,
+              rebuild: bool = True) -> Built:
+    """Build one leaflet; with ``rebuild=False`` an output whose inputs did not change is kept."""
+    project = project or Project.default()
+    plan = plan_build(leaflet, lang, project, options)
+    if not rebuild and plan.up_to_date():
+        return Built(plan.out, skipped=True)
+    options, pharmacy, code = plan.options, plan.pharmacy, plan.lang
+    content = read_leaflet(project.content_file(plan.leaflet))
+    domains = [FRAME_DOMAIN, plan.leaflet] + ([DIRECTIONS_DOMAIN] if options.directions else [])
     if not options.draft:
         gate(project, code, domains)
     translations = load_translations(project, code, domains)
     html = leaflet_html(project, content, translations, options, pharmacy)
-    out = project.output_file(code, leaflet_id, options.edition(code))
-    save_pdf(print_pdf(project, html, code, pharmacy), out)
-    return out
+    data, fonts = print_pdf(project, html, code, pharmacy)
+    _save(data, plan.out)
+    inputs = [project.content_file(plan.leaflet), *_template_files(project), *fonts, *_package_files()]
+    inputs += [c.path for c in translations.catalogs]
+    inputs += [project.directions_file] if options.directions else []
+    inputs += [Path(options.pharmacy)] + ([pharmacy.logo] if pharmacy.logo else []) if pharmacy else []
+    record(plan.out, inputs, plan.key)
+    return Built(plan.out, skipped=False)
+
+
+def _build_key(leaflet: str, lang: str, options: BuildOptions) -> str:
+    settings = {name: str(value) for name, value in sorted(vars(options).items())}
+    return json.dumps({"version": __version__, "leaflet": leaflet, "lang": lang, "options": settings}, sort_keys=True)
+
+
+def _template_files(project: Project) -> list[Path]:
+    return sorted(p for p in project.templates_dir.rglob("*") if p.is_file())
+
+
+def _package_files() -> list[Path]:
+    return sorted(Path(__file__).parent.glob("*.py"))
+
+
+def _save(data: bytes, out: Path) -> None:
+    from .pdf import save_pdf
+
+    save_pdf(data, out)
 
 
 def gate(project: Project, lang: str, domains: list[str]) -> None:
@@ -170,12 +234,17 @@ def _catalog_dates(translations: Translations) -> list[dt.date]:
     return [d for d in dates if d is not None]
 
 
-def print_pdf(project: Project, html: str, lang: str, pharmacy: Pharmacy | None = None) -> bytes:
+def print_pdf(project: Project, html: str, lang: str, pharmacy: Pharmacy | None = None) -> tuple[bytes, list[Path]]:
+    """The PDF's bytes and the installed font files it was made from."""
+    from .fonts import font_face_css, prepare_fonts
+    from .pdf import render_pdf
+
     faces = prepare_fonts(language(lang), visible_text(html), project.cache_dir)
     identifier = hashlib.sha256(html.encode() + __version__.encode()).hexdigest()[:32].encode()
     allowed = [project.cache_dir / "fonts"] + ([pharmacy.logo] if pharmacy and pharmacy.logo else [])
-    return render_pdf(html, base_dir=project.templates_dir, font_css=font_face_css(faces),
+    data = render_pdf(html, base_dir=project.templates_dir, font_css=font_face_css(faces),
                       allowed=allowed, identifier=identifier)
+    return data, sorted({face.source for face in faces})
 
 
 def visible_text(html: str) -> str:

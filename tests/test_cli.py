@@ -42,10 +42,25 @@ def test_unknown_option_is_a_usage_error(capsys):
 
 
 def test_build_prints_one_line_per_leaflet(capsys, project):
-    code, out, err = run(capsys, "--project", str(project.root), "build", "--lang", "es_ES.UTF-8")
+    code, out, err = run(capsys, "--project", str(project.root), "build", "--lang", "es_ES.UTF-8", "--lang", "en")
     assert code == 0
-    assert out.startswith("es       ") and "diazepam.pdf" in out
-    assert "not been reviewed" in err
+    lines = out.splitlines()
+    assert [line[:6] for line in lines] == ["[1/2] ", "[2/2] "]
+    assert sorted(line.split()[1] for line in lines) == ["en", "es"]
+    assert all(line.endswith(" s") and "diazepam.pdf" in line for line in lines)
+    assert "not reviewed by a professional medical translator: es" in err
+    code, out, _ = run(capsys, "--project", str(project.root), "build", "--lang", "es", "--jobs", "2")
+    assert out.strip().endswith("diazepam.pdf  up to date")
+
+
+def test_parallel_builds_report_every_leaflet_and_failures_do_not_stop_the_others(capsys, project):
+    po = project.po_file("fr", "diazepam")
+    po.write_text(po.read_text(encoding="utf-8").replace('msgctxt "intro"', '#, fuzzy\nmsgctxt "intro"'), encoding="utf-8")
+    code, out, err = run(capsys, "--project", str(project.root), "build", "-l", "es", "-l", "fr", "-l", "it", "-j", "2")
+    assert code == 1
+    assert sorted(line.split()[1] for line in out.splitlines()) == ["es", "it"]
+    assert ": error: fuzzy: 'intro' is marked fuzzy" in err
+    assert "Error: 1 of 3 leaflet(s) not built" in err
 
 
 def test_check_prints_every_problem_with_file_and_line(capsys, project):
@@ -67,6 +82,7 @@ def test_build_refusal_shows_the_problems_and_exits_1(capsys, project):
     code, _, err = run(capsys, "--project", str(project.root), "build", "--lang", "es")
     assert code == 1
     assert ": error: untranslated: 'precautions.heading' is not translated" in err
+    assert "Error: 1 of 1 leaflet(s) not built" in err
     assert not project.output_file("es", "diazepam").exists()
 
 
