@@ -34,7 +34,7 @@ LEAFLET := $(BIN)/leaflet
 BUILD_ARGS := $(if $(PAPER),--paper "$(PAPER)") $(if $(PHARMACY),--pharmacy "$(PHARMACY)") \
               $(if $(LARGE_PRINT),--large-print) $(if $(BILINGUAL),--bilingual)
 
-.PHONY: pdf editions draft test check stats pot po init-po review langs proofs setup clean help
+.PHONY: bench pdf editions draft test check stats pot po init-po review langs proofs setup clean help
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -72,6 +72,10 @@ init-po: $(STAMP)
 
 langs: $(STAMP)
 	@$(LEAFLET) langs
+
+# Speed and memory against bare WeasyPrint: prints a table, writes docs/benchmarks.md.
+bench: $(STAMP) $(SYSTEM_STAMP)
+	$(BIN)/python benchmarks/bench.py
 
 # Pictures of the first page of every leaflet (ALL=1: every page) and a contact sheet.
 proofs: pdf

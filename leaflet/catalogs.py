@@ -11,6 +11,7 @@ what is left; ``load_translations`` gives the renderer what is safe to print.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Callable
 from pathlib import Path
@@ -24,7 +25,7 @@ from .directions import extract_babel as extract_directions
 from .errors import CatalogError, UsageError
 from .languages import SOURCE_LANGUAGE, language
 from .plurals import parse_plural_forms, plural_forms
-from .pofile import Catalog, read_catalog, write_catalog
+from .pofile import Catalog, read_catalog, read_catalog_cached, write_catalog
 from .project import DIRECTIONS_DOMAIN, FRAME_DOMAIN, Project
 
 COMMENT_TAGS = ("Translators:",)
@@ -59,6 +60,26 @@ def extract(project: Project) -> list[Path]:
 
 
 def extract_messages(project: Project, domain: str) -> list[Extracted]:
+    """The messages the English has now; cached while the source files are unchanged."""
+    sources = _domain_sources(project, domain)
+    stamp = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in sources if p.exists())
+    return list(_extract_cached(project, domain, stamp))
+
+
+def _domain_sources(project: Project, domain: str) -> list[Path]:
+    if domain == DIRECTIONS_DOMAIN:
+        return [project.directions_file]
+    if domain == FRAME_DOMAIN:
+        return sorted(project.templates_dir.rglob("*.html"))
+    return [project.content_file(domain)]
+
+
+@functools.lru_cache(maxsize=64)
+def _extract_cached(project: Project, domain: str, stamp: tuple) -> tuple[Extracted, ...]:
+    return tuple(_extract_domain(project, domain))
+
+
+def _extract_domain(project: Project, domain: str) -> list[Extracted]:
     root = project.root
     if domain == DIRECTIONS_DOMAIN:
         path = project.directions_file
@@ -325,7 +346,7 @@ class Translations:
 def load_translations(project: Project, lang: str, domains: list[str]) -> Translations:
     if lang == SOURCE_LANGUAGE:
         return Translations(lang, {}, [])
-    catalogs = [read_catalog(project.po_file(lang, domain)) for domain in domains]
+    catalogs = [read_catalog_cached(project.po_file(lang, domain)) for domain in domains]
     strings = {
         (entry.msgctxt, entry.msgid): entry.msgstr
         for catalog in catalogs

@@ -122,6 +122,16 @@ def _script_of(char: str) -> str:
 
 def prepare_fonts(lang: Language, text: str, cache_dir: Path) -> list[FontFace]:
     """Subsets of every face the language uses, each holding only the characters it draws."""
+    faces = _prepared(lang, frozenset(text), cache_dir)
+    if not all(face.path.exists() for face in faces):  # the cache folder was cleaned
+        _prepared.cache_clear()
+        faces = _prepared(lang, frozenset(text), cache_dir)
+    return list(faces)
+
+
+@functools.lru_cache(maxsize=256)
+def _prepared(lang: Language, chars: frozenset[str], cache_dir: Path) -> tuple[FontFace, ...]:
+    text = "".join(sorted(chars))
     check_coverage(lang, text, cache_dir=cache_dir)
     remaining = {ord(c) for c in text if needs_glyph(c)}
     base = {ord(c) for c in BASE_CHARACTERS}
@@ -138,7 +148,7 @@ def prepare_fonts(lang: Language, text: str, cache_dir: Path) -> list[FontFace]:
             font = find_font(family, style, lang.font_package)
             path = _subset_cached(font, frozenset(chars & _cmap(font, cache_dir)), cache_dir)
             faces.append(FontFace(f"leaflet {family}", weight, path, font.path))
-    return faces
+    return tuple(faces)
 
 
 def _subset_cached(font: FontFile, chars: frozenset[int], cache_dir: Path) -> Path:

@@ -9,8 +9,10 @@ and only the inline markup of ``markup.py`` becomes tags.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 import jinja2
@@ -169,8 +171,16 @@ def css_content(text: str, counters: dict[str, str]) -> Markup:
 
 
 def environment(project: Project) -> jinja2.Environment:
+    return _environment(project.templates_dir)
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(templates_dir: Path) -> jinja2.Environment:
+    """One environment per template folder: compiled templates are reused across
+    languages, and Jinja recompiles a template whose file changed (auto_reload)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(project.templates_dir),
+        loader=jinja2.FileSystemLoader(templates_dir),
+        auto_reload=True,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

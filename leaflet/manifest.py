@@ -9,6 +9,7 @@ no-op ``make pdf`` reads a few small files and renders nothing.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -24,7 +25,15 @@ def manifest_path(output: Path) -> Path:
 
 
 def _digest(path: Path, size: int) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if size <= HASHED_UP_TO else ""
+    if size > HASHED_UP_TO:
+        return ""
+    return _digest_of_version(path, size, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=1024)
+def _digest_of_version(path: Path, size: int, mtime_ns: int) -> str:
+    """Templates and code are the same for every language: hash each version once."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def record(output: Path, inputs: list[Path], key: str) -> None:

@@ -9,6 +9,7 @@ entries print in English, marked, in a separately named file.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import html as html_lib
 import json
@@ -20,7 +21,7 @@ from markupsafe import Markup
 
 from . import __version__
 from .catalogs import Translations, extract_messages, load_translations
-from .checks import check_catalog, errors
+from .checks import Problem, check_catalog, errors
 from .content import Leaflet, read_leaflet
 
 from .errors import CatalogProblems, UsageError
@@ -30,7 +31,7 @@ from .directions import read_directions, resolve_direction
 from .languages import SOURCE_LANGUAGE, Language, language
 from .pharmacy import Pharmacy, read_pharmacy
 from .manifest import record, up_to_date
-from .pofile import read_catalog
+from .pofile import Catalog, read_catalog_cached
 from .project import DIRECTIONS_DOMAIN, FRAME_DOMAIN, Project
 
 
@@ -179,9 +180,15 @@ def gate(project: Project, lang: str, domains: list[str]) -> None:
         path = project.po_file(lang, domain)
         if not path.exists():
             raise CatalogProblems([], f"{path}: catalog not found; run 'leaflet update'")
-        problems += check_catalog(read_catalog(path), lang, expected)
+        problems += _checked(read_catalog_cached(path), lang, tuple(expected))
     if errors(problems):
         raise CatalogProblems(problems)
+
+
+@functools.lru_cache(maxsize=256)
+def _checked(catalog: Catalog, lang: str, expected: tuple) -> list[Problem]:
+    """A parsed catalog is cached per file version, so is what the checks found in it."""
+    return check_catalog(catalog, lang, expected)
 
 
 def leaflet_html(project: Project, content: Leaflet, translations: Translations, options: BuildOptions,

@@ -8,6 +8,7 @@ by comparing strings, because real catalogs write one rule in many ways.
 
 from __future__ import annotations
 
+import functools
 import gettext
 import re
 from typing import Callable
@@ -54,6 +55,7 @@ def parse_plural_forms(header: str) -> tuple[int, Callable[[int], int]]:
     return int(match.group(1)), gettext.c2py(match.group(2))
 
 
+@functools.lru_cache(maxsize=64)
 def cldr_partition(code: str) -> list[frozenset[int]]:
     """The numbers 0..1000 grouped by CLDR category, in CLDR order."""
     rule = Locale.parse(code).plural_form
@@ -63,6 +65,7 @@ def cldr_partition(code: str) -> list[frozenset[int]]:
     return [frozenset(groups[tag]) for tag in _CLDR_ORDER if tag in groups]
 
 
+@functools.lru_cache(maxsize=64)
 def header_partition(header: str) -> list[frozenset[int]]:
     nplurals, plural = parse_plural_forms(header)
     groups: dict[int, set[int]] = {}

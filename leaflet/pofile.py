@@ -10,6 +10,7 @@ file's lines runs first, with the rules GNU ``msgfmt`` applies.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tempfile
@@ -25,9 +26,10 @@ _KEYWORD = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(.*
 _ESCAPES = {"\\": "\\", '"': '"', "n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
 
 
-@dataclass
+@dataclass(eq=False)
 class Catalog:
-    """A parsed file and where its entries are, for messages that point at a line."""
+    """A parsed file and where its entries are, for messages that point at a line.
+    Compared and hashed by identity, so caches can key on one parsed version."""
 
     path: Path
     po: polib.POFile
@@ -51,6 +53,18 @@ def read_catalog(path: Path) -> Catalog:
         raise CatalogError(f"cannot parse: {exc}", path=path) from None
     header_line = lines.get((None, ""), 1)
     return Catalog(path, po, {k: v for k, v in lines.items() if k[1] != ""}, header_line)
+
+
+def read_catalog_cached(path: Path) -> Catalog:
+    """For readers that never change the catalog (the gate, the renderer): parsed once
+    per process while the file's size and mtime stay the same."""
+    stat = path.stat()
+    return _read_cached(path.resolve(), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=256)
+def _read_cached(path: Path, size: int, mtime_ns: int) -> Catalog:
+    return read_catalog(path)
 
 
 def write_catalog(catalog: polib.POFile, path: Path) -> None:

@@ -1,0 +1,160 @@
+"""Benchmark leaflet against bare WeasyPrint, and the batch builds; prints a table
+and writes it to docs/benchmarks.md. Run with `make bench` (about two minutes).
+
+Not a test: it measures and reports, it does not assert.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+import weasyprint
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from leaflet.batch import default_jobs
+from leaflet.catalogs import load_translations
+from leaflet.content import read_leaflet
+from leaflet.fonts import font_face_css, prepare_fonts
+from leaflet.languages import language
+from leaflet.pipeline import DEFAULT_OPTIONS, leaflet_html, run_build, visible_text
+from leaflet.project import Project
+
+RUNS = 9
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT = Project(ROOT)
+LEAFLET = "diazepam"
+PY = sys.executable
+LEAFLET_CLI = str(Path(PY).parent / "leaflet")
+ENV = {**os.environ, "LC_ALL": "C.UTF-8"}
+
+
+def median_seconds(action, runs: int = RUNS) -> float:
+    action()  # warm-up
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def bare_inputs(lang: str) -> tuple[str, str]:
+    """The exact HTML and font CSS our pipeline hands WeasyPrint."""
+    content = read_leaflet(PROJECT.content_file(LEAFLET))
+    translations = load_translations(PROJECT, lang, ["frame", LEAFLET])
+    html = leaflet_html(PROJECT, content, translations, DEFAULT_OPTIONS)
+    faces = prepare_fonts(language(lang), visible_text(html), PROJECT.cache_dir)
+    return html, font_face_css(faces)
+
+
+def bare_render(html: str, font_css: str) -> bytes:
+    config = FontConfiguration()
+    document = HTML(string=html, base_url=PROJECT.templates_dir.as_uri() + "/")
+    return document.write_pdf(stylesheets=[CSS(string=font_css, font_config=config)], font_config=config,
+                              pdf_variant="pdf/ua-1")
+
+
+def interleaved(first, second, runs: int = RUNS) -> tuple[float, float]:
+    """Medians of two actions timed in turn, so both see the same machine load."""
+    first(), second()
+    a, b = [], []
+    for _ in range(runs):
+        for action, times in ((first, a), (second, b)):
+            started = time.perf_counter()
+            action()
+            times.append(time.perf_counter() - started)
+    return statistics.median(a), statistics.median(b)
+
+
+def per_language(langs: list[str]) -> list[tuple]:
+    rows = []
+    for lang in langs:
+        html, font_css = bare_inputs(lang)
+        ours, bare = interleaved(lambda: run_build(LEAFLET, lang, project=PROJECT, rebuild=True),
+                                 lambda: bare_render(html, font_css))
+        size = PROJECT.output_file(lang, LEAFLET).stat().st_size
+        rows.append((lang, ours, bare, ours / bare, size))
+    return rows
+
+
+def whole_process(lang: str) -> tuple[float, float]:
+    html, font_css = bare_inputs(lang)
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "page.html").write_text(html, encoding="utf-8")
+        (Path(tmp) / "fonts.css").write_text(font_css, encoding="utf-8")
+        bare_code = (
+            "import sys; from weasyprint import HTML, CSS; from weasyprint.text.fonts import FontConfiguration; "
+            "c = FontConfiguration(); d = sys.argv[1]; "
+            f"HTML(filename=d + '/page.html', base_url='{PROJECT.templates_dir.as_uri()}/').write_pdf("
+            "d + '/out.pdf', stylesheets=[CSS(filename=d + '/fonts.css', font_config=c)], font_config=c, "
+            "pdf_variant='pdf/ua-1')")
+        ours, bare = interleaved(
+            lambda: subprocess.run([LEAFLET_CLI, "build", "-q", "--rebuild", "-j", "1", "--lang", lang], check=True, env=ENV),
+            lambda: subprocess.run([PY, "-c", bare_code, tmp], check=True, env=ENV), runs=3)
+    return ours, bare
+
+
+def all_languages(jobs: int) -> tuple[float, int]:
+    """Wall time of every language with --rebuild, and the largest worker's peak memory (KiB)."""
+    started = time.perf_counter()
+    subprocess.run([PY, "-c", "import sys; from leaflet.cli import main; sys.exit(main(sys.argv[1:]))",
+                    "build", "-q", "--rebuild", "-j", str(jobs)], check=True, env=ENV)
+    seconds = time.perf_counter() - started
+    return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+
+def no_op() -> float:
+    subprocess.run(["make", "-s", "pdf"], cwd=ROOT, check=True, env=ENV, capture_output=True)
+    return median_seconds(lambda: subprocess.run(["make", "-s", "pdf"], cwd=ROOT, check=True, env=ENV,
+                                                 capture_output=True), runs=3)
+
+
+def main() -> None:
+    langs = PROJECT.languages()
+    lines = ["# Benchmarks", "",
+             f"Machine: {os.cpu_count()} cores ({default_jobs()} usable), {platform.machine()}, "
+             f"Python {platform.python_version()}, WeasyPrint {weasyprint.__version__}, "
+             f"fontTools {version('fonttools')}, Babel {version('babel')}. "
+             f"Median of {RUNS} runs after a warm-up; `make bench` wrote this file.", ""]
+    rows = per_language(langs)
+    es = next(r for r in rows if r[0] == "es")
+    lines += ["## One leaflet, in-process: leaflet vs bare WeasyPrint on the same HTML, CSS and fonts", "",
+              "| lang | leaflet (s) | bare WeasyPrint (s) | ratio | vs es | PDF size (KB) |", "|---|---|---|---|---|---|"]
+    for lang, ours, bare, ratio, size in rows:
+        lines.append(f"| {lang} | {ours:.3f} | {bare:.3f} | {ratio:.3f} | {ours / es[1]:.2f}x | {size / 1024:.1f} |")
+    ratios = [r[3] for r in rows]
+    lines += ["", f"Median ratio leaflet / bare WeasyPrint: **{statistics.median(ratios):.3f}** (target <= 1.05). "
+              f"Largest PDF: {max(r[4] for r in rows) / 1024:.1f} KB (target < 100 KB).", ""]
+    cjk = {r[0]: r[1] / es[1] for r in rows if r[0] in ("zh_Hans", "zh_Hant", "ko")}
+    lines += ["CJK vs es: " + ", ".join(f"{k} {v:.2f}x" for k, v in cjk.items()) + " (target <= 1.5x).", ""]
+    ours, bare = whole_process("es")
+    lines += ["## One leaflet, whole process (start-up included)", "",
+              "| command | seconds |", "|---|---|",
+              f"| `leaflet build --lang es --rebuild -j 1` | {ours:.3f} |",
+              f"| `python -c` bare WeasyPrint, same HTML | {bare:.3f} |", ""]
+    one, _ = all_languages(1)
+    two, peak = all_languages(default_jobs())
+    lines += ["## Every language", "",
+              "| run | seconds |", "|---|---|",
+              f"| {len(langs)} languages, `--jobs 1` | {one:.2f} |",
+              f"| {len(langs)} languages, `--jobs {default_jobs()}` | {two:.2f} ({two / one:.2f}x of one job; target <= 0.6x) |",
+              f"| `make pdf` when everything is up to date | {no_op():.3f} (target < 1 s) |", "",
+              f"Peak memory of the largest worker process: {peak / 1024:.0f} MB (target < 400 MB).", ""]
+    text = "\n".join(lines)
+    print(text)
+    (ROOT / "docs").mkdir(exist_ok=True)
+    (ROOT / "docs" / "benchmarks.md").write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
