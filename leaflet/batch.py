@@ -56,11 +56,18 @@ def run_job(project: Project, job: Job, options: BuildOptions, rebuild: bool) ->
     return Outcome(job, built.path, built.skipped, time.perf_counter() - started)
 
 
-def _warm_up() -> None:
-    """Import the renderer before the first job, once per worker."""
+def _warm_up(project: Project) -> None:
+    """Import the renderer, compile the template and extract the English once,
+    before the workers are forked: each inherits them instead of redoing them."""
     import weasyprint  # noqa: F401
 
     from . import fonts, pdf  # noqa: F401
+    from .catalogs import extract_messages
+    from .html import TEMPLATE, environment
+
+    for domain in project.domains():
+        extract_messages(project, domain)
+    environment(project).get_template(TEMPLATE)
 
 
 def build_all(project: Project, jobs: list[Job], options: BuildOptions, *, workers: int = 1, rebuild: bool = False,
@@ -77,7 +84,9 @@ def build_all(project: Project, jobs: list[Job], options: BuildOptions, *, worke
             on_done(outcomes[-1])
         return outcomes
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context, initializer=_warm_up) as pool:
+    jobs = sorted(jobs, key=lambda job: -_expected_cost(project, job, options))
+    _warm_up(project)  # once, here: the forked workers inherit the imported renderer
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
         futures = [pool.submit(run_job, project, job, options, rebuild) for job in jobs]
         for future in as_completed(futures):
             outcomes.append(future.result())
@@ -99,3 +108,12 @@ def _skip_current(project: Project, jobs: list[Job], options: BuildOptions,
         else:
             stale.append(job)
     return stale
+
+
+def _expected_cost(project: Project, job: Job, options: BuildOptions) -> int:
+    """Start the slowest leaflets first so no worker is left with a long one at the end;
+    the size of the previous PDF is a good guess (Nastaliq and Myanmar are the slowest)."""
+    try:
+        return plan_build(job.leaflet, job.lang, project, options).out.stat().st_size
+    except (OSError, LeafletError):
+        return 1 << 30
