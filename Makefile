@@ -7,6 +7,8 @@
 #   make test            run the test suite
 #   make check / stats   check the catalogs / show what is left to translate
 #   make proofs          output/proofs/contact-sheet.png (ALL=1 for every page)
+#   make proof LANG=es   output/es/diazepam.review.pdf, for a translation's reviewer
+#   make html LANG=es    output/es/html/diazepam.html, to open in a browser
 #
 # Both set themselves up on a fresh machine: a .venv from pyproject.toml,
 # and (as root) Pango, Noto fonts, poppler-utils and gettext through apt-get.
@@ -34,7 +36,7 @@ LEAFLET := $(BIN)/leaflet
 BUILD_ARGS := $(if $(PAPER),--paper "$(PAPER)") $(if $(PHARMACY),--pharmacy "$(PHARMACY)") \
               $(if $(LARGE_PRINT),--large-print) $(if $(BILINGUAL),--bilingual)
 
-.PHONY: bench pdf editions draft test check stats pot po init-po review langs proofs setup clean help
+.PHONY: bench html proof pdf editions draft test check stats pot po init-po review langs proofs setup clean help
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -76,6 +78,15 @@ langs: $(STAMP)
 # Speed and memory against bare WeasyPrint: prints a table, writes docs/benchmarks.md.
 bench: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python benchmarks/bench.py
+
+# For translators: an HTML preview with its CSS and fonts; a review proof (English | translation).
+html: $(STAMP) $(SYSTEM_STAMP)
+	@test -n "$(LANG_ARG)" || { echo "usage: make html LANG=xx" >&2; exit 2; }
+	$(LEAFLET) html $(LANG_ARG)
+
+proof: $(STAMP) $(SYSTEM_STAMP)
+	@test -n "$(LANG_ARG)" || { echo "usage: make proof LANG=xx" >&2; exit 2; }
+	$(LEAFLET) proof $(LANG_ARG) $(if $(PAPER),--paper "$(PAPER)")
 
 # Pictures of the first page of every leaflet (ALL=1: every page) and a contact sheet.
 proofs: pdf

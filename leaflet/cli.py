@@ -249,5 +249,31 @@ def proofs(obj: Context, all_pages: bool) -> None:
     """Render built leaflets to PNG and compose output/proofs/contact-sheet.png."""
     from .proofs import contact_sheet
 
-    png, index = contact_sheet(obj.project, all_pages=all_pages)
+    png, index, _ = contact_sheet(obj.project, all_pages=all_pages)
     click.echo(f"wrote {_shown(png)} and {_shown(index)}")
+
+
+@cli.command()
+@click.argument("lang")
+@click.option("--leaflet", "leaflets", multiple=True, metavar="NAME", help="Leaflet (repeatable). Default: all.")
+@click.option("--paper", type=click.Choice(sorted(PAPER_SIZES)), default="a4", show_default=True)
+@pass_context
+def proof(obj: Context, lang: str, leaflets: tuple[str, ...], paper: str) -> None:
+    """Write output/LANG/<leaflet>.review.pdf: English and translation side by side, for reviewers."""
+    from .review_proof import write_review_proof
+
+    code = obj.project.resolve_language(lang)
+    for name in [obj.project.resolve_leaflet(n) for n in leaflets] or obj.project.leaflets():
+        click.echo(f"wrote {_shown(write_review_proof(obj.project, code, name, paper))}")
+
+
+@cli.command()
+@click.argument("lang")
+@click.option("--leaflet", "leaflets", multiple=True, metavar="NAME", help="Leaflet (repeatable). Default: all.")
+@pass_context
+def html(obj: Context, lang: str, leaflets: tuple[str, ...]) -> None:
+    """Write output/LANG/html/<leaflet>.html with its CSS and fonts, to open in a browser."""
+    from .preview import write_html
+
+    for name in [obj.project.resolve_leaflet(n) for n in leaflets] or obj.project.leaflets():
+        click.echo(f"wrote {_shown(write_html(obj.project, name, lang))}")

@@ -192,7 +192,7 @@ def _checked(catalog: Catalog, lang: str, expected: tuple) -> list[Problem]:
 
 
 def leaflet_html(project: Project, content: Leaflet, translations: Translations, options: BuildOptions,
-                 pharmacy: Pharmacy | None = None) -> str:
+                 pharmacy: Pharmacy | None = None, *, preview: bool = False) -> str:
     info = language(translations.lang)
     renderer = Renderer(translations, info, options.draft)
     page = Page(paper=options.paper or "a4", draft=options.draft, font_families=font_families(info),
@@ -209,6 +209,7 @@ def leaflet_html(project: Project, content: Leaflet, translations: Translations,
         "personal": _personal(project, options, renderer) if options.personalised else None,
         "english": english.block,
         "english_name": language(SOURCE_LANGUAGE).own_name,
+        "preview": preview,
     }
     return render_html(project, content, info, renderer, page, extra)
 

@@ -35,10 +35,7 @@ class Proof:
     pdf: Path
     pages: tuple[Path, ...]
 
-    @property
-    def label(self) -> str:
-        info = language(self.lang)
-        return f"{self.lang} · {info.own_name}"
+    label: str
 
 
 def render_pages(pdf: Path, out_dir: Path, stem: str, *, all_pages: bool) -> tuple[Path, ...]:
@@ -62,54 +59,77 @@ def make_proofs(project: Project, *, all_pages: bool = False) -> list[Proof]:
             pdf = project.output_file(lang, leaflet)
             if pdf.exists():
                 pages = render_pages(pdf, out_dir / "pages", f"{lang}-{leaflet}", all_pages=all_pages)
-                proofs.append(Proof(lang, leaflet, pdf, pages))
+                label = f"{lang} · {language(lang).own_name}"
+                label += f" · {leaflet}" if len(project.leaflets()) > 1 else ""
+                proofs.append(Proof(lang, leaflet, pdf, pages, label))
     if not proofs:
         raise LeafletError("no built leaflets to proof", hint="run 'make pdf' first")
     return proofs
 
 
+TILE_WIDTH, TILE_HEIGHT, GAP, TOP, COLUMNS = 180, 280, 10, 40, 6
+
 _SHEET = jinja2.Environment(autoescape=True).from_string("""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Leaflet proofs</title>
 <style>
-@page { size: {{ columns * 190 + 20 }}px {{ rows * 300 + 60 }}px; margin: 10px; }
+@page { size: {{ width }}px {{ height }}px; margin: 0; }
 body { font-family: "Noto Sans", "Noto Naskh Arabic", "Noto Sans Hebrew", "Noto Sans Bengali",
        "Noto Sans Devanagari", "Noto Sans Ethiopic", "Noto Sans Myanmar", "Noto Sans CJK SC",
        "Noto Sans CJK TC", "Noto Sans CJK KR"; margin: 0; font-size: 11px; }
-h1 { font-size: 14px; margin: 0 0 6px 0; }
-.grid { display: flex; flex-wrap: wrap; }
-figure { width: 180px; margin: 0 10px 10px 0; }
-img { width: 180px; border: 1px solid #888; display: block; }
+h1 { position: absolute; left: 10px; top: 8px; font-size: 14px; margin: 0; }
+figure { position: absolute; width: {{ tile_width }}px; margin: 0; }
+img { width: {{ tile_width }}px; border: 1px solid #888; display: block; }
 figcaption { text-align: center; white-space: nowrap; overflow: hidden; }
 </style></head><body>
 <h1>{{ title }}</h1>
-<div class="grid">
-{% for proof in proofs %}{% for page in proof.pages %}
-<figure><a href="{{ link(proof.pdf) }}"><img src="{{ link(page) }}" alt="{{ proof.label }}"></a>
-<figcaption><span dir="auto">{{ proof.label }}</span>{{ " p" ~ loop.index if proof.pages|length > 1 }}</figcaption></figure>
-{% endfor %}{% endfor %}
-</div></body></html>""")
+{% for tile in tiles %}
+<figure style="left: {{ tile.x }}px; top: {{ tile.y }}px"><a href="{{ tile.pdf }}"><img src="{{ tile.png }}" alt="{{ tile.label }}"></a>
+<figcaption><span dir="auto">{{ tile.label }}</span></figcaption></figure>
+{% endfor %}
+</body></html>""")
 
 
-def sheet_html(proofs: list[Proof], base: Path, title: str) -> str:
-    tiles = sum(len(p.pages) for p in proofs)
-    columns = 6
-    rows = -(-tiles // columns)
+@dataclass(frozen=True)
+class Tile:
+    label: str
+    png: str
+    pdf: str
+    x: int
+    y: int
 
-    def link(path: Path) -> str:
-        return os.path.relpath(path.resolve(), base.resolve())
+    @property
+    def box(self) -> tuple[int, int, int, int]:
+        """Where the thumbnail is in contact-sheet.png (96 dpi: one CSS px is one pixel)."""
+        return self.x, self.y, self.x + TILE_WIDTH, self.y + TILE_HEIGHT - 30
 
-    return _SHEET.render(proofs=proofs, columns=columns, rows=rows, title=title, link=link)
+
+def layout_tiles(proofs: list[Proof], base: Path) -> list[Tile]:
+    """A fixed grid, so the sheet's geometry is known, not guessed."""
+    tiles = []
+    for index, (proof, page) in enumerate((p, page) for p in proofs for page in p.pages):
+        row, column = divmod(index, COLUMNS)
+        label = proof.label + (f" p{proof.pages.index(page) + 1}" if len(proof.pages) > 1 else "")
+        tiles.append(Tile(label, os.path.relpath(page, base), os.path.relpath(proof.pdf, base),
+                          GAP + column * (TILE_WIDTH + GAP), TOP + row * (TILE_HEIGHT + GAP)))
+    return tiles
 
 
-def contact_sheet(project: Project, *, all_pages: bool = False) -> tuple[Path, Path]:
+def sheet_html(tiles: list[Tile], title: str) -> str:
+    rows = -(-len(tiles) // COLUMNS)
+    return _SHEET.render(tiles=tiles, title=title, tile_width=TILE_WIDTH,
+                         width=GAP + COLUMNS * (TILE_WIDTH + GAP), height=TOP + rows * (TILE_HEIGHT + GAP))
+
+
+def contact_sheet(project: Project, *, all_pages: bool = False) -> tuple[Path, Path, list[Tile]]:
     """Write ``output/proofs/index.html`` and ``output/proofs/contact-sheet.png``."""
     proofs = make_proofs(project, all_pages=all_pages)
     out_dir = project.output_dir / "proofs"
     title = f"{len(proofs)} leaflets, {'every page' if all_pages else 'first pages'}"
+    tiles = layout_tiles(proofs, out_dir)
+    html = sheet_html(tiles, title)
     index = out_dir / "index.html"
-    write_atomic(index, sheet_html(proofs, out_dir, title).encode("utf-8"))
-    pdf = render_pdf(sheet_html(proofs, out_dir, title), base_dir=out_dir, font_css="",
-                     allowed=[project.output_dir], identifier=b"contact-sheet")
+    write_atomic(index, html.encode("utf-8"))
+    pdf = render_pdf(html, base_dir=out_dir, font_css="", allowed=[project.output_dir], identifier=b"contact-sheet")
     png = out_dir / "contact-sheet.png"
     with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
         sheet_pdf = Path(tmp) / "sheet.pdf"
@@ -117,4 +137,4 @@ def contact_sheet(project: Project, *, all_pages: bool = False) -> tuple[Path, P
         subprocess.run(["pdftoppm", "-png", "-r", str(SHEET_DPI), "-singlefile", str(sheet_pdf), str(Path(tmp) / "sheet")],
                        check=True, capture_output=True)
         write_atomic(png, (Path(tmp) / "sheet.png").read_bytes())
-    return png, index
+    return png, index, tiles

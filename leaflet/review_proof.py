@@ -1,0 +1,90 @@
+"""The review proof: a language's catalogs -> ``output/<lang>/<leaflet>.review.pdf``.
+
+A landscape table, one row per catalog entry in leaflet order: its context
+id and ``.po`` line, the English, the translation in its own script and
+direction, its status (translated, fuzzy with the previous English, missing)
+and the checks' findings. Every page says "REVIEW COPY - NOT FOR PATIENTS".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .checks import Problem, check_catalog
+from .catalogs import extract_messages, is_translated
+from .errors import UsageError, display_path
+from .fonts import font_face_css, font_families, prepare_fonts
+from .html import PAPER_SIZES, environment
+from .languages import SOURCE_LANGUAGE, language
+from .pdf import render_pdf, save_pdf
+from .pofile import read_catalog
+from .project import Project
+
+TEMPLATE = "review.html"
+
+
+@dataclass
+class Row:
+    context: str
+    location: str
+    source: str
+    translation: str
+    status: str  # "translated", "fuzzy" or "missing"
+    previous: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    title: str
+    rows: list[Row]
+
+
+def review_sections(project: Project, lang: str, leaflet: str) -> list[Section]:
+    sections = []
+    for domain in [leaflet, *[d for d in project.domains() if d not in project.leaflets()]]:
+        path = project.po_file(lang, domain)
+        catalog = read_catalog(path)
+        expected = [(m.context, m.msgid) for m in extract_messages(project, domain)]
+        by_line: dict[int, list[Problem]] = {}
+        for problem in check_catalog(catalog, lang, expected):
+            by_line.setdefault(problem.line, []).append(problem)
+        rows = [_row(entry, catalog.line_of(entry), path, by_line) for entry in catalog.entries()]
+        sections.append(Section(f"{display_path(path)} ({len(rows)} entries)", rows))
+    return sections
+
+
+def _row(entry, line: int, path: Path, by_line: dict[int, list[Problem]]) -> Row:
+    if entry.msgid_plural:
+        source = f"{entry.msgid} | {entry.msgid_plural}"
+        translation = " | ".join(text for _, text in sorted(entry.msgstr_plural.items()))
+    else:
+        source, translation = entry.msgid, entry.msgstr
+    status = "fuzzy" if entry.fuzzy else "translated" if is_translated(entry) else "missing"
+    warnings = [f"{p.severity}: {p.check}: {p.message}" for p in by_line.get(line, [])
+                if p.check not in ("fuzzy", "untranslated")]
+    return Row(entry.msgctxt or "", f"{path.name}:{line}", source, translation, status,
+               entry.previous_msgid or "" if entry.fuzzy else "", warnings)
+
+
+def write_review_proof(project: Project, lang: str, leaflet: str, paper: str = "a4") -> Path:
+    if lang == SOURCE_LANGUAGE:
+        raise UsageError("English is the source language: there is no translation to review")
+    info = language(lang)
+    sections = review_sections(project, lang, leaflet)
+    rows = [row for section in sections for row in section.rows]
+    counts = {status: sum(r.status == status for r in rows) for status in ("translated", "fuzzy", "missing")}
+    summary = (f"{len(rows)} entries: {counts['translated']} translated, {counts['fuzzy']} fuzzy, "
+               f"{counts['missing']} missing.")
+    families = ", ".join(f'"{f}"' for f in font_families(info))
+    html = environment(project).get_template(TEMPLATE).render(
+        leaflet=leaflet, lang=info, lang_tag=lang.replace("_", "-"), sections=sections, summary=summary,
+        paper_size=PAPER_SIZES[paper], families=families,
+        footer=f"{leaflet} · {lang} · review copy · {summary}")
+    faces = prepare_fonts(info, html, project.cache_dir)
+    data = render_pdf(html, base_dir=project.templates_dir, font_css=font_face_css(faces),
+                      allowed=[project.cache_dir / "fonts"], identifier=None)
+    out = project.output_file(lang, leaflet, "review")
+    save_pdf(data, out)
+    return out
