@@ -136,6 +136,14 @@ def check_unsafe(source: str, translation: str, lang: str) -> Iterator[tuple[str
                                        f"{', '.join(sorted(found - allowed))} (it would print as text)")
 
 
+def check_control_characters(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+    found = sorted({c for c in translation if unicodedata.category(c) in ("Cc", "Cs") and c not in "\n\t"}
+                   - set(source))
+    if found:
+        shown = ", ".join(f"U+{ord(c):04X}" for c in found)
+        yield ERROR, "control-characters", f"invisible control characters {shown} would print as boxes: delete them"
+
+
 def check_links(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
     for name, pattern in (("URLs", _URL), ("e-mail addresses", _EMAIL), ("phone numbers", _PHONE)):
         wanted = sorted(ascii_digits(m) for m in pattern.findall(source))
@@ -171,7 +179,7 @@ def check_whitespace(source: str, translation: str, lang: str) -> Iterator[tuple
 
 
 ENTRY_CHECKS: tuple[EntryCheck, ...] = (
-    check_numbers, check_placeholders, check_markup, check_unsafe, check_links,
+    check_numbers, check_placeholders, check_markup, check_unsafe, check_control_characters, check_links,
     check_unchanged, check_sentences, check_doubled_words, check_whitespace,
 )
 

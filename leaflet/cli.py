@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from . import __version__, catalogs
-from .pipeline import DEFAULT_OPTIONS, BuildOptions, build as build_leaflet
+from .pipeline import DEFAULT_OPTIONS, BuildOptions, plan_build
 from .checks import ERROR, catalog_paths, check_paths
 from .errors import CatalogProblems, LeafletError, UsageError
 from .directions import read_directions
@@ -86,6 +86,7 @@ def build(obj: Context, langs: tuple[str, ...], leaflets: tuple[str, ...], quiet
     names = [project.resolve_leaflet(name) for name in leaflets] or project.leaflets()
     options = BuildOptions(date=date.date() if date else None, **choices).validated()  # type: ignore[arg-type,attr-defined]
     todo = [Job(name, code) for code in codes for name in names]
+    plan_build(names[0], codes[0], project, options)  # a bad profile or option: one message, not one per leaflet
     done = 0
 
     def report(outcome) -> None:
@@ -94,7 +95,8 @@ def build(obj: Context, langs: tuple[str, ...], leaflets: tuple[str, ...], quiet
         if outcome.error:
             for line in outcome.problems:
                 click.echo(line, err=True)
-            click.echo(f"[{done:>{len(str(len(todo)))}}/{len(todo)}] {outcome.job.lang:8} {outcome.error}", err=True)
+            prefix = "Error:" if len(todo) == 1 else f"[{done:>{len(str(len(todo)))}}/{len(todo)}] {outcome.job.lang:8}"
+            click.echo(f"{prefix} {outcome.error}", err=True)
         elif not quiet:
             what = "up to date" if outcome.skipped else f"{outcome.seconds:.2f} s"
             click.echo(f"[{done:>{len(str(len(todo)))}}/{len(todo)}] {outcome.job.lang:8} {_shown(outcome.path)}  {what}")
@@ -104,6 +106,8 @@ def build(obj: Context, langs: tuple[str, ...], leaflets: tuple[str, ...], quiet
     if unreviewed and not quiet:
         click.echo(f"note: not reviewed by a professional medical translator: {', '.join(unreviewed)}", err=True)
     failed = [o for o in outcomes if o.error]
+    if len(todo) == 1 and failed:
+        raise SystemExit(failed[0].exit_code)  # its one line is printed above
     if failed:
         raise LeafletError(f"{len(failed)} of {len(todo)} leaflet(s) not built; see the messages above")
 
@@ -222,6 +226,10 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         return 1
+    except click.UsageError as exc:  # one line, like every other error
+        where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+        click.echo(f"Error: {exc.format_message()}{where}", err=True)
+        return exc.exit_code
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code

@@ -76,7 +76,7 @@ def _validated(fields: dict, text: str, path: Path, project_root: Path) -> Pharm
         value = fields.get(key)
         if not isinstance(value, str) or not value.strip():
             raise ProfileError(f"missing field '{key}'", path=path, line=_line_of(text, key),
-                               hint=f'add {key} = "..." (required: {", ".join(REQUIRED)})')
+                               hint=f'add {key} = "..."; required fields: {", ".join(REQUIRED)}')
         values[key] = _clean(value, key, path, text)
     paper = fields.get("paper")
     if paper is not None and paper not in PAPERS:

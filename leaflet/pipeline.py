@@ -14,6 +14,7 @@ import hashlib
 import html as html_lib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -57,8 +58,12 @@ class BuildOptions:
             raise UsageError(f"--count must be between 1 and 999, not {self.count}")
         for name in ("patient", "free_directions"):
             value = getattr(self, name)
+            option = f"--{name.replace('_', '-')}"
             if value is not None and (not value.strip() or len(value) > MAX_PERSONAL_TEXT):
-                raise UsageError(f"--{name.replace('_', '-')} must be 1 to {MAX_PERSONAL_TEXT} characters")
+                raise UsageError(f"{option} must be 1 to {MAX_PERSONAL_TEXT} characters")
+            if value is not None and any(unicodedata.category(c) in ("Cc", "Cs") for c in value):
+                raise UsageError(f"{option} contains control characters or broken Unicode",
+                                 hint="type the text again, without pasting invisible characters")
         return self
 
     @property
@@ -123,6 +128,8 @@ def plan_build(leaflet: str, lang: str, project: Project, options: BuildOptions 
         options = replace(options, paper=(pharmacy.paper if pharmacy and pharmacy.paper else "a4"))
     if options.personalised and options.date is None:
         options = replace(options, date=dt.date.today())
+    if options.directions:
+        resolve_direction(read_directions(project.directions_file), options.directions)
     out = project.output_file(code, leaflet_id, options.edition(code))
     return Plan(leaflet_id, code, options, pharmacy, out, _build_key(leaflet_id, code, options))
 

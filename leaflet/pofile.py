@@ -46,6 +46,9 @@ class Catalog:
 
 def read_catalog(path: Path) -> Catalog:
     text = _decode(path)
+    if not any(line.strip() and not line.lstrip().startswith("#") for line in text.split("\n")):
+        raise CatalogError("the catalog is empty", path=path, line=1,
+                           hint="restore it from version control, or run 'leaflet update' to recreate it")
     lines = _scan(text, path)
     try:
         po = polib.pofile(text, wrapwidth=WRAP_WIDTH)

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UsageError
+from .errors import CatalogError, UsageError
 from .pofile import read_catalog, write_catalog
 from .project import Project
 
@@ -39,7 +39,10 @@ def review_status(project: Project, lang: str) -> ReviewStatus:
     statuses = []
     for domain in project.domains():
         path = project.po_file(lang, domain)
-        meta = read_catalog(path).po.metadata if path.exists() else {}
+        try:
+            meta = read_catalog(path).po.metadata
+        except CatalogError:  # missing or broken: certainly not a reviewed translation
+            meta = {}
         statuses.append(ReviewStatus(meta.get(REVIEWED_BY, "").strip(), meta.get(REVIEW_DATE, "").strip()))
     if not statuses or not all(s.reviewed for s in statuses):
         return ReviewStatus("", "")

@@ -82,7 +82,7 @@ def test_build_refusal_shows_the_problems_and_exits_1(capsys, project):
     code, _, err = run(capsys, "--project", str(project.root), "build", "--lang", "es")
     assert code == 1
     assert ": error: untranslated: 'precautions.heading' is not translated" in err
-    assert "Error: 1 of 1 leaflet(s) not built" in err
+    assert "Error: 1 error(s) in the catalogs; the leaflet was not built" in err
     assert not project.output_file("es", "diazepam").exists()
 
 
