@@ -36,7 +36,7 @@ LEAFLET := $(BIN)/leaflet
 BUILD_ARGS := $(if $(PAPER),--paper "$(PAPER)") $(if $(PHARMACY),--pharmacy "$(PHARMACY)") \
               $(if $(LARGE_PRINT),--large-print) $(if $(BILINGUAL),--bilingual)
 
-.PHONY: bench html proof pdf editions draft test check stats pot po init-po review langs proofs setup clean help
+.PHONY: fuzz bench html proof pdf editions draft test check stats pot po init-po review langs proofs setup clean help
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -74,6 +74,10 @@ init-po: $(STAMP)
 
 langs: $(STAMP)
 	@$(LEAFLET) langs
+
+# Many more random inputs than CI runs (tests/test_fuzz.py runs 20 per property there).
+fuzz: $(STAMP) $(SYSTEM_STAMP)
+	FUZZ_EXAMPLES=500 FUZZ_RANDOM=1 $(BIN)/python -m pytest -q tests/test_fuzz.py --hypothesis-show-statistics
 
 # Speed and memory against bare WeasyPrint: prints a table, writes docs/benchmarks.md.
 bench: $(STAMP) $(SYSTEM_STAMP)

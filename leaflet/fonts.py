@@ -95,8 +95,9 @@ def _open(font: FontFile):  # -> fontTools.ttLib.TTFont, imported late: a no-op 
 
 
 def needs_glyph(char: str) -> bool:
-    """Controls, format characters (ZWJ, RLM) and line breaks are not drawn."""
-    return unicodedata.category(char) not in ("Cc", "Cf", "Zl", "Zp") and char not in "\n\r\t"
+    """Controls and format characters (ZWJ, RLM) are not drawn; WeasyPrint does draw
+    U+2028 and U+2029, as a box, so they count."""
+    return unicodedata.category(char) not in ("Cc", "Cf")
 
 
 def check_coverage(lang: Language, text: str, *, source: str = "", cache_dir: Path | None = None) -> list[FontFile]:

@@ -61,7 +61,7 @@ class BuildOptions:
             option = f"--{name.replace('_', '-')}"
             if value is not None and (not value.strip() or len(value) > MAX_PERSONAL_TEXT):
                 raise UsageError(f"{option} must be 1 to {MAX_PERSONAL_TEXT} characters")
-            if value is not None and any(unicodedata.category(c) in ("Cc", "Cs") for c in value):
+            if value is not None and any(unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") for c in value):
                 raise UsageError(f"{option} contains control characters or broken Unicode",
                                  hint="type the text again, without pasting invisible characters")
         return self

@@ -46,6 +46,7 @@ class Catalog:
 
 def read_catalog(path: Path) -> Catalog:
     text = _decode(path)
+    _refuse_invisible_separators(text, path)
     if not any(line.strip() and not line.lstrip().startswith("#") for line in text.split("\n")):
         raise CatalogError("the catalog is empty", path=path, line=1,
                            hint="restore it from version control, or run 'leaflet update' to recreate it")
@@ -104,6 +105,18 @@ def _decode(path: Path) -> str:
         line = data[: exc.start].count(b"\n") + 1
         raise CatalogError(f"invalid UTF-8 byte 0x{data[exc.start]:02x}", path=path, line=line,
                            hint="save the file as UTF-8") from None
+
+
+#: Control characters, and the separators Python's splitlines() breaks lines at (polib uses it).
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]")
+
+
+def _refuse_invisible_separators(text: str, path: Path) -> None:
+    match = _INVISIBLE.search(text)
+    if match:
+        line = text.count("\n", 0, match.start()) + 1
+        raise CatalogError(f"invisible control character U+{ord(match.group(0)):04X} in the file", path=path, line=line,
+                           hint="delete it; write a line break as \\n inside the quotes")
 
 
 def _scan(text: str, path: Path) -> dict[tuple[str | None, str], int]:
