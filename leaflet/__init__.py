@@ -6,6 +6,6 @@ stages for one leaflet in one language.
 
 __version__ = "0.1.0"
 
-from .pipeline import build, BuildOptions  # noqa: E402
+from .pipeline import BuildOptions, build  # noqa: E402
 
 __all__ = ["build", "BuildOptions", "__version__"]

@@ -76,12 +76,16 @@ def build_all(project: Project, jobs: list[Job], options: BuildOptions, *, worke
 
     Up-to-date outputs are found here first, so a no-op run starts no worker."""
     outcomes: list[Outcome] = []
+
+    def finished(outcome: Outcome) -> None:
+        outcomes.append(outcome)
+        on_done(outcome)
+
     if not rebuild:
-        jobs = _skip_current(project, jobs, options, lambda outcome: (outcomes.append(outcome), on_done(outcome)))
+        jobs = _skip_current(project, jobs, options, finished)
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
-            outcomes.append(run_job(project, job, options, rebuild))
-            on_done(outcomes[-1])
+            finished(run_job(project, job, options, rebuild))
         return outcomes
     context = multiprocessing.get_context("fork")
     jobs = sorted(jobs, key=lambda job: -_expected_cost(project, job, options))
@@ -89,8 +93,7 @@ def build_all(project: Project, jobs: list[Job], options: BuildOptions, *, worke
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
         futures = [pool.submit(run_job, project, job, options, rebuild) for job in jobs]
         for future in as_completed(futures):
-            outcomes.append(future.result())
-            on_done(outcomes[-1])
+            finished(future.result())
     return outcomes
 
 

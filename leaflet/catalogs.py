@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
-from typing import Callable
 from pathlib import Path
+from typing import Callable
 
 import polib
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir, extract_from_file
@@ -22,7 +22,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir, extract_f
 from . import __version__
 from .content import extract_babel
 from .directions import extract_babel as extract_directions
-from .errors import CatalogError, UsageError
+from .errors import UsageError
 from .languages import SOURCE_LANGUAGE, language
 from .plurals import parse_plural_forms, plural_forms
 from .pofile import Catalog, read_catalog, read_catalog_cached, write_catalog
@@ -360,9 +360,3 @@ def load_translations(project: Project, lang: str, domains: list[str]) -> Transl
             rule = parse_plural_forms(catalog.po.metadata.get("Plural-Forms", ""))[1]
             plurals.update({(e.msgctxt, e.msgid): (dict(e.msgstr_plural), rule) for e in entries})
     return Translations(lang, strings, catalogs, plurals)
-
-
-def require_catalog(path: Path) -> Catalog:
-    if not path.exists():
-        raise CatalogError("catalog not found", path=path, hint="run 'leaflet update' to create it")
-    return read_catalog(path)

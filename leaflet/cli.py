@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 import traceback
 from pathlib import Path
 
 import click
 
 from . import __version__, catalogs
-from .pipeline import DEFAULT_OPTIONS, BuildOptions, plan_build
 from .checks import ERROR, catalog_paths, check_paths
-from .errors import CatalogProblems, LeafletError, UsageError
 from .directions import read_directions
+from .errors import LeafletError, display_path
 from .html import PAPER_SIZES
 from .languages import SOURCE_LANGUAGE, language
+from .pipeline import DEFAULT_OPTIONS, BuildOptions, plan_build
 from .pofile import read_catalog
 from .project import Project
 from .review import record_review, review_status
@@ -99,7 +98,7 @@ def build(obj: Context, langs: tuple[str, ...], leaflets: tuple[str, ...], quiet
             click.echo(f"{prefix} {outcome.error}", err=True)
         elif not quiet:
             what = "up to date" if outcome.skipped else f"{outcome.seconds:.2f} s"
-            click.echo(f"[{done:>{len(str(len(todo)))}}/{len(todo)}] {outcome.job.lang:8} {_shown(outcome.path)}  {what}")
+            click.echo(f"[{done:>{len(str(len(todo)))}}/{len(todo)}] {outcome.job.lang:8} {display_path(outcome.path)}  {what}")
 
     outcomes = build_all(project, todo, options, workers=jobs or default_jobs(), rebuild=rebuild, on_done=report)
     unreviewed = [c for c in codes if c != SOURCE_LANGUAGE and not review_status(project, c).reviewed]
@@ -117,7 +116,7 @@ def build(obj: Context, langs: tuple[str, ...], leaflets: tuple[str, ...], quiet
 def extract(obj: Context) -> None:
     """Rewrite the .pot templates from the content and templates."""
     written = catalogs.extract(obj.project)
-    click.echo(f"{len(written)} template(s) changed" + "".join(f"\n  {_shown(p)}" for p in written))
+    click.echo(f"{len(written)} template(s) changed" + "".join(f"\n  {display_path(p)}" for p in written))
 
 
 @cli.command()
@@ -137,7 +136,7 @@ def init(obj: Context, lang: str) -> None:
 
     code = normalise(lang)
     for path in catalogs.init(obj.project, code):
-        click.echo(f"created {_shown(path)}")
+        click.echo(f"created {display_path(path)}")
 
 
 @cli.command()
@@ -209,14 +208,7 @@ def review(obj: Context, lang: str, reviewer: str, date: str | None) -> None:
     """Record that a professional translator reviewed LANG's catalogs."""
     code = obj.project.resolve_language(lang)
     for path in record_review(obj.project, code, reviewer, date):
-        click.echo(f"recorded review in {_shown(path)}")
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+        click.echo(f"recorded review in {display_path(path)}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -258,7 +250,7 @@ def proofs(obj: Context, all_pages: bool) -> None:
     from .proofs import contact_sheet
 
     png, index, _ = contact_sheet(obj.project, all_pages=all_pages)
-    click.echo(f"wrote {_shown(png)} and {_shown(index)}")
+    click.echo(f"wrote {display_path(png)} and {display_path(index)}")
 
 
 @cli.command()
@@ -272,7 +264,7 @@ def proof(obj: Context, lang: str, leaflets: tuple[str, ...], paper: str) -> Non
 
     code = obj.project.resolve_language(lang)
     for name in [obj.project.resolve_leaflet(n) for n in leaflets] or obj.project.leaflets():
-        click.echo(f"wrote {_shown(write_review_proof(obj.project, code, name, paper))}")
+        click.echo(f"wrote {display_path(write_review_proof(obj.project, code, name, paper))}")
 
 
 @cli.command()
@@ -284,4 +276,4 @@ def html(obj: Context, lang: str, leaflets: tuple[str, ...]) -> None:
     from .preview import write_html
 
     for name in [obj.project.resolve_leaflet(n) for n in leaflets] or obj.project.leaflets():
-        click.echo(f"wrote {_shown(write_html(obj.project, name, lang))}")
+        click.echo(f"wrote {display_path(write_html(obj.project, name, lang))}")

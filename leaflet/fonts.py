@@ -144,10 +144,10 @@ def _prepared(lang: Language, chars: frozenset[str], cache_dir: Path) -> tuple[F
         if not own:
             continue
         # Spaces and punctuation next to a run in this font are shaped with it too.
-        chars = own | (base & _cmap(regular, cache_dir))
+        drawn = own | (base & _cmap(regular, cache_dir))
         for style, weight in WEIGHTS.items():
             font = find_font(family, style, lang.font_package)
-            path = _subset_cached(font, frozenset(chars & _cmap(font, cache_dir)), cache_dir)
+            path = _subset_cached(font, frozenset(drawn & _cmap(font, cache_dir)), cache_dir)
             faces.append(FontFace(f"leaflet {family}", weight, path, font.path))
     return tuple(faces)
 

@@ -20,8 +20,8 @@ from babel.dates import format_skeleton
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
-from .content import Block, Leaflet
 from .catalogs import Translations
+from .content import Block, Leaflet
 from .errors import CatalogProblems, TemplateProblem
 from .languages import Language
 from .markup import to_html

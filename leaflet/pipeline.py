@@ -24,14 +24,13 @@ from . import __version__
 from .catalogs import Translations, extract_messages, load_translations
 from .checks import Problem, check_catalog, errors
 from .content import Leaflet, read_leaflet
-
+from .directions import read_directions, resolve_direction
 from .errors import CatalogProblems, UsageError
 from .fonts import font_families
 from .html import PAPER_SIZES, Page, Renderer, render_html
-from .directions import read_directions, resolve_direction
 from .languages import SOURCE_LANGUAGE, Language, language
-from .pharmacy import Pharmacy, read_pharmacy
 from .manifest import record, up_to_date
+from .pharmacy import Pharmacy, read_pharmacy
 from .pofile import Catalog, read_catalog_cached
 from .project import DIRECTIONS_DOMAIN, FRAME_DOMAIN, Project
 

@@ -15,7 +15,13 @@ from .catalogs import load_translations
 from .content import read_leaflet
 from .fonts import FontFace, prepare_fonts
 from .languages import language
-from .pipeline import BuildOptions, DEFAULT_OPTIONS, leaflet_html, plan_build, visible_text
+from .pipeline import (
+    DEFAULT_OPTIONS,
+    BuildOptions,
+    leaflet_html,
+    plan_build,
+    visible_text,
+)
 from .pofile import write_atomic
 from .project import DIRECTIONS_DOMAIN, FRAME_DOMAIN, Project
 

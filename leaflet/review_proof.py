@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checks import Problem, check_catalog
 from .catalogs import extract_messages, is_translated
+from .checks import Problem, check_catalog
 from .errors import UsageError, display_path
 from .fonts import font_face_css, font_families, prepare_fonts
 from .html import PAPER_SIZES, environment

@@ -66,3 +66,16 @@ def pdf_fonts(path: Path) -> list[dict[str, str]]:
 
 def pdf_reader(path: Path) -> PdfReader:
     return PdfReader(str(path))
+
+
+def edit_file(path: Path, *replacements: tuple[str, str]) -> None:
+    """Replace text in a copied project file; each old text must be there, so a test
+    never passes because its edit silently did nothing."""
+    text = path.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text, f"{old!r} not in {path}"
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+
+
+UNTRANSLATE_PRECAUTIONS = ('msgstr "Precauciones"', 'msgstr ""')

@@ -5,6 +5,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import UNTRANSLATE_PRECAUTIONS, edit_file
 
 from leaflet import build
 from leaflet.catalogs import extract, init, statistics, update
@@ -50,7 +51,7 @@ def test_update_marks_changed_english_fuzzy_with_previous_text_and_the_build_ref
     content = project.content_file("diazepam")
     old = "Diazepam can help relax muscles and relieve muscle spasms that may disturb sleep."
     new = "Diazepam can help relax muscles and relieve muscle spasms that may disturb your sleep."
-    content.write_text(content.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    edit_file(content, (old, new))
     update(project)
     po = project.po_file("es", "diazepam")
     entry = next(e for e in read_catalog(po).entries() if e.msgctxt == "uses.spasms")
@@ -72,8 +73,7 @@ def test_update_marks_changed_english_fuzzy_with_previous_text_and_the_build_ref
 
 def test_a_build_without_update_refuses_stale_catalogs(project):
     content = project.content_file("diazepam")
-    content.write_text(content.read_text(encoding="utf-8").replace("# Diazepam for Sleep", "# Diazepam for sleep"),
-                       encoding="utf-8")
+    edit_file(content, ("# Diazepam for Sleep", "# Diazepam for sleep"))
     with pytest.raises(CatalogProblems) as exc:
         build("diazepam", "es", project=project)
     assert "outdated" in {p.check for p in exc.value.problems}
@@ -101,10 +101,7 @@ def test_init_writes_a_cldr_header(project):
 
 def test_statistics_agree_with_msgfmt(project):
     po = project.po_file("es", "diazepam")
-    text = po.read_text(encoding="utf-8")
-    text = text.replace('msgstr "Precauciones"', 'msgstr ""')
-    text = text.replace('msgctxt "summary.heading"', '#, fuzzy\nmsgctxt "summary.heading"')
-    po.write_text(text, encoding="utf-8")
+    edit_file(po, UNTRANSLATE_PRECAUTIONS, ('msgctxt "summary.heading"', '#, fuzzy\nmsgctxt "summary.heading"'))
     ours = statistics(read_catalog(po), "es", "diazepam")
     gnu = subprocess.run(["msgfmt", "--statistics", "-o", "/dev/null", str(po)], capture_output=True, text=True,
                          env={"LC_ALL": "C"}).stderr

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pytest
+from conftest import UNTRANSLATE_PRECAUTIONS, edit_file
 
 from leaflet.cli import cli, main
 
@@ -55,7 +56,7 @@ def test_build_prints_one_line_per_leaflet(capsys, project):
 
 def test_parallel_builds_report_every_leaflet_and_failures_do_not_stop_the_others(capsys, project):
     po = project.po_file("fr", "diazepam")
-    po.write_text(po.read_text(encoding="utf-8").replace('msgctxt "intro"', '#, fuzzy\nmsgctxt "intro"'), encoding="utf-8")
+    edit_file(po, ('msgctxt "intro"', '#, fuzzy\nmsgctxt "intro"'))
     code, out, err = run(capsys, "--project", str(project.root), "build", "-l", "es", "-l", "fr", "-l", "it", "-j", "2")
     assert code == 1
     assert sorted(line.split()[1] for line in out.splitlines()) == ["es", "it"]
@@ -65,9 +66,7 @@ def test_parallel_builds_report_every_leaflet_and_failures_do_not_stop_the_other
 
 def test_check_prints_every_problem_with_file_and_line(capsys, project):
     po = project.po_file("es", "diazepam")
-    text = po.read_text(encoding="utf-8")
-    text = text.replace('msgstr "Precauciones"', 'msgstr ""').replace('msgstr "En resumen"', 'msgstr ""')
-    po.write_text(text, encoding="utf-8")
+    edit_file(po, UNTRANSLATE_PRECAUTIONS, ('msgstr "En resumen"', 'msgstr ""'))
     code, out, _ = run(capsys, "--project", str(project.root), "check", "es")
     lines = out.strip().splitlines()
     assert code == 1
@@ -78,7 +77,7 @@ def test_check_prints_every_problem_with_file_and_line(capsys, project):
 
 def test_build_refusal_shows_the_problems_and_exits_1(capsys, project):
     po = project.po_file("es", "diazepam")
-    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Precauciones"', 'msgstr ""'), encoding="utf-8")
+    edit_file(po, UNTRANSLATE_PRECAUTIONS)
     code, _, err = run(capsys, "--project", str(project.root), "build", "--lang", "es")
     assert code == 1
     assert ": error: untranslated: 'precautions.heading' is not translated" in err

@@ -8,14 +8,14 @@ import unicodedata
 
 import pdfplumber
 import pytest
-
 from conftest import pdf_reader, pdf_text, squeeze
+
 from leaflet import build
 from leaflet.catalogs import load_translations
 from leaflet.content import read_leaflet
-from leaflet.pipeline import BuildOptions, leaflet_html
 from leaflet.errors import UsageError
 from leaflet.languages import language
+from leaflet.pipeline import BuildOptions, leaflet_html
 from leaflet.project import Project
 
 EXAMPLE = "pharmacy.example.toml"

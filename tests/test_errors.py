@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from leaflet.cli import main
 import leaflet.fonts as fonts_module
+from leaflet.cli import main
 from leaflet.languages import LANGUAGES, Language
 
 DATA = Path(__file__).parent / "data"

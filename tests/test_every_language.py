@@ -5,11 +5,11 @@ import unicodedata
 
 import pdfplumber
 import pytest
-
 from conftest import REPO, pdf_fonts, pdf_reader, pdf_text
+
 from leaflet import build
-from leaflet.fonts import check_coverage
 from leaflet.errors import MissingGlyphs
+from leaflet.fonts import check_coverage
 from leaflet.languages import language
 
 LANGS = REPO.languages()

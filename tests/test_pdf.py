@@ -1,12 +1,12 @@
 """The PDF stage: only the project's own files are fetched, and outputs are never half-written."""
 
 import pytest
+from conftest import edit_file, pdf_text
 
-from conftest import pdf_text
+import leaflet.pdf as pdf_module
 from leaflet import build
 from leaflet.errors import RenderError
 from leaflet.pdf import render_pdf, save_pdf
-import leaflet.pdf as pdf_module
 
 PAGE = '<html lang="en"><head><title>t</title></head><body><p>Hello</p>{}</body></html>'
 
@@ -27,8 +27,7 @@ def test_resources_outside_the_project_are_refused(tmp_path, resource):
 def test_a_hostile_translation_prints_as_text_and_reads_nothing(project):
     po = project.po_file("es", "diazepam")
     hostile = '<img src=\\"file:///etc/passwd\\"><style>body{display:none}</style>'
-    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Precauciones"', f'msgstr "Precauciones {hostile}"'),
-                  encoding="utf-8")
+    edit_file(po, ('msgstr "Precauciones"', f'msgstr "Precauciones {hostile}"'))
     path = build("diazepam", "es", project=project, draft=True)  # drafts skip the gate: escaping must hold alone
     text = pdf_text(path)
     assert '<img src="file:///etc/passwd">' in text and "<style>" in text

@@ -4,8 +4,16 @@ import html as html_lib
 import re
 
 import pytest
+from conftest import (
+    REPO,
+    UNTRANSLATE_PRECAUTIONS,
+    edit_file,
+    pdf_fonts,
+    pdf_reader,
+    pdf_text,
+    squeeze,
+)
 
-from conftest import REPO, pdf_fonts, pdf_reader, pdf_text, squeeze
 from leaflet import build
 from leaflet.catalogs import extract_messages, load_translations
 from leaflet.content import read_leaflet
@@ -128,7 +136,7 @@ def test_build_refuses_an_incomplete_catalog_and_keeps_the_old_pdf(project):
     good = build("diazepam", "es", project=project)
     before = good.read_bytes()
     po = project.po_file("es", "diazepam")
-    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Precauciones"', 'msgstr ""'), encoding="utf-8")
+    edit_file(po, UNTRANSLATE_PRECAUTIONS)
     with pytest.raises(CatalogProblems) as exc:
         build("diazepam", "es", project=project)
     assert any(p.check == "untranslated" and p.path == po for p in exc.value.problems)
@@ -137,7 +145,7 @@ def test_build_refuses_an_incomplete_catalog_and_keeps_the_old_pdf(project):
 
 def test_draft_prints_english_in_a_marked_box_to_its_own_file(project):
     po = project.po_file("es", "diazepam")
-    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Precauciones"', 'msgstr ""'), encoding="utf-8")
+    edit_file(po, UNTRANSLATE_PRECAUTIONS)
     path = build("diazepam", "es", project=project, draft=True)
     assert path.name == "diazepam.draft.pdf"
     text = pdf_text(path)

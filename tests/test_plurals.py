@@ -1,7 +1,13 @@
 import pytest
 
 from leaflet.languages import LANGUAGES
-from leaflet.plurals import cldr_partition, header_partition, matches_cldr, parse_plural_forms, plural_forms
+from leaflet.plurals import (
+    cldr_partition,
+    header_partition,
+    matches_cldr,
+    parse_plural_forms,
+    plural_forms,
+)
 
 
 @pytest.mark.parametrize("code", sorted(LANGUAGES))

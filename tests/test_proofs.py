@@ -3,9 +3,9 @@
 import re
 
 import pytest
+from conftest import UNTRANSLATE_PRECAUTIONS, edit_file, pdf_reader, pdf_text, squeeze
 from PIL import Image
 
-from conftest import pdf_reader, pdf_text, squeeze
 from leaflet.batch import Job, build_all
 from leaflet.pipeline import DEFAULT_OPTIONS
 from leaflet.pofile import read_catalog
@@ -16,10 +16,8 @@ from leaflet.review_proof import write_review_proof
 
 def test_review_proof_has_every_entry_with_its_line_and_status(project):
     po = project.po_file("es", "diazepam")
-    text = po.read_text(encoding="utf-8")
-    text = text.replace('msgstr "Precauciones"', 'msgstr ""')
-    text = text.replace('msgctxt "summary.heading"', '#, fuzzy\n#| msgid "Summary"\nmsgctxt "summary.heading"')
-    po.write_text(text, encoding="utf-8")
+    edit_file(po, UNTRANSLATE_PRECAUTIONS,
+              ('msgctxt "summary.heading"', '#, fuzzy\n#| msgid "Summary"\nmsgctxt "summary.heading"'))
     path = write_review_proof(project, "es", "diazepam")
     assert path.name == "diazepam.review.pdf"
     reader = pdf_reader(path)
