@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 import polib
 
 from .errors import CatalogError, display_path
-from .languages import LANGUAGES
+from .languages import LANGUAGES, SOURCE_LANGUAGE
 from .markup import is_balanced, markup_tokens, strip_markup
 from .plurals import matches_cldr, parse_plural_forms, plural_forms
 from .pofile import Catalog, read_catalog
@@ -297,5 +297,5 @@ def catalog_paths(project: "Project", targets: list[str]) -> list[Path]:
             paths.append(Path(target))
         else:
             lang = project.resolve_language(target)
-            paths += [project.po_file(lang, domain) for domain in project.domains() if lang != "en"]
+            paths += [project.po_file(lang, domain) for domain in project.domains() if lang != SOURCE_LANGUAGE]
     return paths

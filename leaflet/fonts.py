@@ -18,6 +18,7 @@ import subprocess
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .errors import MissingFont, MissingGlyphs
 from .languages import Language
@@ -46,7 +47,12 @@ class FontFace:
 
 def font_families(lang: Language) -> list[str]:
     """The CSS family names, in fallback order, that the prepared faces use."""
-    return [f"leaflet {family}" for family in lang.fonts]
+    return [css_family(family) for family in lang.fonts]
+
+
+def css_family(family: str) -> str:
+    """Our own name for a prepared face, so fontconfig never substitutes the installed one."""
+    return f"leaflet {family}"
 
 
 @functools.lru_cache(maxsize=None)
@@ -148,7 +154,7 @@ def _prepared(lang: Language, chars: frozenset[str], cache_dir: Path) -> tuple[F
         for style, weight in WEIGHTS.items():
             font = find_font(family, style, lang.font_package)
             path = _subset_cached(font, frozenset(drawn & _cmap(font, cache_dir)), cache_dir)
-            faces.append(FontFace(f"leaflet {family}", weight, path, font.path))
+            faces.append(FontFace(css_family(family), weight, path, font.path))
     return tuple(faces)
 
 
@@ -182,11 +188,10 @@ def _subset(font: FontFile, chars: frozenset[int]) -> bytes:
         return out.getvalue()
 
 
-def font_face_css(faces: list[FontFace]) -> str:
-    rules = []
-    for face in faces:
-        rules.append(
-            f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; '
-            f'font-style: normal; src: url("{face.path.as_uri()}"); }}'
-        )
-    return "\n".join(rules)
+def font_face_css(faces: list[FontFace], url: Callable[[FontFace], str] = lambda face: face.path.as_uri()) -> str:
+    """``@font-face`` rules; ``url`` says where each subset is seen from (a file URI by default)."""
+    return "\n".join(
+        f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; '
+        f'font-style: normal; src: url("{url(face)}"); }}'
+        for face in faces
+    )

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .catalogs import load_translations
 from .content import read_leaflet
-from .fonts import FontFace, prepare_fonts
+from .fonts import font_face_css, prepare_fonts
 from .languages import language
 from .pipeline import (
     DEFAULT_OPTIONS,
@@ -39,7 +39,7 @@ def write_html(project: Project, leaflet: str, lang: str, options: BuildOptions 
         old.unlink()
     for face in faces:
         shutil.copyfile(face.path, folder / "fonts" / face.path.name)
-    write_atomic(folder / "fonts.css", _relative_font_css(faces).encode())
+    write_atomic(folder / "fonts.css", font_face_css(faces, lambda face: f"fonts/{face.path.name}").encode())
     shutil.copyfile(project.templates_dir / "leaflet.css", folder / "leaflet.css")
     if plan.pharmacy and plan.pharmacy.logo:
         shutil.copyfile(plan.pharmacy.logo, folder / plan.pharmacy.logo.name)
@@ -48,8 +48,3 @@ def write_html(project: Project, leaflet: str, lang: str, options: BuildOptions 
     write_atomic(out, html.encode("utf-8"))
     return out
 
-
-def _relative_font_css(faces: list[FontFace]) -> str:
-    return "\n".join(
-        f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; font-style: normal; '
-        f'src: url("fonts/{face.path.name}"); }}' for face in faces)
