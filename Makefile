@@ -18,6 +18,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock
+LOCK_VENV := .venv-lock
+PIP_TOOLS := 7.6.2
+PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 SYSTEM_STAMP := $(VENV)/.system-ok
 
 # `make pdf LANG=es` exports LANG=es to every command, and "es" is no POSIX
@@ -36,10 +40,15 @@ LEAFLET := $(BIN)/leaflet
 BUILD_ARGS := $(if $(PAPER),--paper "$(PAPER)") $(if $(PHARMACY),--pharmacy "$(PHARMACY)") \
               $(if $(LARGE_PRINT),--large-print) $(if $(BILINGUAL),--bilingual)
 
-.PHONY: fuzz bench html proof pdf editions draft test check stats pot po init-po review langs proofs setup clean help
+
+.PHONY: doctor lock fuzz bench html proof pdf editions draft test check stats pot po init-po review langs proofs setup clean help
 
 help:
 	@sed -n 's/^#   //p' Makefile
+
+# One line per requirement (locked packages, libraries, commands, fonts), each ok or missing with its fix.
+doctor: $(STAMP)
+	$(LEAFLET) doctor
 
 pdf: $(STAMP) $(SYSTEM_STAMP)
 	$(LEAFLET) build $(LANG_ARGS) $(BUILD_ARGS)
@@ -98,14 +107,25 @@ proofs: pdf
 
 setup: $(STAMP) $(SYSTEM_STAMP)
 
-$(STAMP): pyproject.toml
+# Exact versions and hashes from the lock (pip refuses anything else), then leaflet itself.
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PIP) install --require-hashes -r $(LOCK)
+	$(PIP) install --no-deps --no-build-isolation -e .
 	@touch $@
 
-$(SYSTEM_STAMP): scripts/setup-system.sh
+# Refresh the lock on purpose: keeps every pin that still satisfies pyproject.toml;
+# UPGRADE=1 takes the newest of everything, UPGRADE=babel only Babel. Review, then make test.
+lock:
+	@test -x $(LOCK_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_VENV) && \
+	  $(LOCK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check pip-tools==$(PIP_TOOLS); }
+	$(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --all-build-deps --extra=test \
+	  --strip-extras --no-emit-index-url --no-emit-find-links --output-file=$(LOCK) \
+	  $(if $(filter 1,$(UPGRADE)),--upgrade,$(foreach p,$(UPGRADE),--upgrade-package=$(p))) pyproject.toml
+
+$(SYSTEM_STAMP): scripts/setup-system.sh leaflet/system.toml
 	@mkdir -p $(VENV)
-	bash scripts/setup-system.sh
+	PYTHON=$(PYTHON) bash scripts/setup-system.sh
 	@touch $@
 
 clean:

@@ -24,7 +24,7 @@ from .content import extract_babel
 from .directions import extract_babel as extract_directions
 from .errors import UsageError
 from .languages import SOURCE_LANGUAGE, language
-from .plurals import parse_plural_forms, plural_forms
+from .plurals import PluralChange, parse_plural_forms, plural_change, plural_forms
 from .pofile import Catalog, read_catalog, read_catalog_cached, write_catalog
 from .project import DIRECTIONS_DOMAIN, FRAME_DOMAIN, Project
 
@@ -153,21 +153,52 @@ def _template_changed(path: Path, entries: list[Extracted]) -> bool:
 
 # -- update and init ----------------------------------------------------------
 
-def update(project: Project) -> list[Path]:
+@dataclass
+class Updated:
+    """What ``update`` did: the catalogs it wrote and the languages whose plural rules CLDR changed."""
+
+    written: list[Path] = field(default_factory=list)
+    #: language -> (how its counts are grouped now, plural entries marked fuzzy)
+    plural_changes: dict[str, tuple[PluralChange, int]] = field(default_factory=dict)
+
+
+def update(project: Project) -> Updated:
     """Extract, then merge every template into every language's catalogs."""
     extract(project)
-    written = []
+    updated = Updated()
     for domain in project.domains():
         template = read_catalog(project.pot_file(domain))
         for lang in project.translated_languages():
             path = project.po_file(lang, domain)
             if path.exists():
-                merged = merge(read_catalog(path).po, template.po)
+                po = read_catalog(path).po
+                _follow_cldr(po, lang, updated)
+                merged = merge(po, template.po)
             else:
                 merged = new_catalog(lang, template.po)
             write_catalog(merged, path)
-            written.append(path)
-    return written
+            updated.written.append(path)
+    return updated
+
+
+def _follow_cldr(po: polib.POFile, lang: str, updated: Updated) -> None:
+    """When the pinned Babel's CLDR groups the counts differently from the header, take
+    CLDR's header and start each new form from the text most of its counts printed
+    before, marked fuzzy, so a translator looks at every plural entry again."""
+    change = plural_change(lang, po.metadata.get("Plural-Forms", ""))
+    if change is None:
+        return
+    po.metadata["Plural-Forms"] = change.new_header
+    fuzzied = 0
+    for entry in po:
+        if entry.msgid_plural and not entry.obsolete:
+            old = dict(entry.msgstr_plural)
+            entry.msgstr_plural = {new: old.get(source, "") for new, source in enumerate(change.source_forms)}
+            if _has_translation(entry) and "fuzzy" not in entry.flags:
+                entry.flags.append("fuzzy")
+                fuzzied += 1
+    _, before = updated.plural_changes.get(lang, (change, 0))
+    updated.plural_changes[lang] = (change, before + fuzzied)
 
 
 def merge(po: polib.POFile, template: polib.POFile) -> polib.POFile:
@@ -258,11 +289,10 @@ def init(project: Project, lang: str) -> list[Path]:
 
 
 def _nplurals(po: polib.POFile) -> int:
-    header = po.metadata.get("Plural-Forms", "")
     try:
-        return int(header.split("nplurals=")[1].split(";")[0])
-    except (IndexError, ValueError):
-        return 2
+        return parse_plural_forms(po.metadata.get("Plural-Forms", ""))[0]
+    except ValueError:
+        return 2  # 'leaflet check' names the broken header
 
 
 def _now() -> str:

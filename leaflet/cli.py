@@ -17,36 +17,51 @@ import click
 
 from . import __version__, catalogs
 from .checks import ERROR, catalog_paths, check_paths
-from .directions import read_directions
-from .errors import LeafletError, display_path
+from .errors import LeafletError, UsageError, display_path
 from .html import PAPER_SIZES
 from .languages import SOURCE_LANGUAGE, language
 from .pipeline import DEFAULT_OPTIONS, BuildOptions, plan_build
 from .pofile import read_catalog
-from .project import Project
+from .project import Project, is_project
 from .review import record_review, review_status
 
 
 class Context:
-    def __init__(self, project: Project, debug: bool) -> None:
-        self.project = project
+    """The project is found when a command first needs it: ``leaflet doctor`` and
+    ``--help`` work anywhere, even where there is no project."""
+
+    def __init__(self, project_dir: Path | None, debug: bool) -> None:
+        self.project_dir = project_dir
         self.debug = debug
+        self._project: Project | None = None
+
+    @property
+    def project(self) -> Project:
+        if self._project is None:
+            self._project = self._find_project()
+        return self._project
+
+    def _find_project(self) -> Project:
+        if self.project_dir is None:
+            return Project.default()
+        if not is_project(self.project_dir):
+            raise UsageError(f"--project {self.project_dir} is not a leaflet project",
+                             hint="pass a folder with content/, locales/ and templates/")
+        return Project(self.project_dir.resolve())
 
 
 pass_context = click.make_pass_decorator(Context)
-DIRECTION_CODES = sorted(read_directions(Project.default().directions_file))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="leaflet")
 @click.option("--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Project folder (default: the repository leaflet is installed from).")
+              help="Project folder (default: $LEAFLET_PROJECT, else the folder you are in or one above it).")
 @click.option("--debug", is_flag=True, help="Show the traceback of unexpected errors.")
 @click.pass_context
 def cli(ctx: click.Context, project_dir: Path | None, debug: bool) -> None:
     """Build printable patient leaflets in every patient's language."""
-    project = Project(project_dir.resolve()) if project_dir else Project.default()
-    ctx.obj = Context(project, debug)
+    ctx.obj = Context(project_dir, debug)
 
 
 @cli.command()
@@ -58,7 +73,8 @@ def cli(ctx: click.Context, project_dir: Path | None, debug: bool) -> None:
 @click.option("--pharmacy", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Pharmacy profile (TOML): name, address, phone, logo, paper.")
 @click.option("--patient", metavar="NAME", help='Print "Prepared for: NAME".')
-@click.option("--directions", metavar="CODE", help="Standard, translated directions: " + ", ".join(DIRECTION_CODES) + ".")
+@click.option("--directions", metavar="CODE",
+              help="Standard, translated directions: a code from content/directions.toml (bedtime, morning, ...).")
 @click.option("--count", type=int, default=DEFAULT_OPTIONS.count, show_default=True,
               help="Number of tablets for --directions.")
 @click.option("--free-directions", metavar="TEXT",
@@ -79,8 +95,10 @@ def build(obj: Context, langs: tuple[str, ...], leaflets: tuple[str, ...], quiet
           jobs: int | None, rebuild: bool, **choices: object) -> None:
     """Build PDF leaflets into output/<lang>/<leaflet>.pdf."""
     from .batch import Job, build_all, default_jobs
+    from .doctor import require_build
 
     project = obj.project
+    require_build()
     codes = list(dict.fromkeys(project.resolve_language(lang) for lang in langs)) or project.languages()
     names = [project.resolve_leaflet(name) for name in leaflets] or project.leaflets()
     options = BuildOptions(date=date.date() if date else None, **choices).validated()  # type: ignore[arg-type,attr-defined]
@@ -113,6 +131,28 @@ def build(obj: Context, langs: tuple[str, ...], leaflets: tuple[str, ...], quiet
 
 @cli.command()
 @pass_context
+def doctor(obj: Context) -> None:
+    """Check this machine: locked Python packages, system libraries, commands, fonts."""
+    from .doctor import blocking, diagnose
+    from .languages import LANGUAGES
+
+    try:
+        root, codes = obj.project.root, obj.project.languages()
+    except UsageError:  # no project: check the fonts of every language leaflet knows
+        root, codes = Path.cwd(), sorted(LANGUAGES)
+    findings = diagnose(root, codes)
+    for finding in findings:
+        click.echo(str(finding))
+    stopping = blocking(findings)
+    missing = [f for f in findings if not f.ok]
+    click.echo(f"{len(findings) - len(missing)} of {len(findings)} ok" +
+               (f"; {len(stopping)} missing that a build needs" if stopping else ""))
+    if stopping:
+        sys.exit(1)
+
+
+@cli.command()
+@pass_context
 def extract(obj: Context) -> None:
     """Rewrite the .pot templates from the content and templates."""
     written = catalogs.extract(obj.project)
@@ -123,8 +163,11 @@ def extract(obj: Context) -> None:
 @pass_context
 def update(obj: Context) -> None:
     """Extract, then merge the templates into every language's catalogs (like msgmerge --previous)."""
-    written = catalogs.update(obj.project)
-    click.echo(f"{len(written)} catalog(s) updated; changed English is marked fuzzy with its previous text")
+    updated = catalogs.update(obj.project)
+    for lang, (change, fuzzy) in sorted(updated.plural_changes.items()):
+        click.echo(f"{lang}: {change.describe()}.\n  Plural-Forms is now '{change.new_header}'; "
+                   f"{fuzzy} plural entr{'y' if fuzzy == 1 else 'ies'} marked fuzzy: check every form")
+    click.echo(f"{len(updated.written)} catalog(s) updated; changed English is marked fuzzy with its previous text")
 
 
 @cli.command()

@@ -81,6 +81,10 @@ class ProfileError(LeafletError):
     """A pharmacy profile that is missing a field or is not valid TOML."""
 
 
+class MissingSystemLibrary(LeafletError):
+    """A library or command from the system (Pango, HarfBuzz subset, fontconfig) is not installed."""
+
+
 class MissingFont(LeafletError):
     """A font family the language needs is not installed."""
 

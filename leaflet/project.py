@@ -8,6 +8,7 @@ part of a path is validated here first, so ``LANG=../../etc`` never leaves
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,12 @@ FRAME_DOMAIN = "frame"
 #: The standardised directions (``content/directions.toml``).
 DIRECTIONS_DOMAIN = "directions"
 
+PROJECT_VARIABLE = "LEAFLET_PROJECT"
 _LEAFLET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+def is_project(folder: Path) -> bool:
+    return (folder / "templates").is_dir() and (folder / "content").is_dir()
 
 
 @dataclass(frozen=True)
@@ -32,8 +38,21 @@ class Project:
 
     @classmethod
     def default(cls) -> "Project":
-        """The repository this package lives in."""
-        return cls(Path(__file__).resolve().parent.parent)
+        """``$LEAFLET_PROJECT``, else the folder we are in (or one above it), else the
+        checkout this package runs from; an installed package has no project of its own."""
+        named = os.environ.get(PROJECT_VARIABLE)
+        if named:
+            if not is_project(Path(named)):
+                raise UsageError(f"{PROJECT_VARIABLE}={named} is not a leaflet project",
+                                 hint="point it at a folder with content/, locales/ and templates/")
+            return cls(Path(named).resolve())
+        here = Path.cwd().resolve()
+        for folder in (here, *here.parents, Path(__file__).resolve().parent.parent):
+            if is_project(folder):
+                return cls(folder)
+        raise UsageError("no leaflet project here",
+                         hint="pass --project DIR (a folder with content/, locales/ and templates/), "
+                              f"set {PROJECT_VARIABLE}, or run leaflet inside a project")
 
     @property
     def content_dir(self) -> Path:

@@ -1,11 +1,23 @@
 #!/usr/bin/env bash
-# Install what leaflet needs from Debian when it is missing: Pango (WeasyPrint),
-# fontconfig and the Noto fonts for every script, poppler-utils (tests read
-# PDFs with pdftotext/pdffonts/pdftoppm) and gettext (tests run msgfmt -c).
+# Install the system packages leaflet needs when they are missing: the Debian
+# packages named in leaflet/system.toml (the one list; `leaflet doctor` checks
+# the same one): the libraries WeasyPrint loads (HarfBuzz subset included),
+# fontconfig and the Noto fonts of every shipped script, poppler-utils (tests
+# and proofs read PDFs) and gettext (tests run msgfmt -c).
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
-packages=(libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-noto-core fonts-noto-cjk poppler-utils gettext)
+python=${PYTHON:-python3}
+mapfile -t packages < <("$python" -c '
+import tomllib
+with open("leaflet/system.toml", "rb") as f:
+    declared = tomllib.load(f)
+items = [item for kind in ("library", "command", "fonts") for item in declared.get(kind, [])]
+print("\n".join(dict.fromkeys(item["debian"] for item in items)))
+')
+((${#packages[@]})) || { echo "leaflet/system.toml lists no packages" >&2; exit 1; }
+
 missing=()
 for package in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)

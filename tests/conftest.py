@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from leaflet import build
+from leaflet.errors import LeafletError
 from leaflet.project import Project
 
 REPO = Project.default()
@@ -41,6 +43,32 @@ def project(tmp_path: Path) -> Project:
 def shared_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """One copy for tests that only read what they build."""
     return copy_project(tmp_path_factory.mktemp("shared") / "project")
+
+
+class Builds:
+    """Leaflets built on first use and kept for the session. A leaflet that does not
+    build fails the tests that use it, with its one-line error, and no others."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self._results: dict[tuple, Path | LeafletError] = {}
+
+    def __call__(self, lang: str, leaflet: str = "diazepam", **options) -> Path:
+        key = (lang, leaflet, tuple(sorted(options.items())))
+        if key not in self._results:
+            try:
+                self._results[key] = build(leaflet, lang, project=self.project, **options)
+            except LeafletError as exc:
+                self._results[key] = exc
+        result = self._results[key]
+        if isinstance(result, LeafletError):
+            pytest.fail(f"{leaflet} in {lang} does not build: {result}", pytrace=False)
+        return result
+
+
+@pytest.fixture(scope="session")
+def built(shared_project: Project) -> Builds:
+    return Builds(shared_project)
 
 
 def pdf_text(path: Path) -> str:
@@ -79,3 +107,13 @@ def edit_file(path: Path, *replacements: tuple[str, str]) -> None:
 
 
 UNTRANSLATE_PRECAUTIONS = ('msgstr "Precauciones"', 'msgstr ""')
+
+
+def run_cli(capsys, *args) -> tuple[int, str, str]:
+    """The ``leaflet`` command in-process: exit code, stdout, stderr; never a traceback."""
+    from leaflet.cli import main
+
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
