@@ -9,9 +9,11 @@
 #   make proofs          output/proofs/contact-sheet.png (ALL=1 for every page)
 #   make proof LANG=es   output/es/diazepam.review.pdf, for a translation's reviewer
 #   make html LANG=es    output/es/html/diazepam.html, to open in a browser
+#   make doctor          is this machine ready? one line per requirement, ok or missing
+#   make lock            refresh requirements.lock on purpose (UPGRADE=1 or UPGRADE=babel)
 #
-# Both set themselves up on a fresh machine: a .venv from pyproject.toml,
-# and (as root) Pango, Noto fonts, poppler-utils and gettext through apt-get.
+# Both set themselves up on a fresh machine: a .venv from requirements.lock (hashes),
+# and (as root) the Debian packages in leaflet/system.toml through apt-get.
 
 SHELL := /bin/bash
 PYTHON ?= python3
