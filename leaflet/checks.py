@@ -10,8 +10,10 @@ words, changed outer whitespace.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -22,13 +24,15 @@ import polib
 from .errors import CatalogError, display_path
 from .languages import LANGUAGES, SOURCE_LANGUAGE
 from .markup import is_balanced, markup_tokens, strip_markup
-from .plurals import matches_cldr, parse_plural_forms, plural_forms
+from .plurals import header_partition, matches_cldr, parse_plural_forms, plural_forms
 from .pofile import Catalog, read_catalog
 
 if TYPE_CHECKING:
     from .project import Project
 
 ERROR, WARNING = "error", "warning"
+#: The translator comment that marks a safety warning: for it a dropped sentence is an error.
+SAFETY_WARNING = "Safety warning:"
 
 
 @dataclass(frozen=True)
@@ -112,11 +116,12 @@ def check_numbers(source: str, translation: str, lang: str) -> Iterator[tuple[st
 
 
 def check_placeholders(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
-    wanted, found = set(_PLACEHOLDER.findall(source)), set(_PLACEHOLDER.findall(translation))
+    """Each placeholder as often as in the English: ``{count}{count}`` prints 1212."""
+    wanted, found = Counter(_PLACEHOLDER.findall(source)), Counter(_PLACEHOLDER.findall(translation))
     if wanted != found:
-        lost, extra = sorted(wanted - found), sorted(found - wanted)
+        lost, extra = sorted((wanted - found).elements()), sorted((found - wanted).elements())
         detail = "; ".join(filter(None, [f"missing {', '.join(lost)}" if lost else "",
-                                         f"unknown {', '.join(extra)}" if extra else ""]))
+                                         f"unknown or repeated {', '.join(extra)}" if extra else ""]))
         yield ERROR, "placeholders", f"placeholders differ from the English: {detail}"
 
 
@@ -178,8 +183,102 @@ def check_whitespace(source: str, translation: str, lang: str) -> Iterator[tuple
         yield WARNING, "whitespace", "leading or trailing whitespace differs from the English"
 
 
+# -- what the patient reads: the order, the visibility and the look of digits ----------
+
+#: Bidi controls reorder what the reader sees without changing a digit ("12" shows as "21");
+#: the templates isolate numbers and names themselves, so a translation never needs one.
+BIDI_CONTROLS = frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+#: ZWNJ and ZWJ are part of Persian, Arabic, Indic and Myanmar spelling, inside a word.
+JOINERS = frozenset("\u200c\u200d")
+SOFT_HYPHEN = "\u00ad"
+_DIGITS_OR_PLACEHOLDER = re.compile(r"\d+|%\([A-Za-z_]\w*\)[sdif]|%[sdif]|\{[A-Za-z_]\w*\}")
+
+
+def check_bidi_controls(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+    found = sorted({c for c in translation if c in BIDI_CONTROLS})
+    if found:
+        yield ERROR, "bidi-controls", (f"bidi control characters {_names(found)} can reorder what the patient reads "
+                                       "(12 shows as 21): delete them; the leaflet isolates numbers and names itself")
+
+
+def check_invisible_characters(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+    found = sorted({c for i, c in enumerate(translation) if _hidden(translation, i)})
+    if found:
+        yield ERROR, "invisible-characters", (f"invisible characters {_names(found)} print nothing and can hide "
+                                              "or split text: delete them (ZWJ and ZWNJ only inside a word)")
+
+
+def _hidden(text: str, i: int) -> bool:
+    char = text[i]
+    if unicodedata.category(char) != "Cf" or char in BIDI_CONTROLS or char == SOFT_HYPHEN:
+        return False
+    return not (char in JOINERS and _inside_word(text, i))
+
+
+def _inside_word(text: str, i: int) -> bool:
+    def letter(j: int) -> bool:
+        return 0 <= j < len(text) and unicodedata.category(text[j])[0] in "LM"
+    return letter(i - 1) and letter(i + 1)
+
+
+def check_digit_lookalikes(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+    """``{count}O`` prints 12O, ``{count}½`` 12½: a patient reads another dose. Digits of another
+    script (fullwidth, mathematical) and characters that look like digits may not touch a number."""
+    native = _native_zero(lang)
+    found: set[str] = set()
+    for match in _DIGITS_OR_PLACEHOLDER.finditer(translation):
+        found |= {c for c in match.group() if c.isdecimal() and ord(c) - unicodedata.decimal(c) not in (0x30, native)}
+        for i in (match.start() - 1, match.end()):
+            if 0 <= i < len(translation) and looks_like_digit(translation[i], native):
+                found.add(translation[i])
+    found -= {c for c in source}
+    if found:
+        yield ERROR, "digit-lookalikes", (f"{_names(sorted(found))} next to a number looks like a digit or is one of "
+                                          "another script: the patient could read another dose; write the number "
+                                          "with the placeholder and plain digits only")
+
+
+def looks_like_digit(char: str, native_zero: int = 0x30) -> bool:
+    if char.isdecimal():
+        return ord(char) - unicodedata.decimal(char) not in (0x30, native_zero)
+    return unicodedata.category(char) in ("No", "Nl") or char in digit_confusables()
+
+
+@functools.lru_cache(maxsize=1)
+def digit_confusables() -> frozenset[str]:
+    """Unicode's confusables (UTS #39) for 0-9, one step further through the letters they
+    look like (0 -> O -> Cyrillic О, 1 -> l -> I), without any script's real digits."""
+    from confusable_homoglyphs.confusables import confusables_data as data
+
+    def alike(char: str) -> set[str]:
+        return {item["c"] for item in data.get(char, []) if len(item["c"]) == 1}
+
+    first = set().union(*(alike(d) for d in "0123456789"))
+    found = first.union(*(alike(c) for c in first if c.isalpha()))
+    return frozenset(c for c in found if not c.isdecimal() and unicodedata.category(c) != "Cf")
+
+
+def _native_zero(lang: str) -> int:
+    from .languages import DIGIT_ZERO, language
+
+    try:
+        return DIGIT_ZERO.get(language(lang).numbering_system, 0x30)
+    except Exception:  # a language Babel does not know: only ASCII digits
+        return 0x30
+
+
+def _names(chars: Iterable[str]) -> str:
+    return ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed').title()}" for c in chars)
+
+
+def visible(text: str) -> str:
+    """What a patient can see of a translation: no markup, spaces or format characters."""
+    return "".join(c for c in strip_markup(text) if unicodedata.category(c)[0] not in "CZ")
+
+
 ENTRY_CHECKS: tuple[EntryCheck, ...] = (
     check_numbers, check_placeholders, check_markup, check_unsafe, check_control_characters, check_links,
+    check_bidi_controls, check_invisible_characters, check_digit_lookalikes,
     check_unchanged, check_sentences, check_doubled_words, check_whitespace,
 )
 
@@ -190,10 +289,11 @@ def check_catalog(catalog: Catalog, lang: str, expected: Iterable[tuple[str | No
     """Every problem in one catalog; ``expected`` are the (msgctxt, msgid) the English has now."""
     problems = list(_header_problems(catalog, lang))
     nplurals = _nplurals_or_none(catalog)
+    one_number = _forms_for_one_number(catalog)
     for entry in catalog.entries():
         line = catalog.line_of(entry)
         problems += [Problem(catalog.path, line, sev, name, msg)
-                     for sev, name, msg in _entry_problems(entry, lang, nplurals)]
+                     for sev, name, msg in _entry_problems(entry, lang, nplurals, one_number)]
     present = {(e.msgctxt, e.msgid) for e in catalog.entries()}
     for context, msgid in expected:
         if (context, msgid) not in present:
@@ -203,28 +303,58 @@ def check_catalog(catalog: Catalog, lang: str, expected: Iterable[tuple[str | No
     return problems
 
 
-def _entry_problems(entry: polib.POEntry, lang: str, nplurals: int | None) -> Iterator[tuple[str, str, str]]:
+def _entry_problems(entry: polib.POEntry, lang: str, nplurals: int | None,
+                    one_number: frozenset[int] = frozenset()) -> Iterator[tuple[str, str, str]]:
     name = f"'{entry.msgctxt}'" if entry.msgctxt else f"'{entry.msgid[:40]}'"
     if entry.fuzzy:
         yield ERROR, "fuzzy", f"{name} is marked fuzzy: check it against the English, then remove the fuzzy flag"
         return
-    pairs = _pairs(entry, nplurals)
+    pairs = _pairs(entry, nplurals, one_number)
     if entry.msgid_plural and nplurals is not None and len(entry.msgstr_plural) != nplurals:
         yield ERROR, "plural-forms", f"{name} has {len(entry.msgstr_plural)} plural forms, the header says {nplurals}"
     if any(not translation.strip() for _, translation in pairs):
         yield ERROR, "untranslated", f"{name} is not translated"
         return
+    if any(not visible(translation) for _, translation in pairs):
+        yield ERROR, "invisible", f"{name} has no visible text, only spaces or invisible characters: translate it"
+        return
+    warning = is_safety_warning(entry)
     for source, translation in pairs:
         for check in ENTRY_CHECKS:
-            yield from check(source, translation, lang)
+            for severity, check_name, message in check(source, translation, lang):
+                if warning and check_name == "sentences":
+                    severity, message = ERROR, f"{message} {name} is a safety warning: every sentence must stay"
+                yield severity, check_name, message
 
 
-def _pairs(entry: polib.POEntry, nplurals: int | None) -> list[tuple[str, str]]:
+def is_safety_warning(entry: polib.POEntry) -> bool:
+    """Marked in the content file (or template) by a translator comment starting 'Safety warning:'."""
+    return any(line.strip().startswith(SAFETY_WARNING) for line in (entry.comment or "").splitlines())
+
+
+def _pairs(entry: polib.POEntry, nplurals: int | None, one_number: frozenset[int] = frozenset()) -> list[tuple[str, str]]:
+    """(English, translation) for each form. A form used for exactly one count may say it
+    in words, as msgfmt -c allows (Arabic "قرصين" is "two tablets"): then it is compared
+    with the English without its placeholders."""
     if not entry.msgid_plural:
         return [(entry.msgid, entry.msgstr)]
     forms = entry.msgstr_plural or {0: ""}
-    # Form 0 may be the singular; numbers are compared with the plural English only where {count} is not used.
-    return [(entry.msgid if i == 0 else entry.msgid_plural, text) for i, text in sorted(forms.items())]
+    pairs = []
+    for i, text in sorted(forms.items()):
+        source = entry.msgid if i == 0 else entry.msgid_plural
+        if i in one_number and not _PLACEHOLDER.search(text):
+            source = _PLACEHOLDER.sub("", source)
+        pairs.append((source, text))
+    return pairs
+
+
+def _forms_for_one_number(catalog: Catalog) -> frozenset[int]:
+    try:
+        groups = header_partition(catalog.po.metadata.get("Plural-Forms", ""))
+    except ValueError:
+        return frozenset()
+    nplurals, plural = parse_plural_forms(catalog.po.metadata.get("Plural-Forms", ""))
+    return frozenset(plural(min(group)) for group in groups if len(group) == 1)
 
 
 def _nplurals_or_none(catalog: Catalog) -> int | None:
@@ -283,8 +413,30 @@ def check_paths(project: "Project", paths: list[Path]) -> list[CheckedCatalog]:
             problem = Problem(exc.path or path, exc.line or 1, ERROR, "syntax", exc.message)
             results.append(CheckedCatalog(path, lang, domain, [problem]))
             continue
+        if not _in_locales(project, path):  # a file from Weblate or an e-mail: its header says the language
+            lang = _header_language(catalog)
+            if lang is None:
+                problem = Problem(path, catalog.header_line, ERROR, "header",
+                                  "no valid Language header: a catalog outside locales/ must say its language")
+                results.append(CheckedCatalog(path, "", domain, [problem]))
+                continue
         results.append(CheckedCatalog(path, lang, domain, check_catalog(catalog, lang, expected_by_domain.get(domain, []))))
     return results
+
+
+def _in_locales(project: "Project", path: Path) -> bool:
+    return path.resolve().parent.parent.parent == project.locales_dir.resolve()
+
+
+def _header_language(catalog: Catalog) -> str | None:
+    from babel import Locale, UnknownLocaleError
+
+    code = catalog.po.metadata.get("Language", "").strip().replace("-", "_")
+    try:
+        Locale.parse(code)
+    except (ValueError, UnknownLocaleError, TypeError):
+        return None
+    return code
 
 
 def catalog_paths(project: "Project", targets: list[str]) -> list[Path]:

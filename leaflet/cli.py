@@ -119,9 +119,12 @@ def build(obj: Context, langs: tuple[str, ...], leaflets: tuple[str, ...], quiet
             click.echo(f"[{done:>{len(str(len(todo)))}}/{len(todo)}] {outcome.job.lang:8} {display_path(outcome.path)}  {what}")
 
     outcomes = build_all(project, todo, options, workers=jobs or default_jobs(), rebuild=rebuild, on_done=report)
-    unreviewed = [c for c in codes if c != SOURCE_LANGUAGE and not review_status(project, c).reviewed]
+    statuses = {c: review_status(project, c) for c in codes if c != SOURCE_LANGUAGE}
+    unreviewed = [c for c, status in statuses.items() if not status.reviewed]
+    changed = [c for c, status in statuses.items() if status.changed]
     if unreviewed and not quiet:
-        click.echo(f"note: not reviewed by a professional medical translator: {', '.join(unreviewed)}", err=True)
+        click.echo(f"note: not reviewed by a professional medical translator: {', '.join(unreviewed)}"
+                   + (f" (changed since review: {', '.join(changed)})" if changed else ""), err=True)
     failed = [o for o in outcomes if o.error]
     if len(todo) == 1 and failed:
         raise SystemExit(failed[0].exit_code)  # its one line is printed above
@@ -246,12 +249,16 @@ def langs(obj: Context) -> None:
 @click.argument("lang")
 @click.option("--by", "reviewer", required=True, help="Name of the professional translator who reviewed it.")
 @click.option("--date", "date", default=None, help="Review date, YYYY-MM-DD (default: today).")
+@click.option("--key", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The reviewer's SSH private key: signs the review (required when reviews/allowed_signers exists).")
 @pass_context
-def review(obj: Context, lang: str, reviewer: str, date: str | None) -> None:
-    """Record that a professional translator reviewed LANG's catalogs."""
+def review(obj: Context, lang: str, reviewer: str, date: str | None, key: Path | None) -> None:
+    """Record that a professional translator reviewed LANG's catalogs, exactly as they are now."""
     code = obj.project.resolve_language(lang)
-    for path in record_review(obj.project, code, reviewer, date):
-        click.echo(f"recorded review in {display_path(path)}")
+    if code == SOURCE_LANGUAGE:
+        raise UsageError("English is the source language: there is no translation to review")
+    path = record_review(obj.project, code, reviewer, date, key)
+    click.echo(f"recorded the review of {code} in {display_path(path)}" + (" (signed)" if key else ""))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -300,14 +307,17 @@ def proofs(obj: Context, all_pages: bool) -> None:
 @click.argument("lang")
 @click.option("--leaflet", "leaflets", multiple=True, metavar="NAME", help="Leaflet (repeatable). Default: all.")
 @click.option("--paper", type=click.Choice(sorted(PAPER_SIZES)), default="a4", show_default=True)
+@click.option("--since-review", is_flag=True,
+              help="Only the entries changed since the recorded review, as reviewed and as now.")
 @pass_context
-def proof(obj: Context, lang: str, leaflets: tuple[str, ...], paper: str) -> None:
+def proof(obj: Context, lang: str, leaflets: tuple[str, ...], paper: str, since_review: bool) -> None:
     """Write output/LANG/<leaflet>.review.pdf: English and translation side by side, for reviewers."""
     from .review_proof import write_review_proof
 
     code = obj.project.resolve_language(lang)
-    for name in [obj.project.resolve_leaflet(n) for n in leaflets] or obj.project.leaflets():
-        click.echo(f"wrote {display_path(write_review_proof(obj.project, code, name, paper))}")
+    names = [obj.project.resolve_leaflet(n) for n in leaflets] or obj.project.leaflets()
+    for name in names[:1] if since_review else names:  # the changes cover every catalog of the language
+        click.echo(f"wrote {display_path(write_review_proof(obj.project, code, name, paper, since_review=since_review))}")
 
 
 @cli.command()

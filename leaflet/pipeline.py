@@ -33,6 +33,7 @@ from .manifest import record, up_to_date
 from .pharmacy import Pharmacy, read_pharmacy
 from .pofile import Catalog, read_catalog_cached
 from .project import DIRECTIONS_DOMAIN, FRAME_DOMAIN, Project
+from .review import review_file, review_status, signers_file
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ def plan_build(leaflet: str, lang: str, project: Project, options: BuildOptions 
     if options.directions:
         resolve_direction(read_directions(project.directions_file), options.directions)
     out = project.output_file(code, leaflet_id, options.edition(code))
-    return Plan(leaflet_id, code, options, pharmacy, out, _build_key(leaflet_id, code, options))
+    return Plan(leaflet_id, code, options, pharmacy, out, _build_key(leaflet_id, code, options, _review_files(project, code)))
 
 
 def run_build(leaflet: str, lang: str, *, project: Project | None = None, options: BuildOptions = DEFAULT_OPTIONS,
@@ -157,9 +158,18 @@ def run_build(leaflet: str, lang: str, *, project: Project | None = None, option
     return Built(plan.out, skipped=False)
 
 
-def _build_key(leaflet: str, lang: str, options: BuildOptions) -> str:
+def _build_key(leaflet: str, lang: str, options: BuildOptions, review: str = "") -> str:
     settings = {name: str(value) for name, value in sorted(vars(options).items())}
-    return json.dumps({"version": __version__, "leaflet": leaflet, "lang": lang, "options": settings}, sort_keys=True)
+    return json.dumps({"version": __version__, "leaflet": leaflet, "lang": lang, "options": settings,
+                       "review": review}, sort_keys=True)
+
+
+def _review_files(project: Project, lang: str) -> str:
+    """A review recorded or a signer listed since the last build changes its footer."""
+    hashed = hashlib.sha256()
+    for path in (review_file(project, lang), signers_file(project)):
+        hashed.update(path.read_bytes() if path.is_file() else b"-")
+    return hashed.hexdigest()[:16]
 
 
 def _template_files(project: Project) -> list[Path]:
@@ -207,8 +217,8 @@ def leaflet_html(project: Project, content: Leaflet, translations: Translations,
     revised = max([content.revised, *_catalog_dates(translations)])
     extra = {
         "catalog_date": _header_date(translations.header("PO-Revision-Date")) or content.revised,
-        "reviewer": translations.header("X-Reviewed-By"),
-        "review_date": _header_date(translations.header("X-Review-Date")) or content.revised,
+        **_review(project, translations.lang, content.revised),
+        "with_english": lambda text, source: text if info.code == SOURCE_LANGUAGE else f"{text} · {source}",
         # Fixed dates and a content-derived identifier make the PDF reproducible byte for byte.
         "metadata": {"dcterms.created": revised.isoformat(), "dcterms.modified": revised.isoformat()},
         "pharmacy": _shown_pharmacy(pharmacy, info),
@@ -218,6 +228,16 @@ def leaflet_html(project: Project, content: Leaflet, translations: Translations,
         "preview": preview,
     }
     return render_html(project, content, info, renderer, page, extra)
+
+
+def _review(project: Project, lang: str, fallback: dt.date) -> dict[str, object]:
+    """What the footer says of the review: only a review bound to these exact words counts."""
+    if lang == SOURCE_LANGUAGE:
+        return {"reviewer": "", "review_date": fallback, "review_changed": False}
+    status = review_status(project, lang)
+    shown = status.reviewer if status.reviewed or status.changed else ""
+    return {"reviewer": shown if status.reviewed else "", "review_date": _header_date(status.date) or fallback,
+            "review_changed": status.changed, "changed_reviewer": shown}
 
 
 def _personal(project: Project, options: BuildOptions, renderer: Renderer) -> Personal:

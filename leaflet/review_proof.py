@@ -20,6 +20,7 @@ from .languages import SOURCE_LANGUAGE, language
 from .pdf import render_pdf, save_pdf
 from .pofile import read_catalog
 from .project import Project
+from .review import changed_entries, review_status
 
 TEMPLATE = "review.html"
 
@@ -33,6 +34,7 @@ class Row:
     status: str  # "translated", "fuzzy" or "missing"
     previous: str = ""
     warnings: list[str] = field(default_factory=list)
+    previous_label: str = "was"
 
 
 @dataclass
@@ -68,15 +70,42 @@ def _row(entry, line: int, path: Path, by_line: dict[int, list[Problem]]) -> Row
                entry.previous_msgid or "" if entry.fuzzy else "", warnings)
 
 
-def write_review_proof(project: Project, lang: str, leaflet: str, paper: str = "a4") -> Path:
+def since_review_sections(project: Project, lang: str) -> list[Section]:
+    """Only what changed since the recorded review, as reviewed and as now: a re-review takes minutes."""
+    status = review_status(project, lang)
+    if not status.reviewer:
+        raise UsageError(f"'{lang}' has no recorded review to compare with",
+                         hint=f"review the whole translation with 'leaflet proof {lang}'")
+    rows = []
+    for before, after in changed_entries(project, lang):
+        now, then = after or {}, before or {}
+        source = now.get("msgid") or then.get("msgid", "")
+        rows.append(Row(now.get("msgctxt") or then.get("msgctxt", ""), now.get("domain") or then.get("domain", ""),
+                        source, _words(now) or "(removed since the review)", "changed",
+                        _words(then) or "(new since the review)", previous_label="as reviewed"))
+    title = f"Changed since the review by {status.reviewer} on {status.date} ({len(rows)} entries)"
+    return [Section(title, rows)]
+
+
+def _words(entry: dict) -> str:
+    if not entry:
+        return ""
+    text = " | ".join(v for _, v in sorted(entry["msgstr_plural"].items())) if entry.get("msgid_plural") else entry["msgstr"]
+    return f"{text} [{', '.join(entry['flags'])}]" if entry.get("flags") and "fuzzy" in entry["flags"] else text
+
+
+def write_review_proof(project: Project, lang: str, leaflet: str, paper: str = "a4", *,
+                       since_review: bool = False) -> Path:
     if lang == SOURCE_LANGUAGE:
         raise UsageError("English is the source language: there is no translation to review")
     info = language(lang)
-    sections = review_sections(project, lang, leaflet)
+    sections = since_review_sections(project, lang) if since_review else review_sections(project, lang, leaflet)
     rows = [row for section in sections for row in section.rows]
     counts = {status: sum(r.status == status for r in rows) for status in ("translated", "fuzzy", "missing")}
     summary = (f"{len(rows)} entries: {counts['translated']} translated, {counts['fuzzy']} fuzzy, "
                f"{counts['missing']} missing.")
+    if since_review:
+        summary = f"{len(rows)} entries changed since the review; everything else is as reviewed."
     families = ", ".join(f'"{f}"' for f in font_families(info))
     html = environment(project).get_template(TEMPLATE).render(
         leaflet=leaflet, lang=info, lang_tag=lang.replace("_", "-"), sections=sections, summary=summary,
@@ -85,6 +114,6 @@ def write_review_proof(project: Project, lang: str, leaflet: str, paper: str = "
     faces = prepare_fonts(info, html, project.cache_dir)
     data = render_pdf(html, base_dir=project.templates_dir, font_css=font_face_css(faces),
                       allowed=[project.cache_dir / "fonts"], identifier=None)
-    out = project.output_file(lang, leaflet, "review")
+    out = project.output_file(lang, leaflet, "review-changes" if since_review else "review")
     save_pdf(data, out)
     return out

@@ -1,0 +1,227 @@
+"""What the patient reads: doses that survive every plural form and script, nothing invisible,
+and reviews bound to the words reviewed (and, where the project asks, signed)."""
+
+import datetime as dt
+import html as html_lib
+import re
+import shutil
+import subprocess
+import unicodedata
+
+import pytest
+from conftest import REPO, edit_file, pdf_text, run_cli, squeeze
+
+from leaflet import build
+from leaflet.catalogs import load_translations
+from leaflet.checks import check_catalog, check_invisible_characters
+from leaflet.directions import read_directions
+from leaflet.errors import CatalogProblems
+from leaflet.html import Renderer
+from leaflet.languages import language
+from leaflet.plurals import plural_forms
+from leaflet.pofile import read_catalog, write_catalog
+from leaflet.review import record_review, review_status
+
+COUNTS = (1, 2, 3, 5, 11, 12, 21, 100, 999)
+DIRECTIONS = sorted(read_directions(REPO.directions_file))
+BEDTIME_MANY = 'msgstr[1] "Tome {count} comprimidos al acostarse."'
+
+
+def visible_text(markup: str) -> str:
+    """The text a reader sees: no tags, and no format characters (the Korean word joiners)."""
+    text = html_lib.unescape(re.sub(r"<[^>]*>", "", markup))
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
+@pytest.mark.parametrize("lang", REPO.languages())
+def test_every_direction_prints_the_count_once_in_the_locales_digits(lang):
+    """The sentence the page prints, for counts across every plural form: the number and no other."""
+    info = language(lang)
+    renderer = Renderer(load_translations(REPO, lang, ["directions"]), info, draft=False)
+    for code, direction in read_directions(REPO.directions_file).items():
+        for count in COUNTS:
+            text = visible_text(renderer.npgettext(code, direction.one, direction.other, count))
+            digits = [c for c in text if unicodedata.category(c) == "Nd"]
+            shown = "".join(digits)
+            assert shown in (info.native_digits(str(count)), ""), (lang, code, count, text)
+            if shown:  # written in digits: contiguous, in logical order, in one system
+                assert info.native_digits(str(count)) in text, (lang, code, count, text)
+            else:  # only a form CLDR uses for exactly this one count may say it in words
+                assert _form_for_one_number(lang, count), (lang, code, count, text)
+
+
+def _form_for_one_number(lang: str, count: int) -> bool:
+    from leaflet.plurals import header_partition, parse_plural_forms
+
+    header = read_catalog(REPO.po_file(lang, "directions")).po.metadata["Plural-Forms"]
+    form = parse_plural_forms(header)[1](count)
+    return len(header_partition(header)[form]) == 1
+
+
+@pytest.mark.parametrize("lang, count", [("es", 12), ("ru", 21), ("ar", 11), ("fa", 12), ("bn", 5), ("zh_Hans", 3)])
+def test_the_printed_page_shows_the_count_in_the_locales_digits(built, lang, count):
+    path = built(lang, directions="bedtime", count=count, patient="A", date=dt.date(2026, 11, 20))
+    expected = language(lang).native_digits(str(count))
+    assert expected in squeeze(pdf_text(path))
+
+
+# -- each tamper from the issue, through check and build ------------------------------------------
+
+TAMPERS = {
+    "{count}{count}": ("Tome {count}{count} comprimidos al acostarse.", "placeholders"),
+    "right-to-left override": ("Tome \u202e{count}\u202c comprimidos al acostarse.", "bidi-controls"),
+    "letter O": ("Tome {count}O comprimidos al acostarse.", "digit-lookalikes"),
+    "one half": ("Tome {count}\u00bd comprimidos al acostarse.", "digit-lookalikes"),
+    "bidi isolates": ("Tome \u2067{count}\u2069 comprimidos al acostarse.", "bidi-controls"),
+    "zero width space only": ("\u200b", "invisible"),
+}
+
+
+@pytest.mark.parametrize("tamper", TAMPERS, ids=str)
+def test_a_tampered_dose_is_refused_by_check_and_build(capsys, project, tamper):
+    translation, check = TAMPERS[tamper]
+    path = project.po_file("es", "directions")
+    edit_file(path, (BEDTIME_MANY, f'msgstr[1] "{translation}"'))
+    line = next(i for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if text.startswith("msgstr[0]") and "acostarse" in text)
+    code, out, _ = run_cli(capsys, "--project", project.root, "check", "es")
+    assert code == 1 and f"directions.po:{line}: error: {check}: " in out
+    code, _, err = run_cli(capsys, "--project", project.root, "build", "--lang", "es", "--directions", "bedtime",
+                           "--count", "12")
+    assert code == 1 and f"directions.po:{line}:" in err and check in err
+    assert not list(project.output_dir.glob("es/*.pdf"))
+
+
+def set_translation(path, context, text):
+    catalog = read_catalog(path)
+    catalog.po.find(context, by="msgctxt").msgstr = text
+    write_catalog(catalog.po, path)
+
+
+def test_a_blanked_safety_bullet_stops_the_build(project):
+    set_translation(project.po_file("es", "frame"), "box.prescribed", "\u200b")
+    with pytest.raises(CatalogProblems) as exc:
+        build("diazepam", "es", project=project)
+    assert "'box.prescribed' has no visible text" in str(exc.value.problems[0])
+
+
+def test_a_dropped_sentence_in_a_safety_warning_is_an_error(project):
+    path = project.po_file("es", "diazepam")
+    entry = next(e for e in read_catalog(path).entries() if e.msgctxt == "precautions.dependence")
+    assert "Safety warning:" in entry.comment
+    set_translation(path, "precautions.dependence", entry.msgstr.split(". ")[0] + ".")
+    problems = check_catalog(read_catalog(path), "es")
+    assert [(p.severity, p.check) for p in problems if p.check == "sentences"] == [("error", "sentences")]
+
+
+def test_the_arabic_dual_may_say_two_in_words(tmp_path):
+    header = plural_forms("ar")
+    forms = ["{count} قرص", "قرص واحد", "قرصان", "{count} أقراص", "{count} قرصًا", "{count} قرص"]
+    body = "".join(f'msgstr[{i}] "{text}"\n' for i, text in enumerate(forms))
+    po = tmp_path / "ar.po"
+    po.write_text(f'msgid ""\nmsgstr ""\n"Language: ar\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+                  f'"Plural-Forms: {header}\\n"\n\n#, python-brace-format\nmsgctxt "a"\n'
+                  f'msgid "{{count}} tablet"\nmsgid_plural "{{count}} tablets"\n{body}', encoding="utf-8")
+    assert [p for p in check_catalog(read_catalog(po), "ar") if p.severity == "error"] == []
+    assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po)]).returncode == 0
+    po.write_text(po.read_text(encoding="utf-8").replace('"{count} أقراص"', '"أقراص"'), encoding="utf-8")
+    assert "placeholders" in [p.check for p in check_catalog(read_catalog(po), "ar")]  # 3-10: not one number
+
+
+@pytest.mark.parametrize("text, ok", [
+    ("می\u200cخواهم", True),          # Persian ZWNJ inside a word
+    ("क्\u200dष", True),               # Devanagari ZWJ inside a word
+    ("\u200cشروع", False),             # at the start of a word it only hides
+    ("دو \u200d قرص", False),          # between words
+    ("Tome\u2060 un comprimido", False),  # word joiner
+    ("\ufeffTome", False),             # byte order mark
+])
+def test_joiners_only_inside_words(text, ok):
+    assert (list(check_invisible_characters("", text, "fa")) == []) is ok
+
+
+def test_the_draft_banner_and_the_review_notice_keep_their_english(project):
+    set_translation(project.po_file("es", "frame"), "draft.banner", "BORRADOR")  # a translation may shorten it...
+    set_translation(project.po_file("es", "frame"), "footer.unreviewed", "revisada")  # ...or lie
+    text = footer(build("diazepam", "es", project=project, draft=True))
+    assert "BORRADOR · DRAFT - NOT FOR PATIENTS" in text
+    assert "revisada · Translation not yet reviewed by a professional translator" in text
+
+
+# -- reviews bound to the words ----------------------------------------------------------------
+
+def footer(path):
+    return " ".join(pdf_text(path).split())
+
+
+def test_a_changed_translation_voids_the_review_everywhere_and_restoring_it_restores_it(capsys, project):
+    record_review(project, "es", "Dr Test", "2026-11-20")
+    assert "revisada por Dr Test" in footer(build("diazepam", "es", project=project))
+    path = project.po_file("es", "diazepam")
+    original = path.read_text(encoding="utf-8")
+    edit_file(path, ('msgstr "Precauciones"', 'msgstr "Precauciones importantes"'))
+    status = review_status(project, "es")
+    assert status.changed and not status.reviewed
+    text = footer(build("diazepam", "es", project=project))
+    assert "revisada por Dr Test" not in text and "Changed since its review by Dr Test on 2026-11-20" in text
+    code, out, _ = run_cli(capsys, "--project", project.root, "stats")
+    assert "changed since review by Dr Test on 2026-11-20" in out
+    code, out, _ = run_cli(capsys, "--project", project.root, "proof", "es", "--since-review")
+    changes = pdf_text(project.output_file("es", "diazepam", "review-changes"))
+    assert "Precauciones importantes" in changes and "as reviewed: Precauciones" in changes
+    assert "1 entries changed since the review" in changes
+    path.write_text(original, encoding="utf-8")
+    assert review_status(project, "es").reviewed
+    assert "revisada por Dr Test" in footer(build("diazepam", "es", project=project))
+
+
+def test_a_reviewer_header_typed_into_a_catalog_claims_nothing(project):
+    edit_file(project.po_file("es", "frame"), ('"Language: es\\n"', '"Language: es\\n"\n"X-Reviewed-By: Dr. Fake\\n"'))
+    text = footer(build("diazepam", "es", project=project))
+    assert "Dr. Fake" not in text and "aún no revisada" in text
+
+
+@pytest.fixture
+def reviewer_keys(tmp_path, project):
+    if shutil.which("ssh-keygen") is None:
+        pytest.fail("ssh-keygen is missing: run 'make setup' (openssh-client)")
+    keys = {}
+    for name in ("reviewer", "intruder"):
+        key = tmp_path / name
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)], check=True)
+        keys[name] = key
+    (project.root / "reviews").mkdir(exist_ok=True)
+    public = (keys["reviewer"].with_suffix(".pub")).read_text().split()
+    (project.root / "reviews" / "allowed_signers").write_text(f"ana@example.org {public[0]} {public[1]}\n")
+    return keys
+
+
+def test_a_signed_review_by_a_listed_reviewer_counts(capsys, project, reviewer_keys):
+    code, out, err = run_cli(capsys, "--project", project.root, "review", "es", "--by", "Ana García",
+                             "--key", reviewer_keys["reviewer"], "--date", "2026-11-20")
+    assert code == 0 and "(signed)" in out, err
+    assert review_status(project, "es").reviewed
+    assert "revisada por Ana García" in footer(build("diazepam", "es", project=project))
+
+
+def test_unsigned_or_foreign_signatures_and_edited_records_count_for_nothing(capsys, project, reviewer_keys):
+    code, _, err = run_cli(capsys, "--project", project.root, "review", "es", "--by", "Ana García")
+    assert code == 2 and "accepts only signed reviews" in err
+    run_cli(capsys, "--project", project.root, "review", "es", "--by", "Intruder", "--key", reviewer_keys["intruder"])
+    status = review_status(project, "es")
+    assert not status.reviewed and "nobody in reviews/allowed_signers" in status.refused
+    run_cli(capsys, "--project", project.root, "review", "es", "--by", "Ana García", "--key", reviewer_keys["reviewer"])
+    assert review_status(project, "es").reviewed
+    record = project.root / "reviews" / "es.json"
+    record.write_text(record.read_text(encoding="utf-8").replace("Ana García", "Dr. Fake"), encoding="utf-8")
+    status = review_status(project, "es")
+    assert not status.reviewed and "does not match" in status.refused
+    assert "Dr. Fake" not in footer(build("diazepam", "es", project=project))
+
+
+@pytest.mark.parametrize("name", ["Dr\x07", "Dr\u202eTest", "", " "])
+def test_a_reviewer_name_with_control_characters_is_refused_and_catalogs_stay_buildable(capsys, project, name):
+    code, _, err = run_cli(capsys, "--project", project.root, "review", "es", "--by", name)
+    assert code == 2 and err.startswith("Error: --by")
+    assert not (project.root / "reviews" / "es.json").exists()
+    build("diazepam", "es", project=project)
