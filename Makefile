@@ -101,7 +101,7 @@ html: $(STAMP) $(SYSTEM_STAMP)
 
 proof: $(STAMP) $(SYSTEM_STAMP)
 	@test -n "$(LANG_ARG)" || { echo "usage: make proof LANG=xx" >&2; exit 2; }
-	$(LEAFLET) proof $(LANG_ARG) $(if $(PAPER),--paper "$(PAPER)")
+	$(LEAFLET) proof $(LANG_ARG) $(if $(PAPER),--paper "$(PAPER)") $(if $(SINCE_REVIEW),--since-review)
 
 # Pictures of the first page of every leaflet (ALL=1: every page) and a contact sheet.
 proofs: pdf
