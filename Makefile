@@ -30,16 +30,21 @@ SYSTEM_STAMP := $(VENV)/.system-ok
 # locale: run the tools under C.UTF-8 and pass the language as an argument.
 # A LANG inherited from the shell (en_US.UTF-8) must not pick a language.
 export LC_ALL := C.UTF-8
+#
+# Values typed on the command line (LANG, PAPER, PHARMACY) reach the commands
+# through the environment, as "$$LANG", never pasted into the shell's text:
+# LANG='`touch x`' or PHARMACY='$$(touch x)' stay plain strings.
 ifeq ($(origin LANG),command line)
-  LANG_ARGS := --lang "$(LANG)"
-  LANG_ARG := "$(LANG)"
+  LANG_ARGS := --lang "$$LANG"
+  LANG_ARG := "$$LANG"
 else
   LANG_ARGS :=
   LANG_ARG :=
 endif
 LEAFLET := $(BIN)/leaflet
 # Optional: PAPER=a4|letter, PHARMACY=file.toml, LARGE_PRINT=1, BILINGUAL=1
-BUILD_ARGS := $(if $(PAPER),--paper "$(PAPER)") $(if $(PHARMACY),--pharmacy "$(PHARMACY)") \
+export PAPER PHARMACY
+BUILD_ARGS := $(if $(PAPER),--paper "$$PAPER") $(if $(PHARMACY),--pharmacy "$$PHARMACY") \
               $(if $(LARGE_PRINT),--large-print) $(if $(BILINGUAL),--bilingual)
 
 
@@ -80,7 +85,7 @@ po: $(STAMP)
 	$(LEAFLET) update
 
 init-po: $(STAMP)
-	@test -n "$(LANG_ARG)" || { echo "usage: make init-po LANG=xx" >&2; exit 2; }
+	@$(if $(LANG_ARG),:,echo "usage: make init-po LANG=xx" >&2; exit 2)
 	$(LEAFLET) init $(LANG_ARG)
 
 langs: $(STAMP)
@@ -96,12 +101,12 @@ bench: $(STAMP) $(SYSTEM_STAMP)
 
 # For translators: an HTML preview with its CSS and fonts; a review proof (English | translation).
 html: $(STAMP) $(SYSTEM_STAMP)
-	@test -n "$(LANG_ARG)" || { echo "usage: make html LANG=xx" >&2; exit 2; }
+	@$(if $(LANG_ARG),:,echo "usage: make html LANG=xx" >&2; exit 2)
 	$(LEAFLET) html $(LANG_ARG)
 
 proof: $(STAMP) $(SYSTEM_STAMP)
-	@test -n "$(LANG_ARG)" || { echo "usage: make proof LANG=xx" >&2; exit 2; }
-	$(LEAFLET) proof $(LANG_ARG) $(if $(PAPER),--paper "$(PAPER)") $(if $(SINCE_REVIEW),--since-review)
+	@$(if $(LANG_ARG),:,echo "usage: make proof LANG=xx" >&2; exit 2)
+	$(LEAFLET) proof $(LANG_ARG) $(if $(PAPER),--paper "$$PAPER") $(if $(SINCE_REVIEW),--since-review)
 
 # Pictures of the first page of every leaflet (ALL=1: every page) and a contact sheet.
 proofs: pdf
