@@ -22,9 +22,9 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir, extract_f
 from . import __version__
 from .content import extract_babel
 from .directions import extract_babel as extract_directions
-from .errors import UsageError
-from .languages import SOURCE_LANGUAGE, language
-from .plurals import PluralChange, parse_plural_forms, plural_change, plural_forms
+from .errors import CatalogError, UsageError
+from .languages import SOURCE_LANGUAGE, canonical, language
+from .plurals import PluralChange, header_partition, parse_plural_forms, plural_change, plural_forms
 from .pofile import Catalog, read_catalog, read_catalog_cached, write_catalog
 from .project import DIRECTIONS_DOMAIN, FRAME_DOMAIN, Project
 
@@ -276,13 +276,14 @@ def new_catalog(lang: str, template: polib.POFile) -> polib.POFile:
 
 def init(project: Project, lang: str) -> list[Path]:
     """Start a new language from the templates; refuses to overwrite work."""
+    lang = canonical(lang)
     if lang == SOURCE_LANGUAGE:
         raise UsageError("English is the source language and has no catalog")
+    same = [code for code in project.languages() if code.lower() == lang.lower()]
+    if same:
+        raise UsageError(f"'{same[0]}' already has catalogs", hint="use 'leaflet update' to merge new strings")
     extract(project)
     paths = [project.po_file(lang, domain) for domain in project.domains()]
-    existing = [p for p in paths if p.exists()]
-    if existing:
-        raise UsageError(f"{existing[0]} already exists", hint="use 'leaflet update' to merge new strings")
     for domain, path in zip(project.domains(), paths):
         write_catalog(new_catalog(lang, read_catalog(project.pot_file(domain)).po), path)
     return paths
@@ -373,6 +374,18 @@ class Translations:
         return ""
 
 
+def _plural_rule(catalog: Catalog, lang: str) -> Callable[[int], int]:
+    """The header's rule, proven over every count a leaflet prints, so a lookup cannot fail
+    (a draft skips the checks, but must not stop on ``n%0`` with a traceback)."""
+    header = catalog.po.metadata.get("Plural-Forms", "")
+    try:
+        header_partition(header)
+        return parse_plural_forms(header)[1]
+    except ValueError as exc:
+        raise CatalogError(f"Plural-Forms is not valid ({exc})", path=catalog.path, line=catalog.header_line,
+                           hint=f"use '{plural_forms(lang)}'") from None
+
+
 def load_translations(project: Project, lang: str, domains: list[str]) -> Translations:
     if lang == SOURCE_LANGUAGE:
         return Translations(lang, {}, [])
@@ -387,6 +400,6 @@ def load_translations(project: Project, lang: str, domains: list[str]) -> Transl
     for catalog in catalogs:
         entries = [e for e in catalog.entries() if e.msgid_plural and is_translated(e)]
         if entries:
-            rule = parse_plural_forms(catalog.po.metadata.get("Plural-Forms", ""))[1]
+            rule = _plural_rule(catalog, lang)
             plurals.update({(e.msgctxt, e.msgid): (dict(e.msgstr_plural), rule) for e in entries})
     return Translations(lang, strings, catalogs, plurals)

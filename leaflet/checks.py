@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from .project import Project
 
 ERROR, WARNING = "error", "warning"
+#: Longer translations are a mistake or an attack (the longest English block is about 400 characters).
+MAX_TRANSLATION = 5000
+MAX_LISTED = 20
 #: The translator comment that marks a safety warning: for it a dropped sentence is an error.
 SAFETY_WARNING = "Safety warning:"
 
@@ -202,13 +205,13 @@ def check_bidi_controls(source: str, translation: str, lang: str) -> Iterator[tu
 
 
 def check_invisible_characters(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
-    found = sorted({c for i, c in enumerate(translation) if _hidden(translation, i)})
+    found = sorted({c for i, c in enumerate(translation) if hides_text(translation, i)})
     if found:
         yield ERROR, "invisible-characters", (f"invisible characters {_names(found)} print nothing and can hide "
                                               "or split text: delete them (ZWJ and ZWNJ only inside a word)")
 
 
-def _hidden(text: str, i: int) -> bool:
+def hides_text(text: str, i: int) -> bool:
     char = text[i]
     if unicodedata.category(char) != "Cf" or char in BIDI_CONTROLS or char == SOFT_HYPHEN:
         return False
@@ -300,6 +303,20 @@ def check_catalog(catalog: Catalog, lang: str, expected: Iterable[tuple[str | No
             problems.append(Problem(catalog.path, catalog.header_line, ERROR, "outdated",
                                     f"the English text of '{context or msgid[:40]}' is not in this catalog: "
                                     f"run 'leaflet update' and translate it"))
+    return problems + _unknown_entries(catalog, set(expected))
+
+
+def _unknown_entries(catalog: Catalog, expected: set[tuple[str | None, str]]) -> list[Problem]:
+    """Entries the English does not have print nowhere; many of them are a wrong file or an attack."""
+    if not expected:
+        return []
+    unknown = [e for e in catalog.entries() if (e.msgctxt, e.msgid) not in expected]
+    problems = [Problem(catalog.path, catalog.line_of(e), WARNING, "unknown",
+                        f"'{e.msgctxt or e.msgid[:40]}' is not in the template: run 'leaflet update' to make it obsolete")
+                for e in unknown[:MAX_LISTED]]
+    if len(unknown) > MAX_LISTED:
+        problems.append(Problem(catalog.path, catalog.header_line, WARNING, "unknown",
+                                f"and {len(unknown) - MAX_LISTED} more entries that are not in the template"))
     return problems
 
 
@@ -314,6 +331,10 @@ def _entry_problems(entry: polib.POEntry, lang: str, nplurals: int | None,
         yield ERROR, "plural-forms", f"{name} has {len(entry.msgstr_plural)} plural forms, the header says {nplurals}"
     if any(not translation.strip() for _, translation in pairs):
         yield ERROR, "untranslated", f"{name} is not translated"
+        return
+    if any(len(translation) > MAX_TRANSLATION for _, translation in pairs):
+        longest = max(len(translation) for _, translation in pairs)
+        yield ERROR, "too-long", f"{name} is {longest:,} characters long; a translation may have {MAX_TRANSLATION:,}"
         return
     if any(not visible(translation) for _, translation in pairs):
         yield ERROR, "invisible", f"{name} has no visible text, only spaces or invisible characters: translate it"

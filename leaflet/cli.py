@@ -178,10 +178,7 @@ def update(obj: Context) -> None:
 @pass_context
 def init(obj: Context, lang: str) -> None:
     """Start catalogs for a new language LANG."""
-    from .languages import normalise
-
-    code = normalise(lang)
-    for path in catalogs.init(obj.project, code):
+    for path in catalogs.init(obj.project, lang):
         click.echo(f"created {display_path(path)}")
 
 

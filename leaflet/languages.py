@@ -119,6 +119,19 @@ def normalise(requested: str) -> str:
     return name.replace("-", "_")
 
 
+def canonical(requested: str) -> str:
+    """A new catalog's code as CLDR spells it (``EN`` -> ``en``, ``pt-br`` -> ``pt_BR``), or UsageError."""
+    parts = normalise(requested).split("_")
+    spelled = [parts[0].lower()] + [p.title() if len(p) == 4 else p.upper() if len(p) in (2, 3) else p
+                                    for p in parts[1:]]
+    try:
+        locale = Locale.parse("_".join(spelled))
+    except (ValueError, UnknownLocaleError):
+        raise UnknownLanguage(f"'{requested}' is not a language CLDR knows",
+                              hint="use a code such as de, pt_BR or sr_Latn") from None
+    return "_".join(filter(None, [locale.language, locale.script, locale.territory, locale.variant]))
+
+
 def negotiate(requested: str, available: list[str]) -> str:
     """The available catalog code that serves a requested language.
 

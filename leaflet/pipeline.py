@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from . import __version__
 from .catalogs import Translations, extract_messages, load_translations
-from .checks import Problem, check_catalog, errors
+from .checks import BIDI_CONTROLS, Problem, check_catalog, errors, hides_text
 from .content import Leaflet, read_leaflet
 from .directions import read_directions, resolve_direction
 from .errors import CatalogProblems, UsageError
@@ -34,6 +34,10 @@ from .pharmacy import Pharmacy, read_pharmacy
 from .pofile import Catalog, read_catalog_cached
 from .project import DIRECTIONS_DOMAIN, FRAME_DOMAIN, Project
 from .review import review_file, review_status, signers_file
+
+
+#: Dispensing dates before this are typing mistakes (0001-01-01), as are those over a year ahead.
+EARLIEST_DATE = dt.date(2000, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,14 @@ class BuildOptions:
             if value is not None and any(unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") for c in value):
                 raise UsageError(f"{option} contains control characters or broken Unicode",
                                  hint="type the text again, without pasting invisible characters")
+            if value is not None and any(hides_text(value, i) or c in BIDI_CONTROLS for i, c in enumerate(value)):
+                raise UsageError(f"{option} contains invisible or direction-changing characters (U+202E and the like)",
+                                 hint="type the text again: the leaflet prints it exactly as typed")
+        if self.directions is not None and not self.directions.strip():
+            raise UsageError("--directions needs a code", hint="see content/directions.toml: bedtime, morning, ...")
+        if self.date is not None and not EARLIEST_DATE <= self.date <= dt.date.today() + dt.timedelta(days=366):
+            raise UsageError(f"--date {self.date.isoformat()} is not a plausible dispensing date",
+                             hint=f"use a date from {EARLIEST_DATE.isoformat()} to a year from today, as YYYY-MM-DD")
         return self
 
     @property

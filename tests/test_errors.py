@@ -103,9 +103,49 @@ def test_unwritable_output_folder(capsys, project):
     (["build", "--date", "yesterday"], "Invalid value for '--date'"),
     (["build", "--paper", "a3"], "Invalid value for '--paper'"),
     (["build", "--patient", "Ana\x07"], "--patient contains control characters"),
-    (["init", "es"], "already exists"),
+    (["init", "es"], "'es' already has catalogs"),
+    (["init", "ES"], "'es' already has catalogs"),
+    (["init", "EN"], "English is the source language"),
+    (["init", "zz"], "'zz' is not a language CLDR knows"),
+    (["build", "--patient", "A", "--date", "0001-01-01"], "--date 0001-01-01 is not a plausible dispensing date"),
+    (["build", "--patient", "A", "--date", "9999-12-31"], "--date 9999-12-31 is not a plausible dispensing date"),
+    (["build", "--directions", ""], "--directions needs a code"),
+    (["build", "--patient", "A\u202eB"], "--patient contains invisible or direction-changing characters"),
+    (["build", "--free-directions", "Take 1\u200b0"], "--free-directions contains invisible"),
+    (["review", "es", "--by", "Dr\x07"], "--by: the reviewer's name has control or format characters"),
 ])
 def test_usage_errors_exit_2(capsys, project, args, message):
     code, _, err = run(capsys, "--project", project.root, *args)
     assert code == 2
     assert message in err and len(err.strip().splitlines()) <= 2
+
+
+@pytest.mark.parametrize("header", ["nplurals=2; plural=n%0;", "garbage", ""])
+def test_a_draft_with_a_broken_plural_header_names_the_file(capsys, project, header):
+    path = project.po_file("es", "directions")
+    text = path.read_text(encoding="utf-8")
+    start = text.index('"Plural-Forms:')
+    path.write_text(text[:start] + f'"Plural-Forms: {header}\\n"' + text[text.index("\n", start):], encoding="utf-8")
+    code, _, err = run(capsys, "--project", project.root, "build", "--lang", "es", "--draft", "--directions", "bedtime")
+    assert code == 1 and "directions.po:" in error_line(err) and "Plural-Forms is not valid" in error_line(err)
+    assert "use 'nplurals=2; plural=(n == 1 ? 0 : 1);'" in error_line(err)
+
+
+def test_new_languages_are_spelled_as_cldr_does(capsys, project):
+    code, out, _ = run(capsys, "--project", project.root, "init", "pt-br")
+    assert code == 0 and (project.locales_dir / "pt_BR" / "LC_MESSAGES" / "frame.po").is_file()
+
+
+def test_an_overlong_translation_and_entries_not_in_the_template(project):
+    from leaflet.checks import catalog_paths, check_paths
+
+    path = project.po_file("es", "diazepam")
+    extra = "".join(f'\nmsgctxt "junk.{i}"\nmsgid "x{i}"\nmsgstr "y{i}"\n' for i in range(30))
+    path.write_text(path.read_text(encoding="utf-8").replace('msgstr "Precauciones"', f'msgstr "{"a" * 6000}"')
+                    + extra, encoding="utf-8")
+    problems = [p for r in check_paths(project, catalog_paths(project, ["es"])) for p in r.problems]
+    assert [p.message for p in problems if p.check == "too-long"] == [
+        "'precautions.heading' is 6,000 characters long; a translation may have 5,000"]
+    unknown = [p for p in problems if p.check == "unknown"]
+    assert len(unknown) == 21 and all(p.severity == "warning" for p in unknown)
+    assert unknown[-1].message == "and 10 more entries that are not in the template"
