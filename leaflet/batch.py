@@ -53,6 +53,9 @@ def run_job(project: Project, job: Job, options: BuildOptions, rebuild: bool) ->
         return Outcome(job, error=exc.message, exit_code=exc.exit_code, problems=problems)
     except LeafletError as exc:
         return Outcome(job, error=str(exc), exit_code=exc.exit_code)
+    except OSError as exc:  # a disk full or a folder not writable fails this job, not the batch
+        where = f"{exc.filename}: " if exc.filename else ""
+        return Outcome(job, error=f"{where}{exc.strerror or exc}", exit_code=1)
     return Outcome(job, built.path, built.skipped, time.perf_counter() - started)
 
 

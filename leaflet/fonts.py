@@ -11,6 +11,7 @@ character set, so each is made once.
 from __future__ import annotations
 
 import array
+import contextlib
 import functools
 import hashlib
 import io
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .errors import MissingFont, MissingGlyphs
+from .errors import MissingFont, MissingGlyphs, OutputError
 from .languages import Language
 from .pofile import write_atomic
 
@@ -83,7 +84,8 @@ def _cmap(font: FontFile, cache_dir: Path | None = None) -> frozenset[int]:
     with _open(font) as tt:
         chars = frozenset(tt.getBestCmap())
     if cached is not None:
-        write_atomic(cached, array.array("I", sorted(chars)).tobytes())
+        with contextlib.suppress(OSError):  # only a speed-up: a read-only cache still builds
+            write_atomic(cached, array.array("I", sorted(chars)).tobytes())
     return chars
 
 
@@ -166,7 +168,11 @@ def _subset_cached(font: FontFile, chars: frozenset[int], cache_dir: Path) -> Pa
     ).hexdigest()[:24]
     path = cache_dir / "fonts" / f"{font.path.stem}-{font.index}-{key}.ttf"
     if not path.exists():
-        write_atomic(path, _subset(font, chars))
+        try:
+            write_atomic(path, _subset(font, chars))
+        except OSError as exc:
+            raise OutputError(f"cannot write the font cache: {exc.strerror}", path=path.parent,
+                              hint="make the folder writable, or set LEAFLET_CACHE to a folder that is") from None
     return path
 
 

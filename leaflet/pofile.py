@@ -20,6 +20,7 @@ from pathlib import Path
 import polib
 
 from .errors import CatalogError
+from .files import write_atomic  # noqa: F401 - kept here for callers of the old name
 
 WRAP_WIDTH = 79
 _KEYWORD = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(.*)$")
@@ -75,19 +76,6 @@ def write_catalog(catalog: polib.POFile, path: Path) -> None:
     """Write through a temporary file so a failure never leaves half a catalog."""
     catalog.wrapwidth = WRAP_WIDTH
     write_atomic(path, str(catalog).rstrip("\n").encode("utf-8") + b"\n")
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _decode(path: Path) -> str:

@@ -22,6 +22,7 @@ FRAME_DOMAIN = "frame"
 DIRECTIONS_DOMAIN = "directions"
 
 PROJECT_VARIABLE = "LEAFLET_PROJECT"
+CACHE_VARIABLE = "LEAFLET_CACHE"
 _LEAFLET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
@@ -72,7 +73,9 @@ class Project:
 
     @property
     def cache_dir(self) -> Path:
-        return self.output_dir / ".cache"
+        """Font subsets and character maps: ``$LEAFLET_CACHE``, else ``output/.cache``."""
+        named = os.environ.get(CACHE_VARIABLE)
+        return Path(named) if named else self.output_dir / ".cache"
 
     def leaflets(self) -> list[str]:
         return sorted(p.stem for p in self.content_dir.glob("*.md") if _LEAFLET_NAME.match(p.stem))

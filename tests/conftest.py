@@ -2,14 +2,17 @@
 
 Tests never write into the repository: every build runs in a copy of the
 project's content, catalogs and templates under pytest's tmp folder. The font
-subset cache is shared between copies (it is keyed by font and characters).
+subset cache ($LEAFLET_CACHE) is shared between copies and lives in the
+system's temporary folder (it is keyed by font and characters).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,19 +20,19 @@ from pypdf import PdfReader
 
 from leaflet import build
 from leaflet.errors import LeafletError
-from leaflet.project import Project
+from leaflet.project import CACHE_VARIABLE, Project
 
 REPO = Project.default()
 COPIED = ("content", "locales", "templates")
 
 
+#: Font subsets are keyed by font and characters, so every copy shares one cache, outside the repository.
+os.environ.setdefault(CACHE_VARIABLE, str(Path(tempfile.gettempdir()) / f"leaflet-test-cache-{os.getuid()}"))
+
+
 def copy_project(target: Path) -> Project:
     for name in COPIED:
         shutil.copytree(REPO.root / name, target / name)
-    cache = REPO.cache_dir / "fonts"
-    cache.mkdir(parents=True, exist_ok=True)
-    (target / "output" / ".cache").mkdir(parents=True)
-    (target / "output" / ".cache" / "fonts").symlink_to(cache.resolve())
     return Project(target)
 
 

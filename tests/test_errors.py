@@ -88,6 +88,7 @@ def test_missing_font_names_the_package(capsys, project, monkeypatch):
 
 
 def test_unwritable_output_folder(capsys, project):
+    (project.root / "output").mkdir()
     (project.root / "output" / "es").write_text("a file where the folder should be")
     code, _, err = run(capsys, "--project", project.root, "build", "--lang", "es")
     assert code == 1 and "cannot write the PDF" in error_line(err)

@@ -1,0 +1,45 @@
+"""Writing files safely: whole or not at all, and never through a link.
+
+Takes a path and bytes and gives a file that is either the old one or the
+new one, never half written (a temporary file renamed over it; a rename
+replaces a symbolic link instead of following it). ``real_folder`` makes
+every folder between a root and a path a real folder, so a link planted in
+``output/`` cannot send a write, or a clean-up, somewhere else.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def real_folder(folder: Path, root: Path) -> Path:
+    """``folder`` and every folder from ``root`` down to it, made real: a link is removed
+    (never followed) and replaced by an empty folder."""
+    root.mkdir(parents=True, exist_ok=True)
+    current = root
+    for part in folder.relative_to(root).parts:
+        current = current / part
+        if current.is_symlink() or (current.exists() and not current.is_dir()):
+            current.unlink()
+        current.mkdir(exist_ok=True)
+    return folder
+
+
+def copy_file(source: Path, target: Path) -> None:
+    """Like shutil.copyfile, but a link at ``target`` is replaced, not written through."""
+    write_atomic(target, source.read_bytes())
