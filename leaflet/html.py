@@ -6,7 +6,7 @@ catalogs hold all visible text. Translations are untrusted: they are escaped,
 and only the inline markup of ``markup.py`` becomes tags. Values (names,
 addresses, phone numbers, dates, counts) are isolated in ``<bdi dir>`` so they
 read as typed in every direction, as is every Latin word or number in
-right-to-left text.
+right-to-left text; medicine names are marked so they are never hyphenated.
 """
 
 from __future__ import annotations
@@ -58,10 +58,12 @@ class Page:
 class Renderer:
     """The gettext functions the templates call, bound to one language's translations."""
 
-    def __init__(self, translations: Translations, lang: Language, draft: bool) -> None:
+    def __init__(self, translations: Translations, lang: Language, draft: bool,
+                 names: tuple[str, ...] = ()) -> None:
         self.translations = translations
         self.lang = lang
         self.draft = draft
+        self.names = names  # medicine names, never hyphenated (content/names.toml)
         self.untranslated: list[tuple[str | None, str]] = []
 
     def pgettext(self, context: str | None, msgid: str, **values: Any) -> Markup:
@@ -79,9 +81,11 @@ class Renderer:
         return substitute(self.shape(to_html(text)), values)
 
     def shape(self, html: Markup) -> Markup:
-        """What the page needs beyond the words: Latin words and numbers isolated in
-        right-to-left text, Korean words joined. Works on the text between tags, never
-        on the escaped HTML, and leaves placeholders for ``substitute``."""
+        """What the page needs beyond the words: medicine names kept whole, Latin words and
+        numbers isolated in right-to-left text, Korean words joined. Works on the text
+        between tags, never on the escaped HTML, and leaves placeholders for ``substitute``."""
+        if self.names:
+            html = on_text(html, functools.partial(mark_names, names=self.names))
         if self.lang.direction == "rtl":
             html = on_text(html, isolate_ltr_runs)
         return keep_words(html) if self.lang.keep_words else html
@@ -208,6 +212,26 @@ def _run_kind(unit: str) -> str:
     if unicodedata.bidirectional(unit) in ("L", "EN", "AN"):
         return "L"
     return "i" if unit in _RUN_INSIDE else "o"
+
+
+def mark_names(text: str, names: tuple[str, ...]) -> Markup:
+    """Each word that begins with a medicine name (ignoring case and accents, so
+    "Diazepamul" and "diazépam" count) in a ``<span class="medicine">``, which the
+    stylesheet never hyphenates."""
+    folded = tuple(_fold(name) for name in names)
+    out, last = [], 0
+    for match in re.finditer(r"\{[A-Za-z_][A-Za-z0-9_]*\}|\w+", text):
+        if match.group().startswith("{") or not _fold(match.group()).startswith(folded):
+            continue
+        out += [str(escape(text[last:match.start()])),
+                str(Markup('<span class="medicine">{}</span>').format(match.group()))]
+        last = match.end()
+    out.append(str(escape(text[last:])))
+    return Markup("".join(out))
+
+
+def _fold(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c)).casefold()
 
 
 def fill(text: str, values: dict[str, Any], quote: Callable[[Any], str] = str) -> str:

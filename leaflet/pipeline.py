@@ -25,7 +25,7 @@ from markupsafe import Markup
 from . import __version__
 from .catalogs import Translations, extract_messages, load_translations
 from .checks import Problem, check_catalog, errors
-from .content import Leaflet, read_leaflet
+from .content import Leaflet, read_leaflet, read_names
 from .directions import read_directions, resolve_direction
 from .errors import CatalogProblems, UsageError
 from .fonts import font_families
@@ -185,6 +185,7 @@ def render_plan(project: Project, plan: Plan) -> tuple[bytes, list[Path]]:
     html = leaflet_html(project, content, translations, options, pharmacy)
     data, fonts = print_pdf(project, html, code, pharmacy)
     inputs = [project.content_file(plan.leaflet), *_template_files(project), *fonts, *_package_files()]
+    inputs += [project.names_file] if project.names_file.exists() else []
     inputs += [c.path for c in translations.catalogs]
     inputs += [project.directions_file] if options.directions else []
     inputs += [Path(options.pharmacy)] + ([pharmacy.logo] if pharmacy.logo else []) if pharmacy else []
@@ -239,10 +240,12 @@ def _checked(catalog: Catalog, lang: str, expected: tuple) -> list[Problem]:
 def leaflet_html(project: Project, content: Leaflet, translations: Translations, options: BuildOptions,
                  pharmacy: Pharmacy | None = None, *, preview: bool = False) -> str:
     info = language(translations.lang)
-    renderer = Renderer(translations, info, options.draft)
+    names = read_names(project.names_file)
+    renderer = Renderer(translations, info, options.draft, names)
     page = Page(paper=options.paper or "a4", draft=options.draft, font_families=font_families(info),
                 large_print=options.large_print, bilingual=options.bilingual)
-    english = Renderer(load_translations(project, SOURCE_LANGUAGE, []), language(SOURCE_LANGUAGE), draft=False)
+    english = Renderer(load_translations(project, SOURCE_LANGUAGE, []), language(SOURCE_LANGUAGE), draft=False,
+                       names=names)
     revised = max([content.revised, *_catalog_dates(translations)])
     extra = {
         "catalog_date": _header_date(translations.header("PO-Revision-Date")) or content.revised,

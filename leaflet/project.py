@@ -84,6 +84,11 @@ class Project:
     def directions_file(self) -> Path:
         return self.content_dir / "directions.toml"
 
+    @property
+    def names_file(self) -> Path:
+        """Medicine names that are never hyphenated."""
+        return self.content_dir / "names.toml"
+
     def domains(self) -> list[str]:
         shared = [FRAME_DOMAIN, DIRECTIONS_DOMAIN] if self.directions_file.exists() else [FRAME_DOMAIN]
         return [*shared, *self.leaflets()]

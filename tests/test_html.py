@@ -1,14 +1,16 @@
 """The HTML stage, asserted on the printed page: text typed for a patient or a pharmacy
-reads as typed in every script and direction."""
+reads as typed in every script and direction, and medicine names are never hyphenated."""
 
 import datetime as dt
 import re
+import unicodedata
 
 import pytest
 from conftest import pdf_text, visual_lines
 
 from leaflet import build
-from leaflet.html import Renderer, direction_of, isolate, isolate_ltr_runs, keep_words
+from leaflet.content import read_names
+from leaflet.html import Renderer, direction_of, isolate, isolate_ltr_runs, keep_words, mark_names
 from leaflet.languages import language
 from leaflet.markup import to_html
 from leaflet.project import Project
@@ -20,6 +22,8 @@ ADDRESS = "12 River Street, Springfield"
 PATIENT = "Smith, J."  # a right-to-left sentence would move its full stop to the front
 FREE_DIRECTIONS = "Take 2 tablets at 10:30."
 DISPENSED = dt.date(2027, 3, 9)  # a month and year no other date on the page has
+#: The medicine names this leaflet prints, whatever content/names.toml says.
+NAMES = ("diazepam", "Valium", "диазепам", "Валиум")
 
 
 @pytest.fixture(scope="module")
@@ -102,6 +106,48 @@ def test_latin_words_and_numbers_in_right_to_left_text_are_isolated():
     assert str(html) == ('ديازيبام (<bdi dir="ltr">diazepam</bdi>) للنوم، اتصل على <bdi dir="ltr">+1 555 0100</bdi> '
                          'أو <bdi dir="ltr">12 River Street</bdi>: {phone}')
     assert str(isolate_ltr_runs("٢، ٣")) == '<bdi dir="ltr">٢</bdi>، <bdi dir="ltr">٣</bdi>'  # a list stays a list
+
+
+def test_words_that_begin_with_a_medicine_name_are_marked():
+    names = read_names(Project.default().names_file)
+    assert set(NAMES) <= set(names)
+    html = str(mark_names("Diazepamul, diazépam, диазепама, Valium으로, {name}, benzodiazepine & co", names))
+    marked = re.findall(r'<span class="medicine">([^<]*)</span>', html)
+    assert marked == ["Diazepamul", "diazépam", "диазепама", "Valium으로"]
+    assert html.endswith(", {name}, benzodiazepine &amp; co")
+
+
+HYPHENATING = [code for code in Project.default().languages() if language(code).hyphenate]
+
+
+def hyphenated_names(path, names):
+    """Words split at the end of a line whose two halves make a medicine name."""
+    lines = pdf_text(path).splitlines()
+    found = []
+    for line, following in zip(lines, lines[1:]):
+        end = re.search(r"(\w+)[\u2010\u00ad-]$", line.rstrip())
+        start = re.match(r"\s*(\w+)", following)
+        if end and start and any(fold(end.group(1) + start.group(1)).startswith(fold(n)) for n in names):
+            found.append(end.group(1) + "-" + start.group(1))
+    return found
+
+
+def fold(word):
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c)).casefold()
+
+
+@pytest.mark.parametrize("large_print", [False, True], ids=["standard", "large"])
+@pytest.mark.parametrize("lang", HYPHENATING)
+def test_medicine_names_are_never_hyphenated(built, lang, large_print):
+    names = NAMES + read_names(built.project.names_file)
+    assert not hyphenated_names(built(lang, large_print=large_print), names)
+
+
+def test_other_words_are_still_hyphenated(built):
+    """Hyphenation stays on everywhere else (and the test above would see a split word)."""
+    split = [line for lang in HYPHENATING for line in pdf_text(built(lang)).splitlines()
+             if re.search(r"\w\u2010$", line)]
+    assert len(split) > 10
 
 
 @pytest.mark.parametrize("lang", ["ar", "yi"])
