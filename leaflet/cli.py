@@ -89,11 +89,16 @@ def cli(ctx: click.Context, project_dir: Path | None, debug: bool) -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the number of cores).")
 @click.option("--rebuild", is_flag=True, help="Build even the leaflets whose output is up to date.")
+@click.option("--output", "-o", "output", metavar="FILE",
+              help="Write the one leaflet asked for to FILE ('-': standard output) instead of output/.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @pass_context
 def build(obj: Context, langs: tuple[str, ...], leaflets: tuple[str, ...], quiet: bool, date: object,
-          jobs: int | None, rebuild: bool, **choices: object) -> None:
-    """Build PDF leaflets into output/<lang>/<leaflet>.pdf."""
+          jobs: int | None, rebuild: bool, output: str | None, **choices: object) -> None:
+    """Build PDF leaflets into output/<lang>/<leaflet>.pdf.
+
+    With --patient or directions, a leaflet is for one patient and goes to
+    output/<lang>/personal/<leaflet>-<date>-<hash>.pdf: the stock leaflet stays as it was."""
     from .batch import Job, build_all, default_jobs
     from .doctor import require_build
 
@@ -104,6 +109,10 @@ def build(obj: Context, langs: tuple[str, ...], leaflets: tuple[str, ...], quiet
     options = BuildOptions(date=date.date() if date else None, **choices).validated()  # type: ignore[arg-type,attr-defined]
     todo = [Job(name, code) for code in codes for name in names]
     plan_build(names[0], codes[0], project, options)  # a bad profile or option: one message, not one per leaflet
+    if output is not None:
+        _build_one(project, todo, options, output, quiet)
+        _note_unreviewed(project, codes, quiet)
+        return
     done = 0
 
     def report(outcome) -> None:
@@ -116,20 +125,52 @@ def build(obj: Context, langs: tuple[str, ...], leaflets: tuple[str, ...], quiet
             click.echo(f"{prefix} {outcome.error}", err=True)
         elif not quiet:
             what = "up to date" if outcome.skipped else f"{outcome.seconds:.2f} s"
-            click.echo(f"[{done:>{len(str(len(todo)))}}/{len(todo)}] {outcome.job.lang:8} {display_path(outcome.path)}  {what}")
+            whose = "  (personalised: for this patient only)" if options.personalised else ""
+            click.echo(f"[{done:>{len(str(len(todo)))}}/{len(todo)}] {outcome.job.lang:8} "
+                       f"{display_path(outcome.path)}  {what}{whose}")
 
     outcomes = build_all(project, todo, options, workers=jobs or default_jobs(), rebuild=rebuild, on_done=report)
-    statuses = {c: review_status(project, c) for c in codes if c != SOURCE_LANGUAGE}
-    unreviewed = [c for c, status in statuses.items() if not status.reviewed]
-    changed = [c for c, status in statuses.items() if status.changed]
-    if unreviewed and not quiet:
-        click.echo(f"note: not reviewed by a professional medical translator: {', '.join(unreviewed)}"
-                   + (f" (changed since review: {', '.join(changed)})" if changed else ""), err=True)
+    _note_unreviewed(project, codes, quiet)
     failed = [o for o in outcomes if o.error]
     if len(todo) == 1 and failed:
         raise SystemExit(failed[0].exit_code)  # its one line is printed above
     if failed:
         raise LeafletError(f"{len(failed)} of {len(todo)} leaflet(s) not built; see the messages above")
+
+
+def _build_one(project: Project, todo: list, options: BuildOptions, output: str, quiet: bool) -> None:
+    """``build -o FILE`` and ``build -o -``: one leaflet, written where asked, never skipped."""
+    from .errors import CatalogProblems
+    from .pipeline import build_bytes, run_build
+
+    if len(todo) != 1:
+        raise UsageError(f"-o writes one leaflet, and this would build {len(todo)}",
+                         hint="choose one --lang (and one --leaflet)")
+    job = todo[0]
+    try:
+        if output == "-":
+            sys.stdout.buffer.write(build_bytes(job.leaflet, job.lang, project=project, options=options))
+            sys.stdout.flush()
+            return
+        built = run_build(job.leaflet, job.lang, project=project, options=options, out=Path(output))
+    except CatalogProblems as exc:
+        for problem in exc.problems:
+            if problem.severity == ERROR:
+                click.echo(str(problem), err=True)
+        raise
+    if not quiet:
+        click.echo(f"wrote {display_path(built.path)}")
+
+
+def _note_unreviewed(project: Project, codes: list[str], quiet: bool) -> None:
+    if quiet:
+        return
+    statuses = {c: review_status(project, c) for c in codes if c != SOURCE_LANGUAGE}
+    unreviewed = [c for c, status in statuses.items() if not status.reviewed]
+    changed = [c for c, status in statuses.items() if status.changed]
+    if unreviewed:
+        click.echo(f"note: not reviewed by a professional medical translator: {', '.join(unreviewed)}"
+                   + (f" (changed since review: {', '.join(changed)})" if changed else ""), err=True)
 
 
 @cli.command()

@@ -190,6 +190,21 @@ def _check_structure(leaflet: Leaflet) -> None:
         raise ContentError("a leaflet needs exactly one '# ' title", path=leaflet.path, line=line)
 
 
+def read_names(path: Path) -> tuple[str, ...]:
+    """The medicine names that are never hyphenated (``content/names.toml``); none without the file."""
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return ()
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ContentError(f"not valid TOML: {str(exc).split(' (at')[0]}", path=path) from None
+    names = table.get("names", [])
+    if not isinstance(names, list) or not all(isinstance(n, str) and re.fullmatch(r"\w+", n) for n in names):
+        raise ContentError("'names' must be a list of single words", path=path,
+                           hint='names = ["diazepam", "Valium"]')
+    return tuple(names)
+
+
 def extract_babel(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]) -> Iterator[tuple]:
     """Babel extraction method ``leaflet_content``: one ``pgettext(block id, text)`` per block."""
     name = getattr(fileobj, "name", "content.md")

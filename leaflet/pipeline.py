@@ -3,7 +3,9 @@
 content -> catalogs -> HTML -> PDF. The catalog gate runs first: a language
 whose catalogs have any error is refused (``CatalogProblems``) and the
 previous PDF stays as it was. ``draft=True`` is for reviewers: missing
-entries print in English, marked, in a separately named file.
+entries print in English, marked, in a separately named file. A leaflet
+personalised for one patient goes to ``output/<lang>/personal/``, never to
+the stock leaflet's file.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from markupsafe import Markup
 from . import __version__
 from .catalogs import Translations, extract_messages, load_translations
 from .checks import BIDI_CONTROLS, Problem, check_catalog, errors, hides_text
-from .content import Leaflet, read_leaflet
+from .content import Leaflet, read_leaflet, read_names
 from .directions import read_directions, resolve_direction
 from .errors import CatalogProblems, UsageError
 from .fonts import font_families
@@ -82,6 +84,15 @@ class BuildOptions:
     def personalised(self) -> bool:
         return bool(self.patient or self.directions or self.free_directions)
 
+    def personal_tag(self) -> str:
+        """``2026-11-20-3f9c2a1b7d``: the dispensing date and a short hash of what was typed
+        for the patient, so two patients' leaflets never share a file and nobody takes one
+        for the stock leaflet. The hash does not reveal the name to whoever reads the folder."""
+        typed = {"patient": self.patient, "directions": self.directions, "count": self.count,
+                 "free_directions": self.free_directions}
+        digest = hashlib.sha256(json.dumps(typed, sort_keys=True).encode()).hexdigest()[:10]
+        return f"{(self.date or dt.date.today()).isoformat()}-{digest}"
+
     def edition(self, lang: str) -> str:
         """The file name's middle part: ``es+en.large.draft`` for ``diazepam.es+en.large.draft.pdf``."""
         parts = [f"{lang}+en"] if self.bilingual else []
@@ -106,7 +117,8 @@ class Personal:
 
 def build(leaflet: str = "diazepam", lang: str = "es", *, project: Project | None = None,
           options: BuildOptions = DEFAULT_OPTIONS, **overrides: object) -> Path:
-    """Build ``output/<lang>/<leaflet>[.edition].pdf`` and return its path."""
+    """Build ``output/<lang>/<leaflet>[.edition].pdf`` (personalised: under ``output/<lang>/personal/``)
+    and return its path."""
     return run_build(leaflet, lang, project=project, options=replace(options, **overrides)).path
 
 
@@ -142,17 +154,42 @@ def plan_build(leaflet: str, lang: str, project: Project, options: BuildOptions 
         options = replace(options, date=dt.date.today())
     if options.directions:
         resolve_direction(read_directions(project.directions_file), options.directions)
-    out = project.output_file(code, leaflet_id, options.edition(code))
-    return Plan(leaflet_id, code, options, pharmacy, out, _build_key(leaflet_id, code, options, _review_files(project, code)))
+    if options.personalised:
+        out = project.personal_output_file(code, leaflet_id, options.edition(code), options.personal_tag())
+    else:
+        out = project.output_file(code, leaflet_id, options.edition(code))
+    return Plan(leaflet_id, code, options, pharmacy, out,
+                _build_key(leaflet_id, code, options, _review_files(project, code)))
 
 
 def run_build(leaflet: str, lang: str, *, project: Project | None = None, options: BuildOptions = DEFAULT_OPTIONS,
-              rebuild: bool = True) -> Built:
-    """Build one leaflet; with ``rebuild=False`` an output whose inputs did not change is kept."""
+              rebuild: bool = True, out: Path | None = None) -> Built:
+    """Build one leaflet; with ``rebuild=False`` an output whose inputs did not change is kept.
+
+    ``out`` writes to that file instead: always built, with no manifest beside it."""
     project = project or Project.default()
     plan = plan_build(leaflet, lang, project, options)
-    if not rebuild and plan.up_to_date():
+    if out is not None and plan.options.personalised and _is_stock_file(project, plan, out):
+        raise UsageError(f"{out} is the stock leaflet every patient gets, not a file for one patient",
+                         hint="leave out -o: personalised leaflets go to output/<lang>/personal/")
+    if out is None and not rebuild and plan.up_to_date():
         return Built(plan.out, skipped=True)
+    data, inputs = render_plan(project, plan)
+    _save(data, out or plan.out)
+    if out is None:
+        record(plan.out, inputs, plan.key)
+    return Built(out or plan.out, skipped=False)
+
+
+def build_bytes(leaflet: str, lang: str, *, project: Project | None = None,
+                options: BuildOptions = DEFAULT_OPTIONS) -> bytes:
+    """The PDF itself, written nowhere (``leaflet build -o -``)."""
+    project = project or Project.default()
+    return render_plan(project, plan_build(leaflet, lang, project, options))[0]
+
+
+def render_plan(project: Project, plan: Plan) -> tuple[bytes, list[Path]]:
+    """The PDF's bytes and every file they were made from (for the manifest)."""
     options, pharmacy, code = plan.options, plan.pharmacy, plan.lang
     content = read_leaflet(project.content_file(plan.leaflet))
     domains = [FRAME_DOMAIN, plan.leaflet] + ([DIRECTIONS_DOMAIN] if options.directions else [])
@@ -161,13 +198,17 @@ def run_build(leaflet: str, lang: str, *, project: Project | None = None, option
     translations = load_translations(project, code, domains)
     html = leaflet_html(project, content, translations, options, pharmacy)
     data, fonts = print_pdf(project, html, code, pharmacy)
-    _save(data, plan.out)
     inputs = [project.content_file(plan.leaflet), *_template_files(project), *fonts, *_package_files()]
+    inputs += [project.names_file] if project.names_file.exists() else []
     inputs += [c.path for c in translations.catalogs]
     inputs += [project.directions_file] if options.directions else []
     inputs += [Path(options.pharmacy)] + ([pharmacy.logo] if pharmacy.logo else []) if pharmacy else []
-    record(plan.out, inputs, plan.key)
-    return Built(plan.out, skipped=False)
+    return data, inputs
+
+
+def _is_stock_file(project: Project, plan: Plan, out: Path) -> bool:
+    stock = project.output_file(plan.lang, plan.leaflet, plan.options.edition(plan.lang))
+    return out.resolve() == stock.resolve()
 
 
 def _build_key(leaflet: str, lang: str, options: BuildOptions, review: str = "") -> str:
@@ -222,10 +263,12 @@ def _checked(catalog: Catalog, lang: str, expected: tuple) -> list[Problem]:
 def leaflet_html(project: Project, content: Leaflet, translations: Translations, options: BuildOptions,
                  pharmacy: Pharmacy | None = None, *, preview: bool = False) -> str:
     info = language(translations.lang)
-    renderer = Renderer(translations, info, options.draft)
+    names = read_names(project.names_file)
+    renderer = Renderer(translations, info, options.draft, names)
     page = Page(paper=options.paper or "a4", draft=options.draft, font_families=font_families(info),
                 large_print=options.large_print, bilingual=options.bilingual)
-    english = Renderer(load_translations(project, SOURCE_LANGUAGE, []), language(SOURCE_LANGUAGE), draft=False)
+    english = Renderer(load_translations(project, SOURCE_LANGUAGE, []), language(SOURCE_LANGUAGE), draft=False,
+                       names=names)
     revised = max([content.revised, *_catalog_dates(translations)])
     extra = {
         "catalog_date": _header_date(translations.header("PO-Revision-Date")) or content.revised,

@@ -24,6 +24,9 @@ DIRECTIONS_DOMAIN = "directions"
 PROJECT_VARIABLE = "LEAFLET_PROJECT"
 CACHE_VARIABLE = "LEAFLET_CACHE"
 _LEAFLET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+#: Personalised leaflets go to ``output/<lang>/personal/``, apart from the stock ones.
+PERSONAL_FOLDER = "personal"
+_PERSONAL_TAG = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9a-f]{10}$")
 
 
 def is_project(folder: Path) -> bool:
@@ -84,6 +87,11 @@ class Project:
     def directions_file(self) -> Path:
         return self.content_dir / "directions.toml"
 
+    @property
+    def names_file(self) -> Path:
+        """Medicine names that are never hyphenated."""
+        return self.content_dir / "names.toml"
+
     def domains(self) -> list[str]:
         shared = [FRAME_DOMAIN, DIRECTIONS_DOMAIN] if self.directions_file.exists() else [FRAME_DOMAIN]
         return [*shared, *self.leaflets()]
@@ -122,5 +130,14 @@ class Project:
         return self.locales_dir / lang / "LC_MESSAGES" / f"{domain}.po"
 
     def output_file(self, lang: str, leaflet: str, edition: str = "") -> Path:
+        """The stock leaflet every patient gets: ``output/<lang>/<leaflet>[.edition].pdf``."""
         suffix = f".{edition}" if edition else ""
         return self.output_dir / lang / f"{leaflet}{suffix}.pdf"
+
+    def personal_output_file(self, lang: str, leaflet: str, edition: str, tag: str) -> Path:
+        """One patient's leaflet, never at a stock leaflet's path:
+        ``output/<lang>/personal/<leaflet>[.edition]-<tag>.pdf``."""
+        if not _PERSONAL_TAG.match(tag):
+            raise ValueError(f"not a personal leaflet tag: {tag!r}")
+        suffix = f".{edition}" if edition else ""
+        return self.output_dir / lang / PERSONAL_FOLDER / f"{leaflet}{suffix}-{tag}.pdf"

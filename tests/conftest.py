@@ -85,6 +85,26 @@ def squeeze(text: str) -> str:
     return re.sub(r"[\s\-\u2010\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069\u2060]+", "", text)
 
 
+def visual_lines(path: Path, page_number: int | None = None) -> list[str]:
+    """Each printed line's characters from left to right, as the eye sees them (pdfplumber's
+    x positions), not in the order the PDF stores them: right-to-left words come out reversed,
+    and a phone number printed as "0100 555 1+" comes out as that."""
+    import pdfplumber
+
+    lines: list[list[dict]] = []
+    with pdfplumber.open(path) as pdf:
+        pages = pdf.pages if page_number is None else [pdf.pages[page_number]]
+        for page in pages:
+            page_lines: list[list[dict]] = []
+            for char in sorted(page.chars, key=lambda c: c["bottom"]):
+                if page_lines and abs(page_lines[-1][-1]["bottom"] - char["bottom"]) < 5:
+                    page_lines[-1].append(char)  # fonts of one line sit a few points apart
+                else:
+                    page_lines.append([char])
+            lines += page_lines
+    return ["".join(c["text"] for c in sorted(line, key=lambda c: c["x0"])) for line in lines]
+
+
 def pdf_fonts(path: Path) -> list[dict[str, str]]:
     out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     rows = []

@@ -1,11 +1,12 @@
 """The command line: exit codes, one-line errors, no tracebacks."""
 
 import json
+import re
 import subprocess
 import sys
 
 import pytest
-from conftest import UNTRANSLATE_PRECAUTIONS, edit_file
+from conftest import UNTRANSLATE_PRECAUTIONS, edit_file, pdf_text
 
 from leaflet.cli import cli, main
 
@@ -133,3 +134,37 @@ def test_recording_a_review_changes_the_footer_and_stats(capsys, project):
 def test_review_needs_a_valid_date(capsys, project):
     code, _, err = run(capsys, "--project", str(project.root), "review", "es", "--by", "X", "--date", "yesterday")
     assert code == 2 and "'yesterday' is not a date" in err
+
+
+def test_a_personalised_build_says_where_it_went_and_leaves_the_stock_leaflet(capsys, project):
+    code, _, _ = run(capsys, "--project", str(project.root), "build", "--lang", "ar")
+    stock = project.output_file("ar", "diazepam")
+    before = stock.read_bytes()
+    code, out, _ = run(capsys, "--project", str(project.root), "build", "--lang", "ar", "--patient", "Ana García",
+                       "--directions", "bedtime", "--count", "2", "--date", "2026-11-20")
+    assert code == 0 and "(personalised: for this patient only)" in out
+    [written] = re.findall(r"(\S+/output/ar/personal/diazepam-2026-11-20-[0-9a-f]{10}\.pdf)", out)
+    assert "Ana García" in pdf_text(written)
+    assert stock.read_bytes() == before
+
+
+def test_build_o_writes_the_one_leaflet_to_a_file_or_standard_output(capsysbinary, project, tmp_path):
+    out = tmp_path / "ana.pdf"
+    assert main(["--project", str(project.root), "build", "-l", "es", "--patient", "Ana", "-o", str(out)]) == 0
+    assert f"wrote {out}" in capsysbinary.readouterr().out.decode()
+    assert out.read_bytes().startswith(b"%PDF-") and "Ana" in pdf_text(out)
+    assert main(["--project", str(project.root), "build", "-l", "es", "--patient", "Ana", "-o", "-"]) == 0
+    data = capsysbinary.readouterr().out
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    assert not (project.output_dir / "es").exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["-l", "es", "-l", "fr", "-o", "x.pdf"], "Error: -o writes one leaflet, and this would build 2"),
+    (["-l", "es", "--patient", "Ana", "-o", "output/es/diazepam.pdf"], "is the stock leaflet every patient gets"),
+])
+def test_build_o_refuses_what_it_cannot_do(capsys, project, monkeypatch, args, message):
+    monkeypatch.chdir(project.root)
+    code, _, err = run(capsys, "--project", str(project.root), "build", *args)
+    assert code == 2 and message in err
+    assert not (project.output_dir / "es").exists()

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from leaflet.content import ListNode, read_leaflet
+from leaflet.content import ListNode, read_leaflet, read_names
 from leaflet.errors import ContentError
 from leaflet.project import Project
 
@@ -37,3 +37,20 @@ def test_broken_content_names_file_line_and_problem(path):
     assert exc.value.line == int(line)
     assert message in exc.value.message
     assert str(exc.value).startswith(f"{path}:{line}: ") or f"{path.name}:{line}: " in str(exc.value)
+
+
+@pytest.mark.parametrize("text, message", [
+    ('names = "diazepam"\n', "'names' must be a list of single words"),
+    ('names = ["Valium 10"]\n', "'names' must be a list of single words"),
+    ('names = [diazepam]\n', "not valid TOML"),
+])
+def test_a_bad_names_file_says_where_and_what(tmp_path, text, message):
+    path = tmp_path / "names.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as exc:
+        read_names(path)
+    assert exc.value.path == path and message in str(exc.value)
+
+
+def test_without_a_names_file_no_name_is_marked(tmp_path):
+    assert read_names(tmp_path / "names.toml") == ()

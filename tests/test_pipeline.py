@@ -1,7 +1,9 @@
 """The whole pipeline, asserted on the PDF a pharmacist would print."""
 
+import datetime as dt
 import html as html_lib
 import re
+from dataclasses import replace
 
 import pytest
 from conftest import (
@@ -20,7 +22,7 @@ from leaflet.content import read_leaflet
 from leaflet.errors import CatalogProblems, RenderError, UnknownLanguage
 from leaflet.markup import strip_markup
 from leaflet.pharmacy import read_pharmacy
-from leaflet.pipeline import BuildOptions, leaflet_html
+from leaflet.pipeline import BuildOptions, Built, leaflet_html, run_build
 from leaflet.pofile import read_catalog
 
 A4 = (595.28, 841.89)
@@ -157,3 +159,33 @@ def test_draft_prints_english_in_a_marked_box_to_its_own_file(project):
     text = pdf_text(path)
     assert "Precautions" in text
     assert text.count("BORRADOR - NO APTO PARA PACIENTES") == len(pdf_reader(path).pages)
+
+
+def test_a_personalised_leaflet_never_takes_the_stock_leaflets_file(project):
+    stock = build("diazepam", "ar", project=project)
+    before = stock.read_bytes()
+    options = BuildOptions(patient="Ana García", directions="bedtime", count=2, date=dt.date(2026, 11, 20))
+    personal = run_build("diazepam", "ar", project=project, options=options).path
+    assert personal.parent == project.output_dir / "ar" / "personal"
+    assert re.fullmatch(r"diazepam-2026-11-20-[0-9a-f]{10}\.pdf", personal.name)
+    assert stock.read_bytes() == before  # byte for byte what every other patient gets
+    assert "Ana García" in pdf_text(personal) and "Ana García" not in pdf_text(stock)
+    # The incremental build keeps each for what it is.
+    assert run_build("diazepam", "ar", project=project, rebuild=False) == Built(stock, skipped=True)
+    assert run_build("diazepam", "ar", project=project, options=options, rebuild=False) == Built(personal, skipped=True)
+    other = run_build("diazepam", "ar", project=project, options=replace(options, patient="Omar")).path
+    assert other.parent == personal.parent and other != personal
+    assert stock.read_bytes() == before
+
+
+def test_a_large_print_personalised_leaflet_says_both_in_its_name(shared_project):
+    path = build("diazepam", "es", project=shared_project, patient="Ana", large_print=True, date=dt.date(2026, 11, 20))
+    assert path.parent.name == "personal" and path.name.startswith("diazepam.large-2026-11-20-")
+
+
+def test_an_explicit_output_file_is_written_without_a_manifest(project, tmp_path):
+    out = tmp_path / "handouts" / "for-ana.pdf"
+    built = run_build("diazepam", "es", project=project, options=BuildOptions(patient="Ana"), out=out)
+    assert built == Built(out, skipped=False) and "Ana" in pdf_text(out)
+    assert [p.name for p in out.parent.iterdir()] == ["for-ana.pdf"]
+    assert not project.output_file("es", "diazepam").exists()
