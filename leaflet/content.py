@@ -18,9 +18,12 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 
 from .errors import ContentError
+from .files import NotARegularFile, read_limited
 from .markup import is_balanced
 
 FRONT_MATTER = "+++"
+#: A leaflet is a few kilobytes; a megabyte is a wrong file.
+MAX_CONTENT_BYTES = 1024 * 1024
 _ID = re.compile(r"\s*\{#([a-z0-9][a-z0-9._-]*)\}\s*$")
 _LOOSE_ID = re.compile(r"\{#[^}]*\}\s*$")
 _ORDERED = re.compile(r"^\d+\.\s+")
@@ -77,11 +80,14 @@ class Leaflet:
 
 def read_leaflet(path: Path) -> Leaflet:
     try:
-        text = path.read_text(encoding="utf-8")
+        data = read_limited(path, MAX_CONTENT_BYTES)
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise ContentError("content file not found", path=path) from None
+    except NotARegularFile as exc:
+        raise ContentError(f"the content file is {exc}", path=path, hint="a leaflet's text is a few kilobytes") from None
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         raise ContentError("not UTF-8 text", path=path, line=line, hint="save it as UTF-8") from None
     return parse_leaflet(text, path)
 

@@ -10,8 +10,28 @@ every folder between a root and a path a real folder, so a link planted in
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+
+class NotARegularFile(OSError):
+    """A FIFO, a device such as /dev/zero, a folder, or a file over the size limit."""
+
+
+def read_limited(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes. Checked before reading, so
+    a FIFO never hangs the build and /dev/zero never fills the memory."""
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise NotARegularFile("not a regular file")
+    if info.st_size > limit:
+        raise NotARegularFile(f"{info.st_size:,} bytes; the limit is {limit:,}")
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise NotARegularFile(f"more than {limit:,} bytes; the limit is {limit:,}")
+    return data
 
 
 def write_atomic(path: Path, data: bytes) -> None:

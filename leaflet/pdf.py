@@ -76,8 +76,14 @@ def render_pdf(html: str, *, base_dir: Path, font_css: str, allowed: list[Path],
             raise RenderError(str(exc)) from None
     if warnings:
         raise RenderError(f"WeasyPrint: {warnings[0]}" + (f" (and {len(warnings) - 1} more)" if len(warnings) > 1 else ""),
-                          hint="a missing glyph or a broken style would print wrongly")
+                          hint=_hint(warnings[0]))
     return data
+
+
+def _hint(warning: str) -> str:
+    if "SVG" in warning or "image" in warning.lower():
+        return "the pharmacy logo could not be drawn: use a PNG, or an SVG that embeds everything it shows"
+    return "a missing glyph or a broken style would print wrongly"
 
 
 def save_pdf(data: bytes, path: Path) -> None:

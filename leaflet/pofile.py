@@ -20,7 +20,7 @@ from pathlib import Path
 import polib
 
 from .errors import CatalogError
-from .files import write_atomic  # noqa: F401 - kept here for callers of the old name
+from .files import NotARegularFile, read_limited, write_atomic  # noqa: F401 - write_atomic: the old name
 
 WRAP_WIDTH = 79
 _KEYWORD = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(.*)$")
@@ -78,12 +78,18 @@ def write_catalog(catalog: polib.POFile, path: Path) -> None:
     write_atomic(path, str(catalog).rstrip("\n").encode("utf-8") + b"\n")
 
 
+#: Our largest catalog is 20 KB; the checks stay fast on 1 MB; more is a wrong file.
+MAX_CATALOG_BYTES = 4 * 1024 * 1024
+
+
 def _decode(path: Path) -> str:
     try:
-        data = path.read_bytes()
+        data = read_limited(path, MAX_CATALOG_BYTES)
     except FileNotFoundError:
         raise CatalogError("catalog not found", path=path,
                            hint="create it with 'leaflet init LANG'") from None
+    except NotARegularFile as exc:
+        raise CatalogError(f"the catalog is {exc}", path=path, hint="a catalog is a .po text file") from None
     except OSError as exc:
         raise CatalogError(f"cannot read: {exc.strerror}", path=path) from None
     data = data.removeprefix(b"\xef\xbb\xbf")

@@ -1,7 +1,10 @@
 """Every broken input, through the command line: one line naming the file (and line)
 and what to do, the right exit code, no traceback, and nothing half-written."""
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -150,3 +153,37 @@ def test_an_overlong_translation_and_entries_not_in_the_template(project):
     unknown = [p for p in problems if p.check == "unknown"]
     assert len(unknown) == 21 and all(p.severity == "warning" for p in unknown)
     assert unknown[-1].message == "and 10 more entries that are not in the template"
+
+
+def _fifo(path):
+    path.unlink(missing_ok=True)
+    os.mkfifo(path)
+    return path
+
+
+@pytest.mark.parametrize("where, message", [
+    ("profile", "the pharmacy profile is not a regular file"),
+    ("catalog", "the catalog is not a regular file"),
+    ("content", "the content file is not a regular file"),
+])
+def test_a_fifo_never_hangs_the_build(project, where, message):
+    target = {"profile": project.root / "profile.toml", "catalog": project.po_file("es", "diazepam"),
+              "content": project.content_file("diazepam")}[where]
+    _fifo(target)
+    extra = ["--pharmacy", str(target)] if where == "profile" else []
+    result = subprocess.run([sys.executable, "-m", "leaflet", "--project", str(project.root), "build", "--lang", "es",
+                             *extra], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_dev_zero_as_a_profile_is_refused_unread(capsys, project):
+    code, _, err = run(capsys, "--project", project.root, "build", "--lang", "es", "--pharmacy", "/dev/zero")
+    assert code == 1 and error_line(err) == ("Error: /dev/zero: the pharmacy profile is not a regular file "
+                                             "(pass a TOML file such as pharmacy.example.toml)")
+
+
+def test_an_oversized_content_file_is_refused(capsys, project):
+    path = project.content_file("diazepam")
+    path.write_text(path.read_text(encoding="utf-8") + "\n\nx {#pad}\n" + " " * (1024 * 1024), encoding="utf-8")
+    code, _, err = run(capsys, "--project", project.root, "build", "--lang", "es")
+    assert code == 1 and "the content file is 1,05" in error_line(err) and "the limit is 1,048,576" in error_line(err)
