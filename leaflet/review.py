@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import CatalogError, UsageError
+from .errors import CatalogError, LinkOutsideProject, UsageError
 from .pofile import read_catalog, write_catalog
 from .project import Project
 
@@ -38,10 +38,9 @@ def review_status(project: Project, lang: str) -> ReviewStatus:
     """Reviewed only when every catalog of the language names a reviewer."""
     statuses = []
     for domain in project.domains():
-        path = project.po_file(lang, domain)
         try:
-            meta = read_catalog(path).po.metadata
-        except CatalogError:  # missing or broken: certainly not a reviewed translation
+            meta = read_catalog(project.po_file(lang, domain)).po.metadata
+        except (CatalogError, LinkOutsideProject):  # missing, broken or refused: certainly not reviewed
             meta = {}
         statuses.append(ReviewStatus(meta.get(REVIEWED_BY, "").strip(), meta.get(REVIEW_DATE, "").strip()))
     if not statuses or not all(s.reviewed for s in statuses):
