@@ -6,6 +6,10 @@ line. Errors block a build: a missing, fuzzy or stale entry, a changed
 number, a lost placeholder, unbalanced markup, a changed URL, HTML. Warnings
 are for a reviewer: unchanged text, a different sentence count, doubled
 words, changed outer whitespace.
+
+Translations are untrusted text, so every check runs in time linear in its
+length: no pattern here lets the regex engine rescan the same text from each
+starting position (tests/test_checks.py times 1 MB of each hostile pattern).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -26,6 +30,7 @@ from .languages import LANGUAGES, SOURCE_LANGUAGE
 from .markup import is_balanced, markup_tokens, strip_markup
 from .plurals import header_partition, matches_cldr, parse_plural_forms, plural_forms
 from .pofile import Catalog, read_catalog
+from .project import refuse_link_out
 
 if TYPE_CHECKING:
     from .project import Project
@@ -52,21 +57,44 @@ class Problem:
 
 # -- the pieces of text the checks compare --------------------------------------
 
-_NUMBER = re.compile(r"\d+(?:[.,\u066b\u066c\u00a0\u202f' ]\d+)*")
+#: Digits with single separators between them (``1,000``, ``2.5``, ``1 000``), longest first.
+_NUMBER = re.compile(r"\d(?:[.,\u066b\u066c\u00a0\u202f' ]?\d)*")
+_SEPARATOR = re.compile(r"[.,\u066b\u066c\u00a0\u202f' ]")
 _PLACEHOLDER = re.compile(r"%\([A-Za-z_]\w*\)[sdif]|%[sdif]|\{[A-Za-z_]\w*\}")
+#: A URL does not end in punctuation. Its start is a fixed word, so a run is scanned from one start only.
 _URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"]+[^\s<>\".,;:!?)]|\bwww\.[^\s<>\"]+[^\s<>\".,;:!?)]")
-_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+#: The local part of an e-mail address, from its first letter or digit; the look-behind makes a run
+#: of ``a.a.a.`` without '@' cost one scan, not one per character. ``emails`` adds the domain.
+_EMAIL_LOCAL = re.compile(r"(?<![\w.+-])[.+-]*(\w[\w.+-]*)@")
+_EMAIL_DOMAIN = re.compile(r"[\w.-]+")
+#: A digit starts no match only when no digit follows it 7 or more places on in its run: at most
+#: 7 digits of a run fail, so each run is scanned a bounded number of times.
 _PHONE = re.compile(r"\+?\(?\d[\d\s().-]{6,}\d")
 _UNSAFE = re.compile(r"<\s*[A-Za-z/!?]|&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);|url\s*\(|javascript:|data:", re.I)
 #: Latin full stops end a sentence before a space; CJK, Indic, Arabic, Ethiopic and Myanmar ones always do.
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|[\u3002\uff01\uff1f\u0964\u06d4\u061f\u1362\u104b]")
-_DOUBLED = re.compile(r"\b(\w{2,})\s+\1\b", re.I | re.U)
+#: A whole word, whitespace, the same word. Possessive (``{2,}+``, ``++``): the engine never gives back
+#: part of a word or of the space between, which could never match anyway.
+_DOUBLED = re.compile(r"\b(\w{2,}+)\s++\1\b", re.I | re.U)
 _NON_LATIN_SCRIPTS = {code for code, lang in LANGUAGES.items() if lang.script not in ("Latin", "Cyrillic")}
+
+
+class _AsciiDigits(dict[int, "int | str"]):
+    """A ``str.translate`` table filled on first sight of each character: the whole text
+    is then mapped in C, not character by character in Python."""
+
+    def __missing__(self, code: int) -> int | str:
+        char = chr(code)
+        self[code] = str(unicodedata.decimal(char)) if char.isdecimal() else code
+        return self[code]
+
+
+_ASCII_DIGITS = _AsciiDigits()
 
 
 def ascii_digits(text: str) -> str:
     """Arabic-Indic, Persian, Bengali, Devanagari, Myanmar ... digits are the same numbers."""
-    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
+    return text if text.isascii() else text.translate(_ASCII_DIGITS)
 
 
 def numbers(text: str) -> list[frozenset[Decimal]]:
@@ -74,9 +102,11 @@ def numbers(text: str) -> list[frozenset[Decimal]]:
     return [_readings(token) for token in _NUMBER.findall(ascii_digits(strip_markup(text)))]
 
 
+@functools.lru_cache(maxsize=1024)
 def _readings(token: str) -> frozenset[Decimal]:
-    parts = re.split(r"[.,\u066b\u066c\u00a0\u202f' ]", token)
-    separators = re.findall(r"[.,\u066b\u066c\u00a0\u202f' ]", token)
+    """Cached: a text repeats its numbers, and a hostile one the same number 500,000 times."""
+    parts = _SEPARATOR.split(token)
+    separators = _SEPARATOR.findall(token)
     readings = {Decimal("".join(parts))}  # every separator groups thousands
     if separators and separators[-1] in ".,\u066b":
         try:  # the last separator is a decimal point or comma
@@ -91,16 +121,55 @@ def _readings(token: str) -> frozenset[Decimal]:
 
 
 def same_numbers(source: str, translation: str) -> bool:
-    wanted, found = numbers(source), numbers(translation)
+    return _same(numbers(source), numbers(translation))
+
+
+def _same(wanted: list[frozenset[Decimal]], found: list[frozenset[Decimal]]) -> bool:
+    """Each English number takes the first translated number that can mean the same.
+    The translated numbers are indexed by value, so that is linear, not one scan per number."""
     if len(wanted) != len(found):
         return False
-    remaining = list(found)
-    for value in wanted:
-        match = next((f for f in remaining if f & value), None)
-        if match is None:
+    waiting: dict[Decimal, deque[int]] = {}
+    for index, readings in enumerate(found):
+        for value in readings:
+            waiting.setdefault(value, deque()).append(index)
+    taken: set[int] = set()
+    for readings in wanted:
+        first = [_first_free(waiting.get(value), taken) for value in readings]
+        candidates = [index for index in first if index is not None]
+        if not candidates:
             return False
-        remaining.remove(match)
+        taken.add(min(candidates))
     return True
+
+
+def _first_free(queue: deque[int] | None, taken: set[int]) -> int | None:
+    while queue and queue[0] in taken:
+        queue.popleft()
+    return queue[0] if queue else None
+
+
+def emails(text: str) -> list[str]:
+    """What ``\\b[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+\\b`` finds, in linear time: that pattern tried
+    every letter of a long ``a.a.a.`` run as a start and scanned the run from each."""
+    found, position = [], 0
+    for local in _EMAIL_LOCAL.finditer(text):
+        at = local.end() - 1
+        end = _domain_end(text, at + 1)
+        start = max(local.start(1), position)  # a match ends at a word boundary, where the next may start
+        if end > 0 and start < at:
+            found.append(text[start:end])
+            position = end
+    return found
+
+
+def _domain_end(text: str, start: int) -> int:
+    """End of the longest ``label(.label)+`` at ``start`` that ends after a letter or digit, or -1."""
+    run = _EMAIL_DOMAIN.match(text, start)
+    if run is None or run.group().startswith("."):
+        return -1
+    labels = run.group().split("..", 1)[0].rstrip(".-")  # no empty label; end on a letter or digit
+    return start + len(labels) if "." in labels else -1
 
 
 def _shown(values: Iterable[frozenset[Decimal]]) -> str:
@@ -113,9 +182,10 @@ EntryCheck = Callable[[str, str, str], Iterator[tuple[str, str, str]]]
 
 
 def check_numbers(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
-    if not same_numbers(source, translation):
-        yield ERROR, "numbers", (f"numbers differ from the English: English has {_shown(numbers(source))}, "
-                                 f"translation has {_shown(numbers(translation))}")
+    wanted, found = numbers(source), numbers(translation)
+    if not _same(wanted, found):
+        yield ERROR, "numbers", (f"numbers differ from the English: English has {_shown(wanted)}, "
+                                 f"translation has {_shown(found)}")
 
 
 def check_placeholders(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
@@ -145,7 +215,7 @@ def check_unsafe(source: str, translation: str, lang: str) -> Iterator[tuple[str
 
 
 def check_control_characters(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
-    found = sorted({c for c in translation if unicodedata.category(c) in ("Cc", "Cs") and c not in "\n\t"}
+    found = sorted({c for c in set(translation) if unicodedata.category(c) in ("Cc", "Cs") and c not in "\n\t"}
                    - set(source))
     if found:
         shown = ", ".join(f"U+{ord(c):04X}" for c in found)
@@ -153,9 +223,9 @@ def check_control_characters(source: str, translation: str, lang: str) -> Iterat
 
 
 def check_links(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
-    for name, pattern in (("URLs", _URL), ("e-mail addresses", _EMAIL), ("phone numbers", _PHONE)):
-        wanted = sorted(ascii_digits(m) for m in pattern.findall(source))
-        found = sorted(ascii_digits(m) for m in pattern.findall(translation))
+    for name, find in (("URLs", _URL.findall), ("e-mail addresses", emails), ("phone numbers", _PHONE.findall)):
+        wanted = sorted(ascii_digits(m) for m in find(source))
+        found = sorted(ascii_digits(m) for m in find(translation))
         if wanted != found:
             yield ERROR, "links", f"{name} differ from the English: expected {wanted or 'none'}, found {found or 'none'}"
 
@@ -173,9 +243,14 @@ def check_sentences(source: str, translation: str, lang: str) -> Iterator[tuple[
 
 
 def check_doubled_words(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+    """One warning per doubled word (in any case), unless the English doubles a word too."""
+    if _DOUBLED.search(source):
+        return
+    words: dict[str, str] = {}
     for match in _DOUBLED.finditer(translation):
-        if not _DOUBLED.search(source):
-            yield WARNING, "double-words", f"doubled word '{match.group(1)}'"
+        words.setdefault(match.group(1).casefold(), match.group(1))
+    for word in words.values():
+        yield WARNING, "double-words", f"doubled word '{word}'"
 
 
 def check_whitespace(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
@@ -335,7 +410,6 @@ def _entry_problems(entry: polib.POEntry, lang: str, nplurals: int | None,
     if any(len(translation) > MAX_TRANSLATION for _, translation in pairs):
         longest = max(len(translation) for _, translation in pairs)
         yield ERROR, "too-long", f"{name} is {longest:,} characters long; a translation may have {MAX_TRANSLATION:,}"
-        return
     if any(not visible(translation) for _, translation in pairs):
         yield ERROR, "invisible", f"{name} has no visible text, only spaces or invisible characters: translate it"
         return
@@ -467,7 +541,7 @@ def catalog_paths(project: "Project", targets: list[str]) -> list[Path]:
     paths: list[Path] = []
     for target in targets:
         if target.endswith(".po"):
-            paths.append(Path(target))
+            paths.append(refuse_link_out(Path(target), project.root))
         else:
             lang = project.resolve_language(target)
             paths += [project.po_file(lang, domain) for domain in project.domains() if lang != SOURCE_LANGUAGE]

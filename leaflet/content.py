@@ -24,8 +24,7 @@ from .markup import is_balanced
 FRONT_MATTER = "+++"
 #: A leaflet is a few kilobytes; a megabyte is a wrong file.
 MAX_CONTENT_BYTES = 1024 * 1024
-_ID = re.compile(r"\s*\{#([a-z0-9][a-z0-9._-]*)\}\s*$")
-_LOOSE_ID = re.compile(r"\{#[^}]*\}\s*$")
+_ID = re.compile(r"\{#([a-z0-9][a-z0-9._-]*)\}")
 _ORDERED = re.compile(r"^\d+\.\s+")
 _RAW_HTML = re.compile(r"<[A-Za-z/!?]|&[A-Za-z#][A-Za-z0-9]*;")
 _KNOWN_KEYS = {"id", "revised", "source"}
@@ -151,12 +150,7 @@ def _parse_blocks(lines: list[str], start: int, path: Path) -> Iterator[Block]:
 
 
 def _make_block(chunk: list[str], line: int, comments: tuple[str, ...], path: Path) -> Block:
-    text = " ".join(chunk)
-    match = _ID.search(text)
-    if not match:
-        hint = "ids use a-z, 0-9, '.', '_' and '-'" if _LOOSE_ID.search(text) else "end the block with an id such as {#uses.insomnia}"
-        raise ContentError("block has no valid id", path=path, line=line, hint=hint)
-    block_id, text = match.group(1), text[: match.start()].rstrip()
+    text, block_id = _split_id(" ".join(chunk), path, line)
     kind, ordered = "paragraph", False
     if text.startswith("## "):
         kind, text = "heading", text[3:]
@@ -167,6 +161,19 @@ def _make_block(chunk: list[str], line: int, comments: tuple[str, ...], path: Pa
     elif _ORDERED.match(text):
         kind, ordered, text = "item", True, _ORDERED.sub("", text, count=1)
     return _checked(Block(block_id, kind, text.strip(), line, comments, ordered), path)
+
+
+def _split_id(text: str, path: Path, line: int) -> tuple[str, str]:
+    """The text and the id that ends it. Only the last '{#' can start that id: searching
+    from every position would rescan a long run of spaces or '{#' once per character."""
+    text = text.rstrip()
+    start = text.rfind("{#")
+    match = _ID.fullmatch(text, start) if start >= 0 else None
+    if match is None:
+        loose = start >= 0 and text.endswith("}") and "}" not in text[start:-1]
+        hint = "ids use a-z, 0-9, '.', '_' and '-'" if loose else "end the block with an id such as {#uses.insomnia}"
+        raise ContentError("block has no valid id", path=path, line=line, hint=hint)
+    return text[:start].rstrip(), match.group(1)
 
 
 def _checked(block: Block, path: Path) -> Block:

@@ -9,6 +9,7 @@ CLI can print one line and pick the exit code: 1 for a failed check or build,
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -77,6 +78,11 @@ class CatalogProblems(LeafletError):
         )
 
 
+class LinkOutsideProject(LeafletError):
+    """A project file that is a symbolic link to somewhere outside the project folder:
+    refused unread, or a build would read (and quote) any file on the machine."""
+
+
 class ProfileError(LeafletError):
     """A pharmacy profile that is missing a field or is not valid TOML."""
 
@@ -106,8 +112,10 @@ class OutputError(LeafletError):
 
 
 def display_path(path: Path) -> str:
-    """Paths inside the current folder are shown relative, as compilers do."""
+    """Paths inside the current folder are shown relative, as compilers do. A link is
+    shown as itself, never as the file it points to."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        real = Path(os.path.realpath(path.parent)) / path.name
+        return str(real.relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)

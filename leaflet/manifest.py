@@ -61,4 +61,6 @@ def _unchanged(path: Path, size: int, mtime_ns: int, digest: str) -> bool:
         return False
     if (stat.st_size, stat.st_mtime_ns) == (size, mtime_ns):
         return True
+    if path.is_symlink():  # changed, and a link: the build decides whether it may read the target
+        return False
     return bool(digest) and stat.st_size == size and _digest(path, stat.st_size) == digest

@@ -4,7 +4,8 @@ Takes the TOML file a pharmacy keeps (name, address, phone, an optional logo
 inside the project folder, a default paper size) and gives a validated
 ``Pharmacy``, or a ``ProfileError`` naming the file, line and field. Every
 field is untrusted text typed at a counter: the templates escape it, and the
-logo is the only file it can make WeasyPrint read.
+logo is the only file it can make WeasyPrint read. Neither the profile nor the
+logo may be a symbolic link out of the project.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from .errors import ProfileError
 from .files import NotARegularFile, read_limited
+from .project import leads_out, refuse_link_out
 
 REQUIRED = ("name", "address", "phone")
 OPTIONAL = ("logo", "paper")
@@ -47,7 +49,7 @@ class Pharmacy:
 
 def read_pharmacy(path: Path, project_root: Path) -> Pharmacy:
     try:
-        text = read_limited(path, MAX_PROFILE_BYTES).decode("utf-8")
+        text = read_limited(refuse_link_out(path, project_root), MAX_PROFILE_BYTES).decode("utf-8")
     except FileNotFoundError:
         raise ProfileError("pharmacy profile not found", path=path,
                            hint="see pharmacy.example.toml for the fields") from None
@@ -121,6 +123,9 @@ def _logo(value: object, path: Path, project_root: Path, line: int | None) -> Pa
         raise ProfileError("logo must be a file name", path=path, line=line)
     if any(unicodedata.category(c) in ("Cc", "Cf") for c in value):
         raise ProfileError("logo must be a file name without control characters", path=path, line=line)
+    if leads_out(path.parent / value, project_root):
+        raise ProfileError(f"logo '{value}' is a symbolic link to a file outside the project folder", path=path,
+                           line=line, hint="replace the link with the file itself")
     logo = (path.parent / value).resolve()
     if not logo.is_relative_to(project_root.resolve()):
         raise ProfileError(f"logo '{value}' is outside the project folder", path=path, line=line,

@@ -26,7 +26,8 @@ CHECK_RANGE = range(0, 1001)
 CLDR_ORDER = ("zero", "one", "two", "few", "many", "other")
 #: CLDR operands that are 0 for a whole number; n and i are the number itself.
 _ZERO_OPERANDS = frozenset("vwftce")
-_HEADER = re.compile(r"^\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*$")
+#: ``nplurals=N; plural=``; the expression is the rest, up to an optional ';' (``_expression``).
+_HEADER = re.compile(r"nplurals\s*=\s*(\d+)\s*;\s*plural\s*=(.*)", re.S)
 
 # -- compiling a CLDR rule to a C expression for whole numbers ------------------
 #
@@ -146,13 +147,22 @@ def plural_forms(code: str) -> str:
 
 def parse_plural_forms(header: str) -> tuple[int, Callable[[int], int]]:
     """``nplurals`` and the plural function; ValueError if the header is not valid C."""
-    match = _HEADER.match(header or "")
-    if not match:
+    match = _HEADER.match((header or "").strip())
+    expression = _expression(match.group(2)) if match else ""
+    if not expression:
         raise ValueError("expected 'nplurals=N; plural=EXPRESSION;'")
     nplurals = int(match.group(1))
     if not 1 <= nplurals <= 6:
         raise ValueError(f"nplurals={nplurals}; CLDR has 1 to 6 forms")
-    return nplurals, compile_c_expression(match.group(2))
+    return nplurals, compile_c_expression(expression)
+
+
+def _expression(rest: str) -> str:
+    """The text after ``plural=`` without one final ';' and the spaces around it. Done with
+    str methods: a pattern like ``(.+?)\\s*;?\\s*$`` rescans a run of spaces from each of them."""
+    expression = rest.strip()
+    expression = expression[:-1].rstrip() if expression.endswith(";") else expression
+    return "" if "\n" in expression else expression
 
 
 # -- evaluating a plural expression exactly as GNU gettext does ---------------------
@@ -179,13 +189,19 @@ def _divide(a: int, b: int, operator: str) -> int:
     return a // b if operator == "/" else a % b
 
 
+#: Longer than any real rule; the parser recurses once per nesting level.
+MAX_TOKENS = 2000
+
+
 def _tokens(text: str) -> list[str]:
-    tokens, position = [], 0
-    while position < len(text.rstrip()):
+    tokens, position, end = [], 0, len(text.rstrip())
+    while position < end:
         match = _TOKEN.match(text, position)
         if not match:
             raise ValueError(f"unexpected {text[position:].strip()[:10]!r} in the plural expression")
         tokens.append(match.group(match.lastindex or 0))
+        if len(tokens) > MAX_TOKENS:
+            raise ValueError("the plural expression is too long")
         position = match.end()
     return tokens
 
@@ -193,9 +209,10 @@ def _tokens(text: str) -> list[str]:
 def compile_c_expression(text: str) -> Expression:
     """The plural expression as a function of n; ValueError if gettext would not accept it."""
     tokens = _tokens(text)
-    if len(tokens) > 2000:
-        raise ValueError("the plural expression is too long")
-    expression, rest = _parse(tokens, 0)
+    try:
+        expression, rest = _parse(tokens, 0)
+    except RecursionError:
+        raise ValueError("the plural expression is nested too deeply") from None
     if rest:
         raise ValueError(f"unexpected {rest[0]!r} in the plural expression")
     return expression

@@ -23,8 +23,11 @@ from .errors import CatalogError
 from .files import NotARegularFile, read_limited, write_atomic  # noqa: F401 - write_atomic: the old name
 
 WRAP_WIDTH = 79
-_KEYWORD = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(.*)$")
+#: A keyword and the space after it; the string is the rest of the line.
+_KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s")
 _ESCAPES = {"\\": "\\", '"': '"', "n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
+#: A backslash with the character after it, or a bare quote: read left to right, so pairs never overlap.
+_ESCAPE_OR_QUOTE = re.compile(r'\\(.?)|"', re.S)
 
 
 @dataclass(eq=False)
@@ -138,7 +141,7 @@ def _scan(text: str, path: Path) -> dict[tuple[str | None, str], int]:
         keyword = match.group(1)
         if keyword in ("msgctxt", "msgid") and entry.has_msgstr:
             entry = _finish(entry, found, path, number, closing=True)
-        entry.add(keyword, _literal(match.group(3), path, number), number, path)
+        entry.add(keyword, _literal(line[match.end():].lstrip(), path, number), number, path)
     _finish(entry, found, path, number, closing=True)
     return found
 
@@ -146,7 +149,9 @@ def _scan(text: str, path: Path) -> dict[tuple[str | None, str], int]:
 @dataclass
 class _Entry:
     keywords: list[str] = field(default_factory=list)
-    values: dict[str, str] = field(default_factory=dict)
+    #: Each keyword's string, in pieces (one per line), joined once: adding line by line would copy
+    #: the whole string again for every continuation line.
+    values: dict[str, list[str]] = field(default_factory=dict)
     msgid_line: int = 0
     msgstr_line: int = 0
 
@@ -168,14 +173,18 @@ class _Entry:
                 raise CatalogError(f"'{keyword}' is out of order", path=path, line=number,
                                    hint="plural forms are msgstr[0], msgstr[1], ... in order")
         self.keywords.append(keyword)
-        self.values[keyword] = value
+        self.values[keyword] = [value]
         if keyword == "msgid":
             self.msgid_line = number
         elif keyword.startswith("msgstr") and not self.msgstr_line:
             self.msgstr_line = number
 
     def append(self, value: str) -> None:
-        self.values[self.keywords[-1]] += value
+        self.values[self.keywords[-1]].append(value)
+
+    def value(self, keyword: str) -> str | None:
+        pieces = self.values.get(keyword)
+        return None if pieces is None else "".join(pieces)
 
 
 def _expected_next(keywords: list[str]) -> set[str]:
@@ -203,7 +212,7 @@ def _finish(entry: _Entry, found: dict, path: Path, number: int, *, closing: boo
                            hint="add msgstr \"\" (left empty for untranslated)")
     if "msgid_plural" in entry.keywords and "msgstr" in entry.keywords:
         raise CatalogError("a plural entry needs msgstr[0], msgstr[1], ...", path=path, line=entry.msgstr_line)
-    key = (entry.values.get("msgctxt"), entry.values["msgid"])
+    key = (entry.value("msgctxt"), entry.value("msgid") or "")
     if key in found:
         where = f" with context '{key[0]}'" if key[0] else ""
         raise CatalogError(f"duplicate message definition{where} (first defined on line {found[key]})",
@@ -216,19 +225,14 @@ def _literal(token: str, path: Path, number: int) -> str:
     """The value of one C string literal, with the escapes msgfmt accepts."""
     if len(token) < 2 or not token.startswith('"') or not token.endswith('"'):
         raise CatalogError("unterminated string", path=path, line=number, hint='close it with "')
-    body, out, i = token[1:-1], [], 0
-    while i < len(body):
-        char = body[i]
-        if char == '"':
+    body, pieces, done = token[1:-1], [], 0
+    for match in _ESCAPE_OR_QUOTE.finditer(body):
+        if match.group() == '"':
             raise CatalogError('unescaped " inside a string', path=path, line=number, hint='write \\" instead')
-        if char == "\\":
-            if i + 1 >= len(body) or body[i + 1] not in _ESCAPES:
-                bad = body[i : i + 2]
-                raise CatalogError(f"invalid escape sequence '{bad}'", path=path, line=number,
-                                   hint="use \\n, \\t, \\\" or \\\\")
-            out.append(_ESCAPES[body[i + 1]])
-            i += 2
-            continue
-        out.append(char)
-        i += 1
-    return "".join(out)
+        if match.group(1) not in _ESCAPES:
+            raise CatalogError(f"invalid escape sequence '{match.group()}'", path=path, line=number,
+                               hint="use \\n, \\t, \\\" or \\\\")
+        pieces += [body[done : match.start()], _ESCAPES[match.group(1)]]
+        done = match.end()
+    pieces.append(body[done:])
+    return "".join(pieces)

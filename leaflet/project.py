@@ -3,7 +3,8 @@
 Takes a project folder (the repository by default) and gives the paths of
 its content files, catalogs, templates and outputs. Every name that becomes
 part of a path is validated here first, so ``LANG=../../etc`` never leaves
-``output/``.
+``output/``, and a content file or catalog that is a symbolic link out of the
+project is refused before anything reads it.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UnknownLeaflet, UsageError
+from .errors import LinkOutsideProject, UnknownLeaflet, UsageError
 from .languages import SOURCE_LANGUAGE, negotiate
 
 #: The catalog domain of the print frame shared by every leaflet (headings, box, footer).
 FRAME_DOMAIN = "frame"
 #: The standardised directions (``content/directions.toml``).
 DIRECTIONS_DOMAIN = "directions"
+DIRECTIONS_FILE = "directions.toml"
 
 PROJECT_VARIABLE = "LEAFLET_PROJECT"
 CACHE_VARIABLE = "LEAFLET_CACHE"
@@ -31,6 +33,30 @@ _PERSONAL_TAG = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9a-f]{10}$")
 
 def is_project(folder: Path) -> bool:
     return (folder / "templates").is_dir() and (folder / "content").is_dir()
+
+
+def leads_out(path: Path, root: Path) -> bool:
+    """Whether reading ``path`` would follow a symbolic link out of ``root``. A link that
+    stays inside is fine, and so is a file outside that is named as itself, not through
+    a link (``leaflet check /tmp/es.po``)."""
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):  # a loop of links leads nowhere readable
+        return True
+    if real.is_relative_to(root.resolve()):
+        return False
+    named = Path(os.path.abspath(path))
+    named_inside = named.is_relative_to(os.path.abspath(root)) or named.is_relative_to(root.resolve())
+    return named_inside or path.is_symlink()
+
+
+def refuse_link_out(path: Path, root: Path) -> Path:
+    """``path``, unless it leads out of the project through a link: a catalog linked to
+    /etc/passwd would otherwise be read, and its first line quoted in an error."""
+    if leads_out(path, root):
+        raise LinkOutsideProject("is a symbolic link to a file outside the project folder", path=path,
+                                 hint="replace the link with the file itself")
+    return path
 
 
 @dataclass(frozen=True)
@@ -85,7 +111,7 @@ class Project:
 
     @property
     def directions_file(self) -> Path:
-        return self.content_dir / "directions.toml"
+        return refuse_link_out(self.content_dir / DIRECTIONS_FILE, self.root)
 
     @property
     def names_file(self) -> Path:
@@ -93,7 +119,8 @@ class Project:
         return self.content_dir / "names.toml"
 
     def domains(self) -> list[str]:
-        shared = [FRAME_DOMAIN, DIRECTIONS_DOMAIN] if self.directions_file.exists() else [FRAME_DOMAIN]
+        has_directions = (self.content_dir / DIRECTIONS_FILE).exists()  # a link out is refused when read
+        shared = [FRAME_DOMAIN, DIRECTIONS_DOMAIN] if has_directions else [FRAME_DOMAIN]
         return [*shared, *self.leaflets()]
 
     def languages(self) -> list[str]:
@@ -120,14 +147,16 @@ class Project:
             )
         return requested
 
+    # The files a build reads: each refused if it is a link out of the project.
+
     def content_file(self, leaflet: str) -> Path:
-        return self.content_dir / f"{leaflet}.md"
+        return refuse_link_out(self.content_dir / f"{leaflet}.md", self.root)
 
     def pot_file(self, domain: str) -> Path:
-        return self.locales_dir / f"{domain}.pot"
+        return refuse_link_out(self.locales_dir / f"{domain}.pot", self.root)
 
     def po_file(self, lang: str, domain: str) -> Path:
-        return self.locales_dir / lang / "LC_MESSAGES" / f"{domain}.po"
+        return refuse_link_out(self.locales_dir / lang / "LC_MESSAGES" / f"{domain}.po", self.root)
 
     def output_file(self, lang: str, leaflet: str, edition: str = "") -> Path:
         """The stock leaflet every patient gets: ``output/<lang>/<leaflet>[.edition].pdf``."""

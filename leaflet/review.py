@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import CatalogError, LeafletError, UsageError
+from .errors import CatalogError, LeafletError, LinkOutsideProject, UsageError
 from .pofile import read_catalog, write_atomic
 from .project import Project
 
@@ -72,7 +72,7 @@ def snapshot(project: Project, lang: str) -> list[dict[str, Any]]:
     for domain in project.domains():
         try:
             catalog = read_catalog(project.po_file(lang, domain))
-        except CatalogError:
+        except (CatalogError, LinkOutsideProject):  # missing, broken or refused: nothing reviewable
             continue
         entries.append({"domain": domain, "plural_forms": catalog.po.metadata.get("Plural-Forms", "")})
         for entry in catalog.entries():

@@ -1,9 +1,14 @@
+import itertools
+import re
 from pathlib import Path
 
 import pytest
+from conftest import edit_file, within
 
-from leaflet.checks import check_catalog, numbers, same_numbers
+from leaflet.checks import (_NUMBER, catalog_paths, check_catalog, check_doubled_words, check_paths, emails,
+                            numbers, same_numbers)
 from leaflet.pofile import read_catalog
+from leaflet.project import Project
 
 BAD = sorted((Path(__file__).parent / "data" / "bad-catalogs").glob("*.po"))
 
@@ -61,3 +66,100 @@ def test_stale_catalog_is_an_error(tmp_path):
     problems = check_catalog(read_catalog(po), "es", expected=[("a", "Hello world"), ("b", "New text")])
     assert [(p.severity, p.check) for p in problems] == [("error", "outdated")]
     assert "leaflet update" in problems[0].message
+
+
+# -- hostile text: every check is linear in the length of a translation ------------------------
+
+MEGABYTE = 1_000_000
+PRECAUTIONS = 'msgstr "Precauciones"'
+
+
+def repeated(unit: str, prefix: str = "") -> str:
+    return prefix + unit * ((MEGABYTE - len(prefix)) // len(unit))
+
+
+def wrapped(text: str) -> str:
+    """As Poedit and 'leaflet update' write a long string: one line of 76 characters after another."""
+    return "\n".join(f'"{text[i:i + 76]}"' for i in range(0, len(text), 76))
+
+
+#: (what is replaced, by what, a check that must still report the entry). The first four are
+#: issue 12's: 75 KB of the first took 58 s. The rest are a markup span every 4 characters,
+#: a number every 4, a run of phone-number characters, doubled words, a continuation line every
+#: 76 characters (the .po scanner) and a Plural-Forms header padded with spaces.
+HOSTILE = [
+    pytest.param(PRECAUTIONS, f'msgstr "{repeated("**x ", "Diazepam ")}"', "markup", id="bold-openers"),
+    pytest.param(PRECAUTIONS, f'msgstr "{repeated("*x ")}"', "markup", id="emphasis-openers"),
+    pytest.param(PRECAUTIONS, f'msgstr "{repeated("a.")}"', "sentences", id="dotted-run"),
+    pytest.param(PRECAUTIONS, f'msgstr "{repeated("www.")}"', "links", id="www-run"),
+    pytest.param(PRECAUTIONS, f'msgstr "{repeated("*x* ")}"', "markup", id="emphasis-spans"),
+    pytest.param(PRECAUTIONS, f'msgstr "{repeated("1 a ")}"', "numbers", id="numbers"),
+    pytest.param(PRECAUTIONS, f'msgstr "{repeated("1(")}"', "links", id="phone-run"),
+    pytest.param(PRECAUTIONS, f'msgstr "{repeated("aa ")}"', "double-words", id="doubled-words"),
+    pytest.param(PRECAUTIONS, f'msgstr ""\n{wrapped(repeated("**x "))}', "markup", id="wrapped-lines"),
+    pytest.param("plural=(n != 1);", f"plural=n{' ' * MEGABYTE}x;", "plural-forms", id="plural-forms-spaces"),
+]
+
+
+def checked_problems(project: Project) -> list[str]:
+    return [f"{p.path.name}:{p.check}" for result in check_paths(project, catalog_paths(project, ["es"]))
+            for p in result.problems]
+
+
+@pytest.mark.parametrize("old, new, check", HOSTILE)
+def test_a_hostile_megabyte_is_checked_in_seconds(project, old, new, check):
+    edit_file(project.po_file("es", "diazepam"), (old, new))
+    seconds, problems = within(10, checked_problems, project)
+    assert seconds < 10
+    assert f"diazepam.po:{check}" in problems
+    assert "diazepam.po:syntax" not in problems
+
+
+# -- the linear versions find what the patterns they replace found ---------------------------
+
+#: Backtracking on a long ``a.a.a.`` run (e-mail) or nested repeats (numbers, greedy matching):
+#: the definitions the linear code must keep.
+REFERENCE_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+REFERENCE_NUMBER = re.compile(r"\d+(?:[.,\u066b\u066c\u00a0\u202f' ]\d+)*")
+
+
+def short_texts(alphabet: str, longest: int):
+    return ("".join(chars) for length in range(longest + 1) for chars in itertools.product(alphabet, repeat=length))
+
+
+def reference_same_numbers(source: str, translation: str) -> bool:
+    wanted, found = numbers(source), numbers(translation)
+    if len(wanted) != len(found):
+        return False
+    remaining = list(found)
+    for value in wanted:
+        match = next((f for f in remaining if f & value), None)
+        if match is None:
+            return False
+        remaining.remove(match)
+    return True
+
+
+@pytest.mark.parametrize("text", ["a.b.c.d.x@example.org", "..x@example.org.", "mail +x@a.b-c.d- now", "a@b.c@d.e",
+                                  "José.Núñez@correo.es, _x_@a-b.c_d"])
+def test_emails_are_those_of_the_reference_pattern(text):
+    assert emails(text) == REFERENCE_EMAIL.findall(text)
+
+
+def test_emails_match_the_reference_on_every_short_text():
+    assert all(emails(text) == REFERENCE_EMAIL.findall(text) for text in short_texts("a.@-+ ", 6))
+
+
+def test_number_tokens_match_the_reference_on_every_short_text():
+    assert all(_NUMBER.findall(text) == REFERENCE_NUMBER.findall(text) for text in short_texts("1., 'a", 6))
+
+
+def test_numbers_are_paired_as_before():
+    written = ["", "1", "3", "1,000", "1.000", "2.5", "2,5", "1 000", "10 20"]
+    texts = [f"{a} x {b}" for a in written for b in written]
+    assert all(same_numbers(s, t) == reference_same_numbers(s, t) for s in texts for t in texts)
+
+
+def test_a_doubled_word_is_reported_once():
+    messages = [m for _, _, m in check_doubled_words("Take it.", "Tome tome tome tome el el", "es")]
+    assert messages == ["doubled word 'Tome'", "doubled word 'el'"]

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import OUTSIDE_SECRET, link_out
 
 import leaflet.fonts as fonts_module
 from leaflet.cli import main
@@ -65,6 +66,23 @@ def test_broken_profile_stops_the_build(capsys, project, path):
     assert code == 1
     shown = error_line(err)
     assert message in shown and (f"{path.name}:{line}: " in shown if line else f"{path.name}: " in shown)
+
+
+@pytest.mark.parametrize("linked, args", [
+    (lambda p: p.po_file("es", "diazepam"), ["check", "es"]),
+    (lambda p: p.po_file("es", "diazepam"), ["build", "--lang", "es"]),
+    (lambda p: p.content_file("diazepam"), ["build", "--lang", "en"]),
+    (lambda p: p.root / "pharmacy.toml", ["build", "--lang", "es", "--pharmacy", "{link}"]),
+], ids=["catalog-check", "catalog-build", "content", "profile"])
+def test_a_file_linked_out_of_the_project_is_refused_unread(capsys, project, tmp_path, linked, args):
+    link = linked(project)
+    target = link_out(link, tmp_path / "outside")
+    code, out, err = run(capsys, "--project", project.root, *[a.format(link=link) for a in args])
+    assert code == 1
+    assert error_line(err) == (f"Error: {link}: is a symbolic link to a file outside the project folder "
+                               "(replace the link with the file itself)")
+    assert OUTSIDE_SECRET not in out + err and target.name not in out + err
+    assert not list(project.output_dir.glob("*/*.pdf"))
 
 
 def test_missing_template(capsys, project):

@@ -1,7 +1,12 @@
+import itertools
+import re
+
 import pytest
 from markupsafe import escape
 
 from leaflet.markup import is_balanced, markup_tokens, strip_markup, to_html
+
+from conftest import within
 
 
 def test_bold_and_emphasis_become_tags():
@@ -27,3 +32,31 @@ def test_balance(text, balanced):
 def test_tokens_and_strip():
     assert markup_tokens("**a:** b *c*") == ["**", "**", "*", "*"]
     assert strip_markup("**a:** b *c*") == "a: b c"
+
+
+#: The patterns markup.py finds spans for without them: backtracking regexes, quadratic on a
+#: line of openers with no closer, but the definition of what a span is.
+REFERENCE_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+REFERENCE_EMPHASIS = re.compile(r"(?<!\*)\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?!\*)")
+
+
+def every_text(alphabet: str, longest: int):
+    for length in range(longest + 1):
+        yield from ("".join(chars) for chars in itertools.product(alphabet, repeat=length))
+
+
+def test_spans_are_those_of_the_reference_patterns():
+    for text in every_text("*a \n", 7):
+        stripped = REFERENCE_EMPHASIS.sub(r"\1", REFERENCE_STRONG.sub(r"\1", text))
+        html = REFERENCE_EMPHASIS.sub(r"<em>\1</em>", REFERENCE_STRONG.sub(r"<strong>\1</strong>", str(escape(text))))
+        assert (strip_markup(text), str(to_html(text))) == (stripped, html), repr(text)
+
+
+def strip_and_render(text: str) -> int:
+    return len(strip_markup(text)) + len(to_html(text))
+
+
+@pytest.mark.parametrize("unit", ["**x ", "*x ", "*x* ", "**x** ", "***\n", "* x*"])
+def test_a_megabyte_of_markup_takes_a_fraction_of_a_second(unit):
+    seconds, _ = within(5, strip_and_render, unit * (1_000_000 // len(unit)))
+    assert seconds < 5
