@@ -10,6 +10,7 @@
 #   make proof LANG=es   output/es/diazepam.review.pdf, for a translation's reviewer
 #   make html LANG=es    output/es/html/diazepam.html, to open in a browser
 #   make doctor          is this machine ready? one line per requirement, ok or missing
+#   make conformance     read every Django and Sphinx catalog as GNU msgfmt does
 #   make lock            refresh requirements.lock on purpose (UPGRADE=1 or UPGRADE=babel)
 #
 # Both set themselves up on a fresh machine: a .venv from requirements.lock (hashes),
@@ -48,7 +49,7 @@ BUILD_ARGS := $(if $(PAPER),--paper "$$PAPER") $(if $(PHARMACY),--pharmacy "$$PH
               $(if $(LARGE_PRINT),--large-print) $(if $(BILINGUAL),--bilingual)
 
 
-.PHONY: doctor lock fuzz bench html proof pdf editions draft test check stats pot po init-po review langs proofs setup clean help
+.PHONY: conformance doctor lock fuzz bench html proof pdf editions draft test check stats pot po init-po review langs proofs setup clean help
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -96,6 +97,10 @@ langs: $(STAMP)
 fuzz: $(STAMP) $(SYSTEM_STAMP)
 	FUZZ_INPUT_EXAMPLES=2500 FUZZ_EXAMPLES=100 FUZZ_RANDOM=1 $(BIN)/python -m pytest -q -p no:cacheprovider \
 	  tests/test_fuzz_input.py tests/test_fuzz.py --hypothesis-show-statistics
+
+# leaflet's .po reader against GNU msgfmt on every catalog of pinned Django and Sphinx releases.
+conformance: $(STAMP) $(SYSTEM_STAMP)
+	$(BIN)/python scripts/conformance.py
 
 # Speed and memory against bare WeasyPrint: prints a table, writes docs/benchmarks.md.
 bench: $(STAMP) $(SYSTEM_STAMP)

@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Iterator
 
 import polib
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir, extract_from_file
@@ -47,6 +47,20 @@ class Extracted:
 
 # -- extraction ---------------------------------------------------------------
 
+def extract_templates(fileobj: Any, keywords: Any, comment_tags: Any, options: dict[str, Any]) -> Iterator[tuple]:
+    """Babel extraction method ``leaflet_templates``: Jinja's, with our settings built in, so
+    ``pybabel extract -F babel.cfg -o messages.pot .`` finds every string and translator
+    comment as typed, without ``-k plain:1c,2`` or ``-c Translators:``. ``plain(context,
+    text)`` is handed to Babel as the ``pgettext`` it is, which Babel always knows."""
+    from jinja2.ext import babel_extract
+
+    settings = {"silent": "false", "trimmed": "true", **options}
+    tags = tuple(comment_tags) or COMMENT_TAGS
+    for line, function, message, comments in babel_extract(fileobj, [*keywords, "plain"], tags, settings):
+        comments = [c.split(":", 1)[1].strip() if c.startswith(COMMENT_TAGS) else c for c in comments]
+        yield line, "pgettext" if function == "plain" else function, message, comments
+
+
 def extract(project: Project) -> list[Path]:
     """Rewrite every ``.pot``; a template whose messages did not change is left as it is."""
     written = []
@@ -55,6 +69,8 @@ def extract(project: Project) -> list[Path]:
         path = project.pot_file(domain)
         if _template_changed(path, entries):
             write_catalog(_template(domain, entries), path)
+            written.append(path)
+        elif write_catalog(read_catalog(path).po, path):  # same messages, only gettext's layout
             written.append(path)
     return written
 
@@ -158,6 +174,7 @@ class Updated:
     """What ``update`` did: the catalogs it wrote and the languages whose plural rules CLDR changed."""
 
     written: list[Path] = field(default_factory=list)
+    checked: int = 0
     #: language -> (how its counts are grouped now, plural entries marked fuzzy)
     plural_changes: dict[str, tuple[PluralChange, int]] = field(default_factory=dict)
 
@@ -176,8 +193,9 @@ def update(project: Project) -> Updated:
                 merged = merge(po, template.po)
             else:
                 merged = new_catalog(lang, template.po)
-            write_catalog(merged, path)
-            updated.written.append(path)
+            if write_catalog(merged, path):
+                updated.written.append(path)
+            updated.checked += 1
     return updated
 
 
@@ -211,6 +229,7 @@ def merge(po: polib.POFile, template: polib.POFile) -> polib.POFile:
     nplurals = _nplurals(po)
     merged = polib.POFile()
     merged.header, merged.metadata = po.header, dict(po.metadata)
+    merged.metadata_is_fuzzy = po.metadata_is_fuzzy  # a header nobody checked stays marked
     merged.metadata["POT-Creation-Date"] = template.metadata.get("POT-Creation-Date", _now())
     used = set()
     for source in template:
@@ -242,10 +261,12 @@ def _merged_entry(source: polib.POEntry, old: polib.POEntry | None, nplurals: in
     changed = old.msgid != source.msgid or (old.msgid_plural or "") != (source.msgid_plural or "")
     if changed and _has_translation(old):
         entry.flags.append("fuzzy")
-        entry.previous_msgid = old.msgid
+        entry.previous_msgctxt, entry.previous_msgid = old.msgctxt, old.msgid
+        entry.previous_msgid_plural = old.msgid_plural or None
     elif old.fuzzy:
         entry.flags.append("fuzzy")
-        entry.previous_msgid = old.previous_msgid
+        entry.previous_msgctxt, entry.previous_msgid = old.previous_msgctxt, old.previous_msgid
+        entry.previous_msgid_plural = old.previous_msgid_plural
     return entry
 
 

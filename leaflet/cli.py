@@ -211,7 +211,8 @@ def update(obj: Context) -> None:
     for lang, (change, fuzzy) in sorted(updated.plural_changes.items()):
         click.echo(f"{lang}: {change.describe()}.\n  Plural-Forms is now '{change.new_header}'; "
                    f"{fuzzy} plural entr{'y' if fuzzy == 1 else 'ies'} marked fuzzy: check every form")
-    click.echo(f"{len(updated.written)} catalog(s) updated; changed English is marked fuzzy with its previous text")
+    click.echo(f"{len(updated.written)} of {updated.checked} catalog(s) changed; changed English is marked fuzzy "
+               "with its previous text")
 
 
 @cli.command()

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import MissingFont, MissingGlyphs, OutputError
+from .files import write_atomic
 from .languages import Language
-from .pofile import write_atomic
 
 WEIGHTS = {"Regular": 400, "Bold": 700}
 #: Always kept so generated text (bullets, list numbers, page numbers) has glyphs.

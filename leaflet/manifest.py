@@ -14,7 +14,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from .pofile import write_atomic
+from .files import write_atomic
 
 #: Files above this size (fonts) are compared by size and mtime only.
 HASHED_UP_TO = 1 << 20

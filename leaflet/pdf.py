@@ -19,7 +19,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from .errors import OutputError, RenderError
-from .pofile import write_atomic
+from .files import write_atomic
 
 
 class RefusedURL(FatalURLFetchingError):

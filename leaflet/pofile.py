@@ -1,33 +1,36 @@
-"""Read and write gettext ``.po``/``.pot`` files strictly.
+"""Read and write gettext ``.po``/``.pot`` files as GNU gettext does.
 
 Takes a file from a translator's tool (Poedit, Weblate, a text editor) and
-gives a ``polib.POFile`` plus the line of each entry's ``msgstr``, or a
-``CatalogError`` naming the file and line. polib keeps what Babel's reader
-drops (``#|`` previous strings, custom header fields such as
-``X-Reviewed-By``), but it forgives syntax errors, so a strict scan of the
-file's lines runs first, with the rules GNU ``msgfmt`` applies.
+gives a ``polib.POFile`` (the data model the rest of leaflet uses) plus the
+line of each entry's ``msgstr``, or a ``CatalogError`` naming the file and line.
+
+Syntax is GNU ``msgfmt``'s, by construction: ``msgfmt`` itself reads the file
+first, and its first error becomes ours, at its line. What it accepts, the
+parser here reads in one pass (octal and hex escapes, several strings on a
+line, ``msgstr [0]``, blank lines inside an entry, ``#|`` and ``#~`` lines),
+which is also faster than polib's reader. Writing goes through ``msgcat``, so
+a file leaves leaflet laid out byte for byte as ``msgcat``, ``msgmerge`` and
+Poedit write it, and round trips between them make no diff.
 """
 
 from __future__ import annotations
 
 import functools
-import os
 import re
-import tempfile
+import shutil
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
 
-from .errors import CatalogError
-from .files import NotARegularFile, read_limited, write_atomic  # noqa: F401 - write_atomic: the old name
+from .errors import CatalogError, MissingSystemLibrary
+from .files import NotARegularFile, read_limited, write_atomic
 
 WRAP_WIDTH = 79
-#: A keyword and the space after it; the string is the rest of the line.
-_KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s")
-_ESCAPES = {"\\": "\\", '"': '"', "n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
-#: A backslash with the character after it, or a bare quote: read left to right, so pairs never overlap.
-_ESCAPE_OR_QUOTE = re.compile(r'\\(.?)|"', re.S)
+#: Our largest catalog is 20 KB; the checks stay fast on 1 MB; more is a wrong file.
+MAX_CATALOG_BYTES = 4 * 1024 * 1024
+_GETTEXT_HINT = "install GNU gettext: apt-get install gettext (or run 'make setup')"
 
 
 @dataclass(eq=False)
@@ -50,17 +53,13 @@ class Catalog:
 
 def read_catalog(path: Path) -> Catalog:
     text = _decode(path)
-    _refuse_invisible_separators(text, path)
     if not any(line.strip() and not line.lstrip().startswith("#") for line in text.split("\n")):
         raise CatalogError("the catalog is empty", path=path, line=1,
                            hint="restore it from version control, or run 'leaflet update' to recreate it")
-    lines = _scan(text, path)
-    try:
-        po = polib.pofile(text, wrapwidth=WRAP_WIDTH)
-    except (OSError, ValueError) as exc:  # polib reports syntax errors as OSError
-        raise CatalogError(f"cannot parse: {exc}", path=path) from None
-    header_line = lines.get((None, ""), 1)
-    return Catalog(path, po, {k: v for k, v in lines.items() if k[1] != ""}, header_line)
+    _msgfmt_accepts(path, text)
+    po, lines = parse_po(text)
+    header_line = lines.pop((None, ""), 1)
+    return Catalog(path, po, lines, header_line)
 
 
 def read_catalog_cached(path: Path) -> Catalog:
@@ -75,14 +74,59 @@ def _read_cached(path: Path, size: int, mtime_ns: int) -> Catalog:
     return read_catalog(path)
 
 
-def write_catalog(catalog: polib.POFile, path: Path) -> None:
-    """Write through a temporary file so a failure never leaves half a catalog."""
+def write_catalog(catalog: polib.POFile, path: Path) -> bool:
+    """Write in gettext's own layout, through a temporary file so a failure never leaves
+    half a catalog; a file whose bytes would not change is not touched. True if written."""
     catalog.wrapwidth = WRAP_WIDTH
-    write_atomic(path, str(catalog).rstrip("\n").encode("utf-8") + b"\n")
+    data = gettext_layout(str(catalog).rstrip("\n").encode("utf-8") + b"\n")
+    if path.is_file() and not path.is_symlink() and path.read_bytes() == data:
+        return False
+    write_atomic(path, data)
+    return True
 
 
-#: Our largest catalog is 20 KB; the checks stay fast on 1 MB; more is a wrong file.
-MAX_CATALOG_BYTES = 4 * 1024 * 1024
+def gettext_layout(data: bytes) -> bytes:
+    """The same catalog as ``msgcat`` writes it: GNU's line breaking (width 79, CJK too)."""
+    result = _gettext_tool(["msgcat", f"--width={WRAP_WIDTH}", "-"], data)
+    if result.returncode != 0:
+        raise CatalogError(f"msgcat could not rewrite the catalog: {_first_message(result.stderr)}")
+    return result.stdout
+
+
+# -- syntax, as GNU msgfmt reads it ----------------------------------------------------------
+
+def _msgfmt_accepts(path: Path, text: str) -> None:
+    """msgfmt reads the text as we decoded it (a byte order mark from Windows tools removed)."""
+    result = _gettext_tool(["msgfmt", "-o", "/dev/null", "-"], text.encode("utf-8"))
+    if result.returncode == 0:
+        return
+    line, message = _located(result.stderr.decode("utf-8", "replace"))
+    raise CatalogError(message, path=path, line=line,
+                       hint="fix the syntax as msgfmt says; 'msgfmt -c FILE' shows every problem")
+
+
+_MESSAGE = re.compile(r"^(?P<file>.*?):(?P<line>\d+):(?:\d+:)? (?P<text>.+)$")
+
+
+def _located(stderr: str) -> tuple[int | None, str]:
+    """msgfmt's first '<stdin>:LINE: message', without the tool's own summary lines."""
+    for line in stderr.splitlines():
+        match = _MESSAGE.match(line)
+        if match and match.group("file") == "<stdin>":
+            return int(match.group("line")), match.group("text").strip()
+    return None, _first_message(stderr.encode())
+
+
+def _first_message(stderr: bytes) -> str:
+    lines = [line for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+    return lines[0].split(": ", 1)[-1] if lines else "unknown error"
+
+
+def _gettext_tool(args: list[str], stdin: bytes | None) -> subprocess.CompletedProcess[bytes]:
+    if shutil.which(args[0]) is None:
+        raise MissingSystemLibrary(f"GNU gettext's {args[0]} is not installed", hint=_GETTEXT_HINT)
+    return subprocess.run(args, input=stdin, capture_output=True, timeout=60, check=False,
+                          env={"LC_ALL": "C.UTF-8", "PATH": "/usr/local/bin:/usr/bin:/bin"})
 
 
 def _decode(path: Path) -> str:
@@ -104,135 +148,154 @@ def _decode(path: Path) -> str:
                            hint="save the file as UTF-8") from None
 
 
-#: Control characters, and the separators Python's splitlines() breaks lines at (polib uses it).
-_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]")
+# -- reading what msgfmt accepted ---------------------------------------------------------------
+#
+# The lexer of gettext's read-catalog-abstract.c/po-lex.c: keywords, C strings (one or
+# more on a line), and comment lines that carry flags, references, previous strings.
+
+_TOKEN = re.compile(r'[ \t\r\f\v]*(?:(msgctxt|msgid_plural|msgid|msgstr|domain)\b[ \t\r\f\v]*(\[[ \t]*(\d+)[ \t]*\])?'
+                    r'|"((?:[^"\\\n]|\\.)*)"|(\S))')
+_ESCAPE = re.compile(r'\\(?:([0-7]{1,3})|x([0-9A-Fa-f]+)|(.))', re.S)
+_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v",
+           "\\": "\\", '"': '"', "'": "'", "?": "?"}
 
 
-def _refuse_invisible_separators(text: str, path: Path) -> None:
-    match = _INVISIBLE.search(text)
-    if match:
-        line = text.count("\n", 0, match.start()) + 1
-        raise CatalogError(f"invisible control character U+{ord(match.group(0)):04X} in the file", path=path, line=line,
-                           hint="delete it; write a line break as \\n inside the quotes")
-
-
-def _scan(text: str, path: Path) -> dict[tuple[str | None, str], int]:
-    """Check every line's syntax and the order of keywords in each entry.
-
-    Returns the ``msgstr`` line of every live entry, keyed by (msgctxt, msgid).
-    """
-    found: dict[tuple[str | None, str], int] = {}
-    entry = _Entry()
-    for number, raw in enumerate(text.split("\n"), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            if not line or not line.startswith("#~"):
-                entry = _finish(entry, found, path, number, closing=bool(entry.keywords) and not line.startswith("#"))
-            continue
-        if line.startswith('"'):
-            if not entry.keywords:
-                raise CatalogError("string without a keyword before it", path=path, line=number)
-            entry.append(_literal(line, path, number))
-            continue
-        match = _KEYWORD.match(line)
-        if not match:
-            raise CatalogError(f"unknown keyword '{line.split()[0]}'", path=path, line=number,
-                               hint="lines start with msgctxt, msgid, msgid_plural, msgstr, '\"' or '#'")
-        keyword = match.group(1)
-        if keyword in ("msgctxt", "msgid") and entry.has_msgstr:
-            entry = _finish(entry, found, path, number, closing=True)
-        entry.add(keyword, _literal(line[match.end():].lstrip(), path, number), number, path)
-    _finish(entry, found, path, number, closing=True)
-    return found
+def unescape(body: str) -> str:
+    """A C string's value. Octal and hex escapes are bytes (``\\303\\251`` is UTF-8 for 'é')."""
+    if "\\" not in body:
+        return body
+    out, done = bytearray(), 0
+    for match in _ESCAPE.finditer(body):
+        out += body[done:match.start()].encode("utf-8")
+        octal, hexa, simple = match.groups()
+        if octal:
+            out.append(int(octal, 8) & 0xFF)
+        elif hexa:
+            out.append(int(hexa, 16) & 0xFF)
+        else:
+            out += _SIMPLE.get(simple, "\\" + simple).encode("utf-8")
+        done = match.end()
+    out += body[done:].encode("utf-8")
+    return out.decode("utf-8", "replace")
 
 
 @dataclass
-class _Entry:
-    keywords: list[str] = field(default_factory=list)
-    #: Each keyword's string, in pieces (one per line), joined once: adding line by line would copy
-    #: the whole string again for every continuation line.
-    values: dict[str, list[str]] = field(default_factory=dict)
-    msgid_line: int = 0
+class _Pending:
+    """One entry being read: its comment lines, keyword strings and where its msgstr is."""
+
+    comments: list[str] = field(default_factory=list)
+    extracted: list[str] = field(default_factory=list)
+    references: list[tuple[str, str]] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    previous: dict[str, list[str]] = field(default_factory=dict)
+    strings: dict[str, list[str]] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)
+    obsolete: bool = False
     msgstr_line: int = 0
 
-    @property
     def has_msgstr(self) -> bool:
-        return any(k.startswith("msgstr") for k in self.keywords)
+        return any(key.startswith("msgstr") for key in self.order)
 
-    def add(self, keyword: str, value: str, number: int, path: Path) -> None:
-        expected = _expected_next(self.keywords)
-        base = "msgstr[]" if keyword.startswith("msgstr[") else keyword
-        if keyword == "msgstr" and expected == {"msgstr[]"}:
-            raise CatalogError("a plural entry needs msgstr[0], msgstr[1], ...", path=path, line=number)
-        if base not in expected:
-            what = f"'{keyword}' after '{self.keywords[-1]}'" if self.keywords else f"'{keyword}' before 'msgid'"
-            raise CatalogError(f"unexpected {what}", path=path, line=number)
-        if keyword.startswith("msgstr["):
-            index = int(keyword[7:-1])
-            if index != sum(k.startswith("msgstr[") for k in self.keywords):
-                raise CatalogError(f"'{keyword}' is out of order", path=path, line=number,
-                                   hint="plural forms are msgstr[0], msgstr[1], ... in order")
-        self.keywords.append(keyword)
-        self.values[keyword] = [value]
-        if keyword == "msgid":
-            self.msgid_line = number
-        elif keyword.startswith("msgstr") and not self.msgstr_line:
-            self.msgstr_line = number
-
-    def append(self, value: str) -> None:
-        self.values[self.keywords[-1]].append(value)
-
-    def value(self, keyword: str) -> str | None:
-        pieces = self.values.get(keyword)
+    def text(self, key: str) -> str | None:
+        pieces = self.strings.get(key)
         return None if pieces is None else "".join(pieces)
 
 
-def _expected_next(keywords: list[str]) -> set[str]:
-    if not keywords:
-        return {"msgctxt", "msgid"}
-    last = keywords[-1]
-    if last == "msgctxt":
-        return {"msgid"}
-    if last == "msgid":
-        return {"msgid_plural", "msgstr"}
-    if last == "msgid_plural":
-        return {"msgstr[]"}
-    if last.startswith("msgstr["):
-        return {"msgstr[]"}
-    return set()
+def parse_po(text: str) -> tuple[polib.POFile, dict[tuple[str | None, str], int]]:
+    """Entries and the msgstr line of each, from text msgfmt accepted."""
+    po = polib.POFile(wrapwidth=WRAP_WIDTH)
+    lines: dict[tuple[str | None, str], int] = {}
+    pending = _Pending()
+    target: list[str] | None = None
+    for number, raw in enumerate(text.split("\n"), start=1):
+        stripped = raw.lstrip(" \t\r\f\v")
+        obsolete = stripped.startswith("#~")
+        if stripped.startswith("#") and not obsolete:
+            if pending.has_msgstr():
+                pending = _flush(po, lines, pending)
+            target = _comment(pending, stripped, target)
+            continue
+        body = stripped[2:] if obsolete else stripped
+        if obsolete and body.startswith("|"):
+            if pending.has_msgstr():
+                pending = _flush(po, lines, pending)
+            target = _comment(pending, "#|" + body[1:], target)
+            continue
+        for match in _TOKEN.finditer(body):
+            keyword, index, string = match.group(1), match.group(3), match.group(4)
+            if keyword == "domain" or (keyword is None and string is None):
+                target = None
+                continue
+            if keyword:
+                key = f"msgstr[{index}]" if index is not None else keyword
+                if key in ("msgctxt", "msgid") and pending.has_msgstr():
+                    pending = _flush(po, lines, pending)
+                pending.obsolete = pending.obsolete or obsolete
+                pending.order.append(key)
+                target = pending.strings.setdefault(key, [])
+                if key.startswith("msgstr") and not pending.msgstr_line:
+                    pending.msgstr_line = number
+            elif target is not None:
+                target.append(unescape(string))
+    if pending.order:
+        _flush(po, lines, pending)
+    return po, lines
 
 
-def _finish(entry: _Entry, found: dict, path: Path, number: int, *, closing: bool) -> _Entry:
-    if not entry.keywords:
-        return entry
-    if not closing:
-        return entry
-    if not entry.has_msgstr:
-        raise CatalogError("missing 'msgstr' after this msgid", path=path, line=entry.msgid_line or number,
-                           hint="add msgstr \"\" (left empty for untranslated)")
-    if "msgid_plural" in entry.keywords and "msgstr" in entry.keywords:
-        raise CatalogError("a plural entry needs msgstr[0], msgstr[1], ...", path=path, line=entry.msgstr_line)
-    key = (entry.value("msgctxt"), entry.value("msgid") or "")
-    if key in found:
-        where = f" with context '{key[0]}'" if key[0] else ""
-        raise CatalogError(f"duplicate message definition{where} (first defined on line {found[key]})",
-                           path=path, line=entry.msgid_line, hint="delete one of the two entries")
-    found[key] = entry.msgstr_line
-    return _Entry()
+def _comment(pending: _Pending, line: str, target: list[str] | None) -> list[str] | None:
+    """A comment line; after '#|' keywords, the strings that follow belong to them."""
+    kind, rest = line[:2], line[2:]
+    if kind == "#,":
+        pending.flags += [flag.strip() for flag in rest.split(",") if flag.strip()]
+    elif kind == "#.":
+        pending.extracted.append(rest[1:] if rest.startswith(" ") else rest)
+    elif kind == "#:":
+        for reference in rest.split():
+            where, _, number = reference.rpartition(":")
+            pending.references.append((where, number) if number.isdigit() and where else (reference, ""))
+    elif kind == "#|":
+        for match in _TOKEN.finditer(rest):
+            keyword, string = match.group(1), match.group(4)
+            if keyword:
+                target = pending.previous.setdefault(keyword, [])
+            elif string is not None and target is not None:
+                target.append(unescape(string))
+        return target
+    else:
+        body = line[1:]
+        pending.comments.append(body[1:] if body.startswith(" ") else body)
+    return None
 
 
-def _literal(token: str, path: Path, number: int) -> str:
-    """The value of one C string literal, with the escapes msgfmt accepts."""
-    if len(token) < 2 or not token.startswith('"') or not token.endswith('"'):
-        raise CatalogError("unterminated string", path=path, line=number, hint='close it with "')
-    body, pieces, done = token[1:-1], [], 0
-    for match in _ESCAPE_OR_QUOTE.finditer(body):
-        if match.group() == '"':
-            raise CatalogError('unescaped " inside a string', path=path, line=number, hint='write \\" instead')
-        if match.group(1) not in _ESCAPES:
-            raise CatalogError(f"invalid escape sequence '{match.group()}'", path=path, line=number,
-                               hint="use \\n, \\t, \\\" or \\\\")
-        pieces += [body[done : match.start()], _ESCAPES[match.group(1)]]
-        done = match.end()
-    pieces.append(body[done:])
-    return "".join(pieces)
+def _flush(po: polib.POFile, lines: dict[tuple[str | None, str], int], pending: _Pending) -> _Pending:
+    msgid = pending.text("msgid") or ""
+    context = pending.text("msgctxt")
+    plural = {int(k[7:-1]): "".join(v) for k, v in pending.strings.items() if k.startswith("msgstr[")}
+    previous = {k: "".join(v) for k, v in pending.previous.items()}
+    if msgid == "" and context is None and not pending.obsolete:
+        _header(po, pending)
+        lines[(None, "")] = pending.msgstr_line
+        return _Pending()
+    entry = polib.POEntry(
+        msgid=msgid, msgctxt=context, msgstr=pending.text("msgstr") or "", msgid_plural=pending.text("msgid_plural") or "",
+        msgstr_plural=dict(sorted(plural.items())), occurrences=pending.references, flags=pending.flags,
+        comment="\n".join(pending.extracted), tcomment="\n".join(pending.comments), obsolete=pending.obsolete,
+        previous_msgctxt=previous.get("msgctxt"), previous_msgid=previous.get("msgid"),
+        previous_msgid_plural=previous.get("msgid_plural"),
+    )
+    po.append(entry)
+    if not pending.obsolete:
+        lines[(context, msgid)] = pending.msgstr_line
+    return _Pending()
+
+
+def _header(po: polib.POFile, pending: _Pending) -> None:
+    po.header = "\n".join(pending.comments)
+    po.metadata_is_fuzzy = ["fuzzy"] if "fuzzy" in pending.flags else 0
+    key = None
+    for line in (pending.text("msgstr") or "").split("\n"):
+        if ":" in line:
+            key, value = line.split(":", 1)
+            po.metadata[key.strip()] = value.strip()
+        elif key is not None and line.strip():
+            po.metadata[key] += "\n" + line.strip()

@@ -19,9 +19,9 @@ from pathlib import Path
 import jinja2
 
 from .errors import LeafletError
+from .files import write_atomic
 from .languages import language
 from .pdf import render_pdf
-from .pofile import write_atomic
 from .project import Project
 
 THUMBNAIL_DPI = 36

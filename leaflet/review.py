@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CatalogError, LeafletError, LinkOutsideProject, UsageError
-from .pofile import read_catalog, write_atomic
+from .files import write_atomic
+from .pofile import read_catalog
 from .project import Project
 
 NAMESPACE = "leaflet-review"

@@ -39,12 +39,46 @@ def test_the_committed_templates_are_up_to_date(project):
     assert extract(project) == []
 
 
-def test_pybabel_extract_works_with_the_mapping_file(tmp_path):
+def test_pybabel_extract_as_a_translator_types_it_finds_every_string_and_comment(tmp_path):
     out = tmp_path / "messages.pot"
-    subprocess.run([str(Path(REPO.root / ".venv/bin/pybabel")), "extract", "-F", "babel.cfg", "-k", "plain:1c,2",
-                    "-o", str(out), "."], cwd=REPO.root, check=True, capture_output=True)
-    text = out.read_text(encoding="utf-8")
-    assert 'msgctxt "uses.insomnia"' in text and 'msgctxt "footer.page"' in text
+    subprocess.run([str(Path(REPO.root / ".venv/bin/pybabel")), "extract", "-F", "babel.cfg", "-o", str(out), "."],
+                   cwd=REPO.root, check=True, capture_output=True)
+    found = read_catalog(out)
+    ours = [e for domain in REPO.domains() for e in read_catalog(REPO.pot_file(domain)).entries()]
+    assert {(e.msgctxt, e.msgid) for e in found.entries()} == {(e.msgctxt, e.msgid) for e in ours}
+    comments = {e.msgctxt: " ".join(e.comment.split()) for e in found.entries()}
+    assert comments["box.prescribed"] == "Safety warning: keep every negation exactly."
+    assert comments["footer.unreviewed"].startswith("shown on every page until")
+
+
+def test_catalogs_are_written_in_gettexts_own_layout(project):
+    for path in sorted(project.locales_dir.glob("**/*.po*")):
+        rewritten = subprocess.run(["msgcat", str(path)], capture_output=True, check=True).stdout
+        assert rewritten == path.read_bytes(), f"msgcat would rewrite {path.name}"
+    po = project.po_file("es", "frame")
+    merged = subprocess.run(["msgmerge", "--previous", "-q", str(po), str(project.pot_file("frame"))],
+                            capture_output=True, check=True).stdout
+    assert merged == po.read_bytes()
+
+
+def test_update_with_nothing_new_writes_no_file(capsys, project):
+    from conftest import run_cli
+
+    before = {p: p.stat().st_mtime_ns for p in project.locales_dir.glob("**/*.po*")}
+    code, out, _ = run_cli(capsys, "--project", project.root, "update")
+    assert code == 0 and out.strip().startswith("0 of 69 catalog(s) changed")
+    assert {p: p.stat().st_mtime_ns for p in project.locales_dir.glob("**/*.po*")} == before
+
+
+def test_update_keeps_previous_context_and_a_fuzzy_header(project):
+    path = project.po_file("es", "diazepam")
+    edit_file(path, ('msgid ""\nmsgstr ""\n', '#, fuzzy\nmsgid ""\nmsgstr ""\n'))
+    edit_file(project.content_file("diazepam"), ("## Precautions {#precautions.heading}",
+                                                  "## Precautions to take {#precautions.heading}"))
+    update(project)
+    text = path.read_text(encoding="utf-8")
+    assert text.count("#, fuzzy\nmsgid \"\"") == 1
+    assert '#| msgctxt "precautions.heading"\n#| msgid "Precautions"' in text
 
 
 def test_update_marks_changed_english_fuzzy_with_previous_text_and_the_build_refuses(project):

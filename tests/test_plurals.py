@@ -20,7 +20,7 @@ from leaflet.plurals import (
     parse_plural_forms,
     plural_forms,
 )
-from leaflet.pofile import read_catalog
+from leaflet.pofile import read_catalog, write_catalog
 
 
 def _families() -> dict[tuple, list[str]]:
@@ -144,9 +144,9 @@ def test_init_writes_a_header_that_check_and_msgfmt_accept(capsys, new_languages
 
 def test_check_suggests_a_header_that_passes(project):
     path = project.po_file("pl", "directions")
-    text = path.read_text(encoding="utf-8")
-    old = read_catalog(path).po.metadata["Plural-Forms"]
-    path.write_text(text.replace(old, "nplurals=2; plural=(n != 1);"), encoding="utf-8")
+    catalog = read_catalog(path)
+    catalog.po.metadata["Plural-Forms"] = "nplurals=2; plural=(n != 1);"
+    write_catalog(catalog.po, path)
     problems = [p for r in check_paths(project, [path]) for p in r.problems if p.message.startswith("Plural-Forms")]
     assert len(problems) == 1
     suggested = problems[0].message.split("use '")[1].rstrip("'")

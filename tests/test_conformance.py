@@ -1,0 +1,30 @@
+"""leaflet reads .po files as GNU msgfmt does: every file of pinned Django and Sphinx
+releases and every minimal syntax case, accepted or refused alike, at the same line,
+with the same translations as the compiled .mo (scripts/conformance.py, `make conformance`)."""
+
+import runpy
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+CONFORMANCE = runpy.run_path(str(REPO.root / "scripts" / "conformance.py"), run_name="conformance")
+MINIMAL = sorted((REPO.root / "tests" / "data" / "po-syntax").glob("*.po"))
+
+
+@pytest.mark.parametrize("path", MINIMAL, ids=lambda p: p.name)
+def test_each_syntax_feature_is_read_as_msgfmt_reads_it(path):
+    assert CONFORMANCE["compare"](path) == ""
+
+
+def test_real_catalogs_of_django_and_sphinx_are_read_as_msgfmt_reads_them():
+    files = CONFORMANCE["fetch"]()
+    assert len(files) > 1000
+    disagreements = [f"{Path(p).name}: {why}" for p in files if (why := CONFORMANCE["compare"](p))]
+    assert disagreements == []
+
+
+@pytest.mark.parametrize("name, accepted", [("octal-escape.po", True), ("comment-between-msgid-and-msgstr.po", False),
+                                            ("live-and-obsolete.po", False), ("cr-line-ends.po", True)])
+def test_the_minimal_cases_cover_both_sides(name, accepted):
+    assert CONFORMANCE["leaflet_reading"](REPO.root / "tests" / "data" / "po-syntax" / name)[0] is accepted
