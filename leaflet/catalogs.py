@@ -305,7 +305,7 @@ def init(project: Project, lang: str) -> list[Path]:
         raise UsageError(f"'{same[0]}' already has catalogs", hint="use 'leaflet update' to merge new strings")
     extract(project)
     paths = [project.po_file(lang, domain) for domain in project.domains()]
-    for domain, path in zip(project.domains(), paths):
+    for domain, path in zip(project.domains(), paths, strict=True):
         write_catalog(new_catalog(lang, read_catalog(project.pot_file(domain)).po), path)
     return paths
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .catalogs import load_translations
 from .content import read_leaflet
+from .files import copy_file, real_folder, write_atomic
 from .fonts import font_face_css, prepare_fonts
 from .languages import language
 from .pipeline import (
@@ -21,9 +22,7 @@ from .pipeline import (
     plan_build,
     visible_text,
 )
-from .files import copy_file, real_folder, write_atomic
 from .project import DIRECTIONS_DOMAIN, FRAME_DOMAIN, Project
-
 
 #: The fonts a preview copied, so the next preview deletes those and nothing else.
 WRITTEN = ".leaflet-fonts"

@@ -5,8 +5,16 @@ from pathlib import Path
 import pytest
 from conftest import edit_file, within
 
-from leaflet.checks import (_NUMBER, catalog_paths, check_catalog, check_doubled_words, check_paths, emails,
-                            numbers, same_numbers)
+from leaflet.checks import (
+    _NUMBER,
+    catalog_paths,
+    check_catalog,
+    check_doubled_words,
+    check_paths,
+    emails,
+    numbers,
+    same_numbers,
+)
 from leaflet.pofile import read_catalog
 from leaflet.project import Project
 

@@ -2,11 +2,10 @@ import itertools
 import re
 
 import pytest
+from conftest import within
 from markupsafe import escape
 
 from leaflet.markup import is_balanced, markup_tokens, strip_markup, to_html
-
-from conftest import within
 
 
 def test_bold_and_emphasis_become_tags():
