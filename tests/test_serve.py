@@ -73,7 +73,7 @@ def test_a_language_failing_its_checks_is_unavailable_with_the_reason_and_never_
     problem(client.post("/leaflets/diazepam/es.pdf", json={"patient": PATIENT}), 409)
     assert not project.output_file("es", "diazepam").exists()
     page = client.get("/").text
-    row = re.search(r'<tr class="unavailable">\s*<td lang="es" dir="ltr">español</td>.*?</tr>', page, re.S)
+    row = re.search(r'<tr class="unavailable">\s*<td><span lang="es" dir="ltr">español</span></td>.*?</tr>', page, re.S)
     assert row and "<strong>unavailable</strong>: 1 error(s) in the catalogs" in row.group()
     assert 'value="es"' not in page.split("</datalist>")[0]  # never offered in the search list
 
@@ -305,7 +305,7 @@ def test_unknown_paths_and_methods_are_problems(client):
 
 def test_the_page_shows_each_language_in_its_own_script_with_its_review_status(client):
     page = client.get("/").text
-    assert '<td lang="fa" dir="rtl">فارسی</td>' in page and '<td lang="zh-Hans" dir="ltr">中文 (简体)</td>' in page
+    assert '<td><span lang="fa" dir="rtl">فارسی</span></td>' in page and '<td><span lang="zh-Hans" dir="ltr">中文 (简体)</span></td>' in page
     assert 'label="فارسی · Persian · Farsi · not reviewed"' in page
     assert page.count("<td>not reviewed</td>") == 23
     for field in ("leaflet", "lang", "patient", "directions", "count", "free_directions", "date"):

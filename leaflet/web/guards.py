@@ -61,7 +61,7 @@ async def _refuse(scope: Scope, receive: Receive, send: Send, error: RequestRefu
 
 
 class SecurityHeaders:
-    """nosniff, no referrer, never framed; the CSP on everything a browser renders as a page
+    """nosniff, no referrer beyond this site (Chrome sends "Origin: null" with none at all), never framed; the CSP on everything a browser renders as a page
     (a PDF gets ``frame-ancestors`` only: Chrome's PDF viewer is a page of its own)."""
 
     def __init__(self, app: ASGIApp) -> None:
@@ -77,7 +77,7 @@ class SecurityHeaders:
                 pdf = any(k == b"content-type" and v.startswith(b"application/pdf") for k, v in headers)
                 policy = "frame-ancestors 'none'" if pdf else CONTENT_SECURITY_POLICY
                 headers += [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
-                            (b"referrer-policy", b"no-referrer"), (b"content-security-policy", policy.encode()),
+                            (b"referrer-policy", b"same-origin"), (b"content-security-policy", policy.encode()),
                             (b"cross-origin-opener-policy", b"same-origin")]
                 message = {**message, "headers": headers}
             await send(message)
