@@ -12,8 +12,10 @@ one file in the data folder (``data/history.sqlite3``), no server to start.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import functools
 import hashlib
 import sqlite3
 from dataclasses import astuple, dataclass, fields
@@ -25,8 +27,8 @@ from .errors import HistoryError
 from .manifest import file_digest
 from .pipeline import Plan
 from .project import Project
-from .review import review_status
 from .languages import SOURCE_LANGUAGE
+from .review import review_status
 
 HISTORY_FILE = "history.sqlite3"
 DATA_VARIABLE = "LEAFLET_DATA"
@@ -99,12 +101,19 @@ def _connect(path: Path) -> sqlite3.Connection:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(path, timeout=10)
-        connection.execute("PRAGMA journal_mode=WAL")  # several counter processes may write at once
-        connection.executescript(_SCHEMA)
+        _create(path, path.stat().st_ino)
     except (OSError, sqlite3.Error) as exc:
         raise HistoryError(f"cannot open the print history: {exc}", path=path,
                            hint="check that the data folder is writable (--data DIR)") from None
     return connection
+
+
+@functools.lru_cache(maxsize=16)
+def _create(path: Path, inode: int) -> None:
+    """The table, once per file (a new file, a new inode): not on every print."""
+    with contextlib.closing(sqlite3.connect(path, timeout=10)) as connection:
+        connection.execute("PRAGMA journal_mode=WAL")  # several counter processes may write at once
+        connection.executescript(_SCHEMA)
 
 
 def record_print(path: Path, entry: Print) -> None:
