@@ -24,10 +24,10 @@ from typing import IO
 
 from .content import read_leaflet
 from .errors import HistoryError
+from .languages import SOURCE_LANGUAGE
 from .manifest import file_digest
 from .pipeline import Plan
 from .project import Project
-from .languages import SOURCE_LANGUAGE
 from .review import review_status
 
 HISTORY_FILE = "history.sqlite3"

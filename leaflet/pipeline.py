@@ -38,7 +38,6 @@ from .pofile import Catalog, read_catalog_cached
 from .project import DIRECTIONS_DOMAIN, FRAME_DOMAIN, Project
 from .review import review_file, review_status, signers_file
 
-
 #: Dispensing dates before this are typing mistakes (0001-01-01), as are those over a year ahead.
 EARLIEST_DATE = dt.date(2000, 1, 1)
 

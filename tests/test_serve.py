@@ -374,3 +374,56 @@ def test_the_server_renders_in_warm_worker_processes(project, tmp_path):
         edit_file(project.po_file("es", "diazepam"), UNTRANSLATE_PRECAUTIONS)
         body = problem(client.post("/leaflets/diazepam/es.pdf", json={"patient": "Ana"}), 409)
         assert body["problems"] and "diazepam.po" in body["problems"][0]
+
+
+def test_the_real_server_logs_nothing_personal(project, tmp_path):
+    """``leaflet serve`` itself, with uvicorn's logging as configured for production."""
+    import http.client
+    import json
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path / "server.log"
+    with log.open("wb") as stream:
+        server = subprocess.Popen([sys.executable, "-m", "leaflet", "--project", str(project.root), "serve",
+                                   "--port", str(port), "--workers", "0", "--data", str(tmp_path / "data")],
+                                  stdout=stream, stderr=stream)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None and time.monotonic() < deadline, log.read_text()
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                connection.request("GET", "/healthz")
+                if connection.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        connection.request("POST", f"/leaflets/diazepam/es.pdf?patient={PATIENT.replace(' ', '+')}",
+                           json.dumps({"patient": PATIENT, "free_directions": FREE}), {"Content-Type": "application/json"})
+        response = connection.getresponse()
+        assert response.status == 200 and PATIENT in pdf_bytes_text(response.read())
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    logged = log.read_text()
+    assert "POST /leaflets/diazepam/es.pdf 200" in logged and "the counter is ready" in logged
+    for needle in ("Zyxqa", "Wobbleton", "Qwvzx", "patient="):
+        assert needle not in logged
+
+
+def test_the_counters_page_is_no_input_of_the_printed_leaflets(project):
+    """Restyling the counter's page must not rebuild every leaflet."""
+    from leaflet.pipeline import DEFAULT_OPTIONS, plan_build, run_build
+
+    run_build("diazepam", "es", project=project)
+    edit_file(project.templates_dir / "counter" / "counter.css", ("--accent: #0b4f8a", "--accent: #0a4a80"))
+    assert plan_build("diazepam", "es", project, DEFAULT_OPTIONS).up_to_date()
+    edit_file(project.templates_dir / "leaflet.css", ("line-height: 1.45", "line-height: 1.5"))
+    assert not plan_build("diazepam", "es", project, DEFAULT_OPTIONS).up_to_date()

@@ -34,7 +34,7 @@ from starlette.routing import Route
 
 from ..content import read_leaflet
 from ..directions import read_directions
-from ..errors import LeafletError, RequestRefused, UsageError
+from ..errors import LeafletError, UsageError
 from ..history import history_file, print_of, record_print
 from ..languages import SOURCE_LANGUAGE, find_language, language
 from ..manifest import manifest_digest
@@ -44,8 +44,17 @@ from ..pipeline import COUNTER_TEMPLATES, Plan, directions_sentence, plan_build
 from ..pool import RenderPool
 from ..project import Project
 from .fields import EDITIONS, FORM_FIELDS, personal_options, stock_options
-from .guards import (CSRF_COOKIE, AccessLog, BasicAuth, BodyLimit, RateLimit, SecurityHeaders, check_form,
-                     check_not_cross_site, new_token)
+from .guards import (
+    CSRF_COOKIE,
+    AccessLog,
+    BasicAuth,
+    BodyLimit,
+    RateLimit,
+    SecurityHeaders,
+    check_form,
+    check_not_cross_site,
+    new_token,
+)
 from .problems import plain_problem, problem_for, status_of
 
 log = logging.getLogger("leaflet.counter")
@@ -131,7 +140,11 @@ class Counter:
 
     @contextlib.asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
+        if self.settings.workers > 0:
+            log.info("starting %d render workers: each makes a sample leaflet in every language first",
+                     self.settings.workers)
         await run_in_threadpool(self.pool.start)
+        log.info("the counter is ready")
         try:
             yield
         finally:

@@ -22,7 +22,7 @@ import ipaddress
 import logging
 import secrets
 import time
-from typing import Any, Awaitable, Callable, Mapping
+from typing import Any, Mapping
 
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -236,5 +236,3 @@ def check_not_cross_site(request: Request) -> None:
     if cross_site(request):
         raise ForgedRequest("a request from another site", hint="send it from the counter's page or a program")
 
-
-Handler = Callable[[Request], Awaitable[Any]]

@@ -14,8 +14,7 @@ from typing import Any
 
 from starlette.responses import JSONResponse
 
-from ..errors import (CatalogProblems, LeafletError, RequestRefused, UnknownLanguage, UnknownLeaflet,
-                      UsageError)
+from ..errors import CatalogProblems, LeafletError, RequestRefused, UnknownLanguage, UnknownLeaflet, UsageError
 
 PROBLEM_TYPE = "application/problem+json"
 
