@@ -19,9 +19,11 @@ import asyncio
 import multiprocessing
 import threading
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable, TypeVar
 
+from .errors import RenderError
 from .pipeline import Plan, render_plan, run_build
 from .project import Project
 
@@ -61,10 +63,15 @@ def _ready() -> bool:
     return True
 
 
+def _nothing(project: Project) -> None:
+    pass
+
+
 class RenderPool:
-    def __init__(self, project: Project, workers: int) -> None:
+    def __init__(self, project: Project, workers: int, warm: bool = True) -> None:
         self.project = project
         self.workers = workers
+        self.warm = warm
         self._executor: Executor | None = None
         self._lock = threading.Lock()  # in-process rendering: WeasyPrint is not made for threads
 
@@ -74,9 +81,17 @@ class RenderPool:
             self._executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="render")
             return
         self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=warm_up, initargs=(self.project,))
+                                             initializer=warm_up if self.warm else _nothing,
+                                             initargs=(self.project,))
         for future in [self._executor.submit(_ready) for _ in range(self.workers)]:
             future.result()
+
+    def restart(self) -> None:
+        """A worker died (killed, out of memory): the executor is broken for good, so make a new one."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+        self.start()
 
     def close(self) -> None:
         if self._executor is not None:
@@ -95,7 +110,12 @@ class RenderPool:
         assert self._executor is not None
         if self.workers <= 0:
             return await asyncio.get_running_loop().run_in_executor(self._executor, self._locked, function, plan)
-        return await asyncio.wrap_future(self._executor.submit(function, self.project, plan))
+        try:
+            return await asyncio.wrap_future(self._executor.submit(function, self.project, plan))
+        except BrokenProcessPool:
+            await asyncio.get_running_loop().run_in_executor(None, self.restart)
+            raise RenderError("a render worker stopped while making this leaflet; the workers were restarted",
+                              hint="try again") from None
 
     def _locked(self, function: Callable[[Project, Plan], T], plan: Plan) -> T:
         with self._lock:

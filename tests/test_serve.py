@@ -427,3 +427,25 @@ def test_the_counters_page_is_no_input_of_the_printed_leaflets(project):
     assert plan_build("diazepam", "es", project, DEFAULT_OPTIONS).up_to_date()
     edit_file(project.templates_dir / "leaflet.css", ("line-height: 1.45", "line-height: 1.5"))
     assert not plan_build("diazepam", "es", project, DEFAULT_OPTIONS).up_to_date()
+
+
+def test_a_dead_render_worker_fails_one_request_and_the_pool_recovers(project):
+    import asyncio
+    import signal
+
+    from leaflet.errors import RenderError
+    from leaflet.pipeline import DEFAULT_OPTIONS, plan_build
+    from leaflet.pool import RenderPool
+
+    pool = RenderPool(project, workers=1, warm=False)
+    pool.start()
+    try:
+        plan = plan_build("diazepam", "en", project, DEFAULT_OPTIONS)
+        for process in list(pool._executor._processes.values()):  # type: ignore[union-attr]
+            os.kill(process.pid, signal.SIGKILL)
+            process.join()
+        with pytest.raises(RenderError, match="a render worker stopped"):
+            asyncio.run(pool.render(plan))
+        assert "Package leaflet" in pdf_bytes_text(asyncio.run(pool.render(plan)))
+    finally:
+        pool.close()

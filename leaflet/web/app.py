@@ -20,7 +20,7 @@ import json
 import logging
 import traceback
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, AsyncIterator, Awaitable, Callable
 
@@ -38,9 +38,9 @@ from ..errors import LeafletError, UsageError
 from ..history import history_file, print_of, record_print
 from ..languages import SOURCE_LANGUAGE, find_language, language
 from ..manifest import manifest_digest
-from ..offer import LanguageChoice, language_choices
+from ..offer import language_choices
 from ..pharmacy import read_pharmacy
-from ..pipeline import COUNTER_TEMPLATES, Plan, directions_sentence, plan_build
+from ..pipeline import COUNTER_TEMPLATES, BuildOptions, Plan, directions_sentence, plan_build
 from ..pool import RenderPool
 from ..project import Project
 from .fields import EDITIONS, FORM_FIELDS, personal_options, stock_options
@@ -75,7 +75,6 @@ class Settings:
     workers: int = 0  # 0: render in this process (tests); the server starts one per core
     body_limit: int = DEFAULT_BODY_LIMIT
     rate_limit: int = DEFAULT_RATE_LIMIT  # costly requests per client per minute; 0: none
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def create_app(project: Project, settings: Settings | None = None) -> Starlette:
@@ -188,9 +187,11 @@ class Counter:
 
     # -- the page --------------------------------------------------------------------------
 
+    @_problems
     async def page(self, request: Request) -> Response:
         return await self._page(request, {}, None)
 
+    @_problems
     async def preview(self, request: Request) -> Response:
         """The form sent back without JavaScript to see the directions before printing."""
         try:
@@ -200,6 +201,7 @@ class Counter:
             return await self._page(request, {}, exc)
         return await self._page(request, form, None, preview=True)
 
+    @_problems
     async def print_form(self, request: Request) -> Response:
         form: dict[str, Any] = {}
         try:
@@ -221,18 +223,20 @@ class Counter:
         response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", path="/")
         return response
 
+    @_problems
     async def static(self, request: Request) -> Response:
         name = request.path_params["name"]
         if name not in STATIC:
             return plain_problem(404, f"nothing at {request.url.path[:200]}")
         return FileResponse(self.project.templates_dir / COUNTER_TEMPLATES / name, media_type=STATIC[name])
 
+    @_problems
     async def health(self, request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
     # -- shared steps ------------------------------------------------------------------------
 
-    def _plan(self, leaflet: str, lang: str, options: Any) -> Plan:
+    def _plan(self, leaflet: str, lang: str, options: BuildOptions) -> Plan:
         code = find_language(lang, self.project.languages())
         return plan_build(leaflet, code, self.project, options)
 
@@ -326,4 +330,4 @@ def _inline(plan: Plan) -> str:
     return f'inline; filename="{plan.leaflet}-{plan.lang}{"." + edition if edition else ""}.pdf"'
 
 
-__all__ = ["create_app", "Settings", "LanguageChoice"]
+__all__ = ["create_app", "Settings"]
