@@ -12,6 +12,8 @@
 #   make doctor          is this machine ready? one line per requirement, ok or missing
 #   make conformance     read every Django and Sphinx catalog as GNU msgfmt does
 #   make lock            refresh requirements.lock on purpose (UPGRADE=1 or UPGRADE=babel)
+#   make serve           the pharmacy counter on http://127.0.0.1:8000/ (PORT=8080 PHARMACY=file.toml)
+#   make bench-serve     load-test the counter (also part of make bench); docs/benchmarks.md
 #
 # Both set themselves up on a fresh machine: a .venv from requirements.lock (hashes),
 # and (as root) the Debian packages in leaflet/system.toml through apt-get.
@@ -43,13 +45,13 @@ else
   LANG_ARG :=
 endif
 LEAFLET := $(BIN)/leaflet
-# Optional: PAPER=a4|letter, PHARMACY=file.toml, LARGE_PRINT=1, BILINGUAL=1
-export PAPER PHARMACY
+# Optional: PAPER=a4|letter, PHARMACY=file.toml, LARGE_PRINT=1, BILINGUAL=1, PORT=8000
+export PAPER PHARMACY PORT
 BUILD_ARGS := $(if $(PAPER),--paper "$$PAPER") $(if $(PHARMACY),--pharmacy "$$PHARMACY") \
               $(if $(LARGE_PRINT),--large-print) $(if $(BILINGUAL),--bilingual)
 
 
-.PHONY: conformance doctor lock fuzz bench html proof pdf editions draft test check stats pot po init-po review langs proofs setup clean help
+.PHONY: conformance doctor lock fuzz bench bench-serve serve html proof pdf editions draft test check stats pot po init-po review langs proofs setup clean help
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -102,9 +104,18 @@ fuzz: $(STAMP) $(SYSTEM_STAMP)
 conformance: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python scripts/conformance.py
 
-# Speed and memory against bare WeasyPrint: prints a table, writes docs/benchmarks.md.
+# Speed and memory against bare WeasyPrint: prints a table, writes docs/benchmarks.md;
+# then the counter under load (500 requests, 4 at a time, on 127.0.0.1), added to the same file.
 bench: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/bench_serve.py
+
+bench-serve: $(STAMP) $(SYSTEM_STAMP)
+	$(BIN)/python benchmarks/bench_serve.py
+
+# The pharmacy counter: a page and an HTTP API on 127.0.0.1 (PORT=8000 by default; PHARMACY=file.toml).
+serve: $(STAMP) $(SYSTEM_STAMP)
+	$(LEAFLET) serve $(if $(PORT),--port "$$PORT") $(if $(PHARMACY),--pharmacy "$$PHARMACY")
 
 # For translators: an HTML preview with its CSS and fonts; a review proof (English | translation).
 html: $(STAMP) $(SYSTEM_STAMP)

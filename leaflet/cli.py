@@ -9,6 +9,7 @@ a report, with the traceback only under ``--debug``.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -369,3 +370,74 @@ def html(obj: Context, lang: str, leaflets: tuple[str, ...]) -> None:
 
     for name in [obj.project.resolve_leaflet(n) for n in leaflets] or obj.project.leaflets():
         click.echo(f"wrote {display_path(write_html(obj.project, name, lang))}")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; any but loopback needs LEAFLET_PASSWORD.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--pharmacy", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Pharmacy profile (TOML) printed on every leaflet; its paper is the page's default.")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Folder of the print history (default: $LEAFLET_DATA, else <project>/data).")
+@click.option("--workers", type=click.IntRange(min=0), default=None,
+              help="Render processes (default: the number of cores; 0 renders in the server's own process).")
+@click.option("--rate-limit", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Leaflets per client per minute (default: 120; 0: no limit).")
+@pass_context
+def serve(obj: Context, host: str, port: int, pharmacy: Path | None, data_dir: Path | None,
+          workers: int | None, rate_limit: int | None) -> None:
+    """Serve the pharmacy counter: a page and an HTTP API that print leaflets (http://127.0.0.1:8000/)."""
+    from .batch import default_jobs
+    from .doctor import require_build
+    from .web.app import DEFAULT_RATE_LIMIT, Settings
+    from .web.guards import PASSWORD_VARIABLE, require_password
+    from .web.server import run
+
+    password = os.environ.get(PASSWORD_VARIABLE) or None
+    require_password(host, password)
+    require_build()
+    settings = Settings(pharmacy=pharmacy, data_dir=data_dir or _data_dir(obj.project), password=password,
+                        workers=default_jobs() if workers is None else workers,
+                        rate_limit=DEFAULT_RATE_LIMIT if rate_limit is None else rate_limit)
+    run(obj.project, settings, host, port)
+
+
+def _data_dir(project: Project) -> Path:
+    from .history import DATA_VARIABLE
+
+    named = os.environ.get(DATA_VARIABLE)
+    return Path(named) if named else project.root / "data"
+
+
+@cli.command()
+@click.option("--leaflet", metavar="NAME", help="Only this leaflet.")
+@click.option("--lang", "-l", metavar="LANG", help="Only this language.")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="From this day (UTC), YYYY-MM-DD.")
+@click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="To this day (UTC), included.")
+@click.option("--csv", "csv_file", metavar="FILE", help="Write the prints as CSV to FILE ('-': standard output).")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Folder of the print history (default: $LEAFLET_DATA, else <project>/data).")
+@pass_context
+def history(obj: Context, leaflet: str | None, lang: str | None, since: object, until: object,
+            csv_file: str | None, data_dir: Path | None) -> None:
+    """List the leaflets the counter printed (no personal data), or export them as CSV."""
+    from .history import history_file, read_prints, write_csv
+
+    project = obj.project
+    prints = read_prints(history_file(data_dir or _data_dir(project)),
+                         leaflet=project.resolve_leaflet(leaflet) if leaflet else None,
+                         lang=project.resolve_language(lang) if lang else None,
+                         since=since.date() if since else None, until=until.date() if until else None)  # type: ignore[attr-defined]
+    if csv_file == "-":
+        write_csv(prints, sys.stdout)
+    elif csv_file:
+        with open(csv_file, "w", encoding="utf-8", newline="") as stream:
+            write_csv(prints, stream)
+        click.echo(f"wrote {len(prints)} print(s) to {csv_file}")
+    else:
+        for entry in prints:
+            click.echo(f"{entry.time}  {entry.leaflet} {entry.revision}  {entry.lang:8} {entry.edition:9} "
+                       f"{entry.paper:6} {'personal' if entry.personalised else 'stock   '}  {entry.review}  "
+                       f"{entry.catalog_digest[:19]}  pdf {entry.pdf_sha256[:12]}")
+        click.echo(f"{len(prints)} print(s)")

@@ -43,6 +43,19 @@ class LeafletError(Exception):
         text = f"{self.location}: {self.message}" if self.location else self.message
         return f"{text} ({self.hint})" if self.hint else text
 
+    def __reduce__(self):  # type: ignore[override]
+        """Cross process boundaries whole (the counter renders in worker processes):
+        pickle's default would call ``__init__`` with the message alone and lose the
+        hint, the location and a ``CatalogProblems``' problems."""
+        return _restore, (type(self), self.message, self.__dict__)
+
+
+def _restore(cls: type[LeafletError], message: str, state: dict) -> LeafletError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
+
 
 class UsageError(LeafletError):
     """The command line or API call asked for something that does not exist."""
@@ -109,6 +122,34 @@ class RenderError(LeafletError):
 
 class OutputError(LeafletError):
     """The output folder cannot be created or written."""
+
+
+class HistoryError(LeafletError):
+    """The print history cannot be read or written (a locked, broken or unwritable file)."""
+
+
+class RequestRefused(LeafletError):
+    """The counter refused an HTTP request before building anything; ``status`` is its HTTP status."""
+
+    status = 400
+
+
+class Unauthorised(RequestRefused):
+    status = 401
+
+
+class ForgedRequest(RequestRefused):
+    """A form post without the page's CSRF token, or from another site."""
+
+    status = 403
+
+
+class RequestTooLarge(RequestRefused):
+    status = 413
+
+
+class TooManyRequests(RequestRefused):
+    status = 429
 
 
 def display_path(path: Path) -> str:

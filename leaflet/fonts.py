@@ -129,13 +129,31 @@ def _script_of(char: str) -> str:
     return name.split(" ")[0].title() if name else "unnamed"
 
 
-def prepare_fonts(lang: Language, text: str, cache_dir: Path) -> list[FontFace]:
-    """Subsets of every face the language uses, each holding only the characters it draws."""
-    faces = _prepared(lang, frozenset(text), cache_dir)
+def prepare_fonts(lang: Language, text: str, cache_dir: Path, optional: str = "") -> list[FontFace]:
+    """Subsets of every face the language uses, each holding only the characters it draws,
+    plus the ``optional`` ones the fonts have (``TYPING_REPERTOIRE``): then a name typed at
+    the counter finds the subset already made, instead of a new one, named after the
+    characters it needed, being written to the cache for each patient."""
+    chars = frozenset(text) | _covered(lang, frozenset(optional), cache_dir)
+    faces = _prepared(lang, chars, cache_dir)
     if not all(face.path.exists() for face in faces):  # the cache folder was cleaned
         _prepared.cache_clear()
-        faces = _prepared(lang, frozenset(text), cache_dir)
+        faces = _prepared(lang, chars, cache_dir)
     return list(faces)
+
+
+#: What pharmacists type for patients besides the leaflet's own text: Latin letters with
+#: the accents of European names (Latin-1 Supplement and Latin Extended-A) and punctuation.
+TYPING_REPERTOIRE = "".join(chr(c) for c in (*range(0x20, 0x7F), *range(0xA0, 0x180)))
+
+
+@functools.lru_cache(maxsize=64)
+def _covered(lang: Language, chars: frozenset[str], cache_dir: Path) -> frozenset[str]:
+    if not chars:
+        return chars
+    fonts = [find_font(family, "Regular", lang.font_package) for family in lang.fonts]
+    have = set().union(*(_cmap(f, cache_dir) for f in fonts))
+    return frozenset(c for c in chars if ord(c) in have and needs_glyph(c))
 
 
 @functools.lru_cache(maxsize=256)

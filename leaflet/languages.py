@@ -9,6 +9,7 @@ fonts, the Debian package that has them) is in ``LANGUAGES``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import pyphen
@@ -97,6 +98,13 @@ LANGUAGES: dict[str, Language] = {
     )
 }
 
+#: English names people use that CLDR does not give (it says Persian, Bangla, Chinese (Simplified)).
+OTHER_NAMES: dict[str, tuple[str, ...]] = {
+    "fa": ("Farsi",), "bn": ("Bengali",), "fil": ("Tagalog",), "my": ("Myanmar",),
+    "zh_Hans": ("Chinese", "Simplified Chinese", "Mandarin"), "zh_Hant": ("Traditional Chinese", "Cantonese"),
+    "ht": ("Creole", "Haitian"), "ps": ("Pushto",),
+}
+
 #: Names people type that CLDR resolves differently from our catalog codes.
 _ALIASES = {"zh": "zh_Hans", "iw": "yi", "ji": "yi", "tl": "fil"}
 
@@ -157,3 +165,30 @@ def negotiate(requested: str, available: list[str]) -> str:
         f"unknown language '{requested}'",
         hint="available: " + ", ".join(sorted(available)),
     )
+
+
+def names_of(code: str) -> tuple[str, ...]:
+    """Every name a language is found by at the counter: code, own name, English names."""
+    info = language(code)
+    return (code, info.own_name, info.english_name, *OTHER_NAMES.get(code, ()))
+
+
+def find_language(typed: str, available: list[str]) -> str:
+    """The catalog code for a language as typed at the counter: by its own name (``فارسی``),
+    an English name (``farsi``, ``Persian``) or a code (``fa``, ``es-MX``), case and
+    accents ignored. Anything else is ``UnknownLanguage`` listing the available codes."""
+    wanted = _folded(typed)
+    for code in available:
+        if wanted in {_folded(name) for name in names_of(code)}:
+            return code
+    try:
+        return negotiate(typed, available)
+    except UnknownLanguage:
+        raise
+    except UsageError:
+        raise UnknownLanguage(f"unknown language '{typed[:60]}'", hint="available: " + ", ".join(sorted(available))) from None
+
+
+def _folded(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", " ".join(name.split()))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().replace("-", "_")

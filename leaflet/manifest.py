@@ -36,6 +36,17 @@ def _digest_of_version(path: Path, size: int, mtime_ns: int) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file, computed once per version (size and mtime)."""
+    stat = path.stat()
+    return _digest_of_version(path, stat.st_size, stat.st_mtime_ns)
+
+
+def manifest_digest(output: Path) -> str:
+    """What made ``output``, as one digest: changes whenever a rebuild would (the counter's ETag)."""
+    return hashlib.sha256(manifest_path(output).read_bytes()).hexdigest()
+
+
 def record(output: Path, inputs: list[Path], key: str) -> None:
     files = {}
     for path in sorted(set(inputs)):

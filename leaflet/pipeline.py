@@ -10,6 +10,7 @@ the stock leaflet's file.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -27,7 +28,7 @@ from .catalogs import Translations, extract_messages, load_translations
 from .checks import BIDI_CONTROLS, Problem, check_catalog, errors, hides_text
 from .content import Leaflet, read_leaflet, read_names
 from .directions import read_directions, resolve_direction
-from .errors import CatalogProblems, UsageError
+from .errors import CatalogProblems, LeafletError, UsageError
 from .fonts import font_families
 from .html import PAPER_SIZES, Page, Renderer, render_html
 from .languages import SOURCE_LANGUAGE, Language, language
@@ -196,7 +197,7 @@ def render_plan(project: Project, plan: Plan) -> tuple[bytes, list[Path]]:
         gate(project, code, domains)
     translations = load_translations(project, code, domains)
     html = leaflet_html(project, content, translations, options, pharmacy)
-    data, fonts = print_pdf(project, html, code, pharmacy)
+    data, fonts = print_pdf(project, html, code, pharmacy, personal=options.personalised)
     inputs = [project.content_file(plan.leaflet), *_template_files(project), *fonts, *_package_files()]
     inputs += [project.names_file] if project.names_file.exists() else []
     inputs += [c.path for c in translations.catalogs]
@@ -224,8 +225,13 @@ def _review_files(project: Project, lang: str) -> str:
     return hashed.hexdigest()[:16]
 
 
+#: The counter's web page lives beside the print templates; no leaflet is made from it.
+COUNTER_TEMPLATES = "counter"
+
+
 def _template_files(project: Project) -> list[Path]:
-    return sorted(p for p in project.templates_dir.rglob("*") if p.is_file())
+    return sorted(p for p in project.templates_dir.rglob("*")
+                  if p.is_file() and COUNTER_TEMPLATES not in p.relative_to(project.templates_dir).parts[:1])
 
 
 def _package_files() -> list[Path]:
@@ -295,11 +301,24 @@ def _review(project: Project, lang: str, fallback: dt.date) -> dict[str, object]
 
 
 def _personal(project: Project, options: BuildOptions, renderer: Renderer) -> Personal:
-    directions = None
-    if options.directions:
-        direction = resolve_direction(read_directions(project.directions_file), options.directions)
-        directions = renderer.npgettext(direction.code, direction.one, direction.other, options.count)
+    directions = _directions(project, options, renderer) if options.directions else None
     return Personal(options.patient, directions, options.free_directions, options.date or dt.date.today())
+
+
+def _directions(project: Project, options: BuildOptions, renderer: Renderer) -> Markup:
+    direction = resolve_direction(read_directions(project.directions_file), options.directions or "")
+    return renderer.npgettext(direction.code, direction.one, direction.other, options.count)
+
+
+def directions_sentence(project: Project, lang: str, options: BuildOptions) -> Markup:
+    """The directions exactly as the leaflet will print them (the plural form and digits of
+    ``lang``), for the pharmacist to read before printing; refused as the build would refuse it."""
+    options = options.validated()
+    if lang != SOURCE_LANGUAGE:
+        gate(project, lang, [DIRECTIONS_DOMAIN])
+    translations = load_translations(project, lang, [DIRECTIONS_DOMAIN])
+    renderer = Renderer(translations, language(lang), draft=False, names=read_names(project.names_file))
+    return _directions(project, options, renderer)
 
 
 @dataclass(frozen=True)
@@ -322,17 +341,52 @@ def _catalog_dates(translations: Translations) -> list[dt.date]:
     return [d for d in dates if d is not None]
 
 
-def print_pdf(project: Project, html: str, lang: str, pharmacy: Pharmacy | None = None) -> tuple[bytes, list[Path]]:
-    """The PDF's bytes and the installed font files it was made from."""
-    from .fonts import font_face_css, prepare_fonts
+def print_pdf(project: Project, html: str, lang: str, pharmacy: Pharmacy | None = None,
+              personal: bool = False) -> tuple[bytes, list[Path]]:
+    """The PDF's bytes and the installed font files it was made from. A personalised
+    leaflet's fonts also hold the usual typed characters, so the cache of font subsets
+    does not grow, and tell which characters were typed, with every patient."""
+    from .fonts import TYPING_REPERTOIRE, font_face_css, prepare_fonts
     from .pdf import render_pdf
 
-    faces = prepare_fonts(language(lang), visible_text(html), project.cache_dir)
+    optional = TYPING_REPERTOIRE + personal_repertoire(project, lang) if personal else ""
+    faces = prepare_fonts(language(lang), visible_text(html), project.cache_dir, optional=optional)
     identifier = hashlib.sha256(html.encode() + __version__.encode()).hexdigest()[:32].encode()
     allowed = [project.cache_dir / "fonts"] + ([pharmacy.logo] if pharmacy and pharmacy.logo else [])
     data = render_pdf(html, base_dir=project.templates_dir, font_css=font_face_css(faces),
                       allowed=allowed, identifier=identifier)
     return data, sorted({face.source for face in faces})
+
+
+def personal_repertoire(project: Project, lang: str) -> str:
+    """What a personalised page may print besides typed text: every character of the
+    language's catalogs (the directions in any plural form), its month names and digits.
+    With these in the fonts, the subsets are the same for every patient."""
+    stamp = tuple(_stamp(project.po_file(lang, domain)) for domain in project.domains())
+    return _personal_repertoire(project, lang, stamp)
+
+
+def _stamp(path: Path) -> tuple[str, int]:
+    try:
+        return str(path), path.stat().st_mtime_ns
+    except OSError:
+        return str(path), 0
+
+
+@functools.lru_cache(maxsize=64)
+def _personal_repertoire(project: Project, lang: str, stamp: tuple) -> str:
+    from babel.dates import get_month_names
+
+    info = language(lang)
+    chars = set("0123456789") | set(info.native_digits("0123456789"))
+    for width in ("wide", "abbreviated"):
+        for context in ("format", "stand-alone"):
+            chars.update("".join(get_month_names(width, context, locale=info.locale).values()))
+    for path, _ in stamp:
+        with contextlib.suppress(OSError, LeafletError):
+            for entry in read_catalog_cached(Path(path)).entries():
+                chars.update(entry.msgstr, *entry.msgstr_plural.values())
+    return "".join(sorted(chars))
 
 
 def visible_text(html: str) -> str:

@@ -81,6 +81,14 @@ def pdf_text(path: Path) -> str:
                           check=True).stdout
 
 
+def pdf_bytes_text(data: bytes) -> str:
+    """``pdf_text`` of a PDF held in memory (a personalised leaflet from the counter)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "leaflet.pdf"
+        path.write_bytes(data)
+        return pdf_text(path)
+
+
 def squeeze(text: str) -> str:
     """Text without whitespace, hyphens and bidi controls (pdftotext adds them around
     right-to-left runs), so line breaks, hyphenation and direction do not matter."""

@@ -15,6 +15,9 @@ from conftest import REPO
     ("init-po", ["LANG=`touch {marker}`"]),
     ("proof", ["LANG=es", "PAPER=$$(touch {marker})"]),
     ("draft", ["LANG=es", "PHARMACY=x'; touch {marker}; echo '"]),
+    ("serve", ["PORT=`touch {marker}`"]),
+    ("serve", ["PORT=8000; touch {marker}"]),
+    ("serve", ["PHARMACY=$$(touch {marker})"]),
 ], ids=lambda v: v if isinstance(v, str) else " ".join(v))
 def test_typed_values_never_run_as_shell(tmp_path, target, variables):
     marker = tmp_path / "pwned"

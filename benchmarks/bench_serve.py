@@ -1,0 +1,214 @@
+"""Load-test the counter on 127.0.0.1 and add the figures to docs/benchmarks.md.
+
+Starts ``leaflet serve`` (one render worker per core, no rate limit, a
+throw-away history) on a free port of 127.0.0.1, then:
+
+1. one client, personalised Spanish leaflets one after another, each timed
+   in turn with bare WeasyPrint rendering the same HTML and fonts in this
+   process: the median of each and their ratio (target <= 1.3x);
+2. 500 personalised leaflets, 4 clients at a time: p50, p95 and max latency
+   (target p95 < 0.6 s on 2 cores), requests per second and errors (target 0).
+
+Bounded: a fixed number of requests, a 30 s timeout each and 300 s in all;
+the server is stopped at the end whatever happens. Run with
+``make bench-serve`` (about a minute), or ``make bench`` after bench.py.
+Not a test: it measures and reports, it does not assert.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from bench import PROJECT, ROOT, bare_render, interleaved
+
+from leaflet.batch import default_jobs
+from leaflet.catalogs import load_translations
+from leaflet.content import read_leaflet
+from leaflet.fonts import TYPING_REPERTOIRE, font_face_css, prepare_fonts
+from leaflet.languages import language
+from leaflet.offer import counter_domains
+from leaflet.pipeline import BuildOptions, leaflet_html, personal_repertoire, plan_build, visible_text
+
+LANG = "es"
+LEAFLET = "diazepam"
+REQUESTS = 500
+CONCURRENCY = 4
+SEQUENTIAL = 21
+DEADLINE = 300.0
+SECTION = "## The counter (leaflet serve) under load"
+
+
+def personal_fields(n: int) -> dict:
+    """A different patient each time, as at a counter; the same directions and date."""
+    return {"patient": f"Ana García {n}", "directions": "bedtime", "count": 2, "date": dt.date.today().isoformat()}
+
+
+def bare_inputs(fields: dict) -> tuple[str, str]:
+    """The HTML and font CSS the counter hands WeasyPrint for this patient."""
+    options = BuildOptions(patient=fields["patient"], directions=fields["directions"], count=fields["count"],
+                           date=dt.date.fromisoformat(fields["date"]))
+    plan = plan_build(LEAFLET, LANG, PROJECT, options)
+    translations = load_translations(PROJECT, LANG, counter_domains(PROJECT, LEAFLET))
+    html = leaflet_html(PROJECT, read_leaflet(PROJECT.content_file(LEAFLET)), translations, plan.options)
+    faces = prepare_fonts(language(LANG), visible_text(html), PROJECT.cache_dir,
+                          optional=TYPING_REPERTOIRE + personal_repertoire(PROJECT, LANG))
+    return html, font_face_css(faces)
+
+
+class Client:
+    """One keep-alive connection, as a pharmacy system would hold."""
+
+    def __init__(self, port: int) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def post(self, fields: dict) -> tuple[int, float, int]:
+        body = json.dumps(fields).encode()
+        started = time.perf_counter()
+        self.connection.request("POST", f"/leaflets/{LEAFLET}/{LANG}.pdf", body,
+                                {"Content-Type": "application/json"})
+        response = self.connection.getresponse()
+        data = response.read()
+        return response.status, time.perf_counter() - started, len(data)
+
+
+def start_server(data: Path) -> tuple[subprocess.Popen, int]:
+    """The server's log goes to a file in ``data`` (a pipe nobody reads would fill and stall it)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "LC_ALL": "C.UTF-8", "PYTHONPATH": str(ROOT)}
+    log = data / "server.log"
+    with log.open("wb") as stream:
+        server = subprocess.Popen([sys.executable, "-m", "leaflet", "--project", str(ROOT), "serve", "--port",
+                                   str(port), "--rate-limit", "0", "--data", str(data)],
+                                  env=env, stdout=stream, stderr=stream)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the counter did not start: {log.read_text(errors='replace')[-2000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                probe = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                probe.request("GET", "/healthz")
+                if probe.getresponse().status == 200:
+                    return server, port
+        except OSError:
+            time.sleep(0.5)
+    server.kill()
+    raise SystemExit("the counter did not answer within 180 s")
+
+
+def sequential(port: int) -> tuple[float, float, list[int]]:
+    client = Client(port)
+    html, font_css = bare_inputs(personal_fields(0))
+    counter = iter(range(1, 10_000))
+    statuses: list[int] = []
+
+    def request() -> None:
+        status, _, _ = client.post(personal_fields(next(counter)))
+        statuses.append(status)
+
+    ours, bare = interleaved(request, lambda: bare_render(html, font_css), runs=SEQUENTIAL)
+    return ours, bare, statuses
+
+
+def under_load(port: int) -> dict:
+    started = time.perf_counter()
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    numbers = iter(range(REQUESTS))
+
+    def client_loop() -> None:
+        client = Client(port)
+        while time.perf_counter() - started < DEADLINE:
+            with lock:
+                n = next(numbers, None)
+            if n is None:
+                return
+            try:
+                status, seconds, size = client.post(personal_fields(n))
+            except (OSError, http.client.HTTPException) as exc:
+                with lock:
+                    errors.append(type(exc).__name__)
+                client = Client(port)
+                continue
+            with lock:
+                latencies.append(seconds)
+                if status != 200 or size < 1000:
+                    errors.append(str(status))
+
+    with ThreadPoolExecutor(CONCURRENCY) as pool:
+        for future in [pool.submit(client_loop) for _ in range(CONCURRENCY)]:
+            future.result()
+    wall = time.perf_counter() - started
+    ordered = sorted(latencies)
+    return {"done": len(latencies), "errors": errors, "wall": wall,
+            "p50": statistics.median(ordered), "p95": ordered[int(0.95 * (len(ordered) - 1))], "max": ordered[-1]}
+
+
+def report(ours: float, bare: float, load: dict, busy: tuple[float, float]) -> str:
+    ratio = ours / bare
+    lines = [SECTION, "",
+             f"`make bench-serve`: `leaflet serve` on 127.0.0.1 with {default_jobs()} render workers (one per core) "
+             f"and the client on the same {os.cpu_count()}-core machine; personalised {LANG} leaflets (a different "
+             "patient name each time, standard directions, a date) posted as JSON on keep-alive connections. "
+             f"Load average (1 min) before and after: {busy[0]:.2f}, {busy[1]:.2f} (above about 0.5 before, "
+             "something else shared the cores).", "",
+             "| measure | value | target |", "|---|---|---|",
+             f"| personalised leaflet over HTTP, one client, median of {SEQUENTIAL} | {ours:.3f} s | |",
+             f"| bare WeasyPrint in-process, same HTML and fonts, median (timed in turn) | {bare:.3f} s | |",
+             f"| ratio | **{ratio:.2f}x** | <= 1.3x |",
+             f"| {load['done']} requests, {CONCURRENCY} at a time: p50 | {load['p50']:.3f} s | |",
+             f"| p95 | **{load['p95']:.3f} s** | < 0.6 s |",
+             f"| max | {load['max']:.3f} s | |",
+             f"| throughput | {load['done'] / load['wall']:.1f} leaflets/s | |",
+             f"| errors in {REQUESTS} requests | **{len(load['errors'])}** | 0 |", ""]
+    missed = [name for name, bad in (("ratio", ratio > 1.3), ("p95", load["p95"] >= 0.6),
+                                     ("errors", bool(load["errors"]))) if bad]
+    if missed:
+        lines += [f"Not met: {', '.join(missed)}." + (f" Errors: {sorted(set(load['errors']))}." if load["errors"] else ""), ""]
+    return "\n".join(lines)
+
+
+def write_section(text: str) -> None:
+    path = ROOT / "docs" / "benchmarks.md"
+    before = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    kept = before.split(SECTION)[0].rstrip("\n")
+    path.write_text(kept + "\n\n" + text, encoding="utf-8")
+
+
+def main() -> None:
+    before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory() as data:
+        server, port = start_server(Path(data))
+        try:
+            ours, bare, statuses = sequential(port)
+            if set(statuses) != {200}:
+                raise SystemExit(f"the counter answered {sorted(set(statuses))}")
+            load = under_load(port)
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+    text = report(ours, bare, load, (before, os.getloadavg()[0]))
+    print(text)
+    write_section(text)
+
+
+if __name__ == "__main__":
+    main()

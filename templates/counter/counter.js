@@ -1,0 +1,44 @@
+// Shows the directions' sentence, in the patient's language and in English, as they are
+// chosen. Only an enhancement: without it the page's "Show the sentence" button does the same.
+"use strict";
+(function () {
+  const form = document.getElementById("counter");
+  const out = document.getElementById("sentence");
+  if (!form || !out || !window.fetch) return;
+  let pending = 0;
+
+  function show(nodes) {
+    out.replaceChildren(...nodes);
+  }
+  function para(cls, text, attrs) {
+    const p = document.createElement("p");
+    p.className = cls;
+    p.textContent = text;
+    for (const [k, v] of Object.entries(attrs || {})) p.setAttribute(k, v);
+    return p;
+  }
+  function textOf(html) {
+    return new DOMParser().parseFromString(html, "text/html").body.textContent;
+  }
+  async function update() {
+    const fields = { lang: form.lang.value, directions: form.directions.value, count: form.count.value };
+    if (!fields.lang.trim() || !fields.directions) return;
+    const ticket = ++pending;
+    const response = await fetch("/sentence", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(fields),
+    });
+    const body = await response.json();
+    if (ticket !== pending) return;
+    if (!response.ok) {
+      show([para("note", body.detail)]);
+      return;
+    }
+    show([para("label", "The patient will read:"),
+          para("patient-text", textOf(body.html), { lang: body.lang.replace("_", "-"), dir: body.dir }),
+          para("label", "In English:"), para("english-text", textOf(body.english))]);
+  }
+  for (const name of ["lang", "directions", "count"]) {
+    form[name].addEventListener("change", update);
+  }
+  form.count.addEventListener("input", update);
+})();

@@ -1,0 +1,451 @@
+"""The counter's HTTP API and page, in-process through Starlette's TestClient."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+from pathlib import Path
+
+import pytest
+from conftest import UNTRANSLATE_PRECAUTIONS, edit_file, pdf_bytes_text, pdf_reader, run_cli, squeeze
+from starlette.testclient import TestClient
+
+from leaflet.checks import Problem
+from leaflet.errors import CatalogProblems, UnknownLanguage
+from leaflet.manifest import manifest_path
+from leaflet.project import CACHE_VARIABLE
+from leaflet.web import Settings, create_app
+from leaflet.web.guards import CSRF_COOKIE
+
+PATIENT = "Zyxqa Wobbleton-Prrr"
+FREE = "Qwvzx after meals only"
+
+
+def make_client(project, tmp_path: Path, **settings) -> TestClient:
+    app = create_app(project, Settings(data_dir=tmp_path / "data", **settings))
+    return TestClient(app, base_url="http://127.0.0.1:8000")
+
+
+@pytest.fixture
+def client(project, tmp_path) -> TestClient:
+    return make_client(project, tmp_path)
+
+
+def problem(response, status: int) -> dict:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == status and body["title"] and body["detail"]
+    return body
+
+
+def page_token(client: TestClient) -> str:
+    page = client.get("/")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    assert client.cookies[CSRF_COOKIE] == token
+    return token
+
+
+# -- GET /leaflets -------------------------------------------------------------------------
+
+def test_leaflets_lists_every_language_with_review_status_and_availability(client, project):
+    body = client.get("/leaflets").json()
+    diazepam = next(item for item in body["leaflets"] if item["id"] == "diazepam")
+    languages = {lang["code"]: lang for lang in diazepam["languages"]}
+    assert sorted(languages) == project.languages()
+    assert languages["fa"] == {"code": "fa", "name": "فارسی", "english_name": "Persian", "direction": "rtl",
+                               "review": "not reviewed", "reviewed": False, "available": True, "reason": "",
+                               "pdf": "/leaflets/diazepam/fa.pdf"}
+    assert languages["en"]["available"] and body["editions"] == ["standard", "large", "bilingual"]
+    assert "bedtime" in body["directions"]
+
+
+def test_a_language_failing_its_checks_is_unavailable_with_the_reason_and_never_printed(client, project):
+    edit_file(project.po_file("es", "diazepam"), UNTRANSLATE_PRECAUTIONS)
+    spanish = next(lang for lang in client.get("/leaflets").json()["leaflets"][0]["languages"] if lang["code"] == "es")
+    assert not spanish["available"]
+    assert "error(s) in the catalogs; the leaflet was not built" in spanish["reason"]
+    assert "diazepam.po" in spanish["reason"]
+    refused = problem(client.get("/leaflets/diazepam/es.pdf"), 409)
+    assert "error(s) in the catalogs" in refused["detail"] and refused["problems"]
+    problem(client.post("/leaflets/diazepam/es.pdf", json={"patient": PATIENT}), 409)
+    assert not project.output_file("es", "diazepam").exists()
+    page = client.get("/").text
+    row = re.search(r'<tr class="unavailable">\s*<td><span lang="es" dir="ltr">español</span></td>.*?</tr>', page, re.S)
+    assert row and "<strong>unavailable</strong>: 1 error(s) in the catalogs" in row.group()
+    assert 'value="es"' not in page.split("</datalist>")[0]  # never offered in the search list
+
+
+# -- GET /leaflets/<leaflet>/<lang>.pdf -------------------------------------------------------
+
+def test_stock_pdf_comes_from_the_build_output_with_an_etag_from_its_manifest(client, project):
+    response = client.get("/leaflets/diazepam/es.pdf?edition=large&paper=letter")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    built = project.output_file("es", "diazepam", "large")
+    assert response.content == built.read_bytes()
+    digest = hashlib.sha256(manifest_path(built).read_bytes()).hexdigest()[:32]
+    assert response.headers["etag"] == f'"{digest}"'
+    assert "Diazepam para dormir" in pdf_bytes_text(response.content)
+    page = pdf_reader(built).pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792)  # US Letter
+    again = client.get("/leaflets/diazepam/es.pdf?edition=large&paper=letter", headers={"If-None-Match": response.headers["etag"]})
+    assert again.status_code == 304 and not again.content
+
+
+def test_the_etag_changes_when_the_catalog_does(client, project):
+    first = client.get("/leaflets/diazepam/es.pdf").headers["etag"]
+    edit_file(project.po_file("es", "diazepam"), ('msgstr "Precauciones"', 'msgstr "Precauciones importantes"'))
+    second = client.get("/leaflets/diazepam/es.pdf")
+    assert second.headers["etag"] != first
+    assert "Precauciones importantes" in pdf_bytes_text(second.content)
+
+
+def test_stock_pdf_bilingual_edition(client):
+    text = pdf_bytes_text(client.get("/leaflets/diazepam/ar.pdf?edition=bilingual").content)
+    assert "brand name Valium" in text and "للنوم" in text
+
+
+# -- POST /leaflets/<leaflet>/<lang>.pdf --------------------------------------------------------
+
+def test_personalised_pdf_from_json(client):
+    response = client.post("/leaflets/diazepam/es.pdf", json={
+        "patient": "Ana García", "directions": "bedtime", "count": 2, "date": "2026-11-20",
+        "free_directions": "Con agua", "paper": "letter"})
+    assert response.status_code == 200, response.text
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["content-disposition"] == 'inline; filename="diazepam-es.pdf"'
+    text = pdf_bytes_text(response.content)
+    assert "Preparado para: Ana García" in text
+    assert "Tome 2 comprimidos al acostarse." in text
+    assert "Con agua" in text and "20 nov 2026" in text
+
+
+def test_personalised_pdf_from_form_fields_in_utf8(client):
+    response = client.post("/leaflets/diazepam/ar.pdf", content="patient=Zoë Müller&directions=morning&count=3".encode(),
+                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 200, response.text
+    text = squeeze(pdf_bytes_text(response.content))
+    assert "ZoëMüller" in text and "أعدتمنأجل" in squeeze(text.replace("\u064f", "").replace("\u0651", ""))
+
+
+def test_unknown_language_is_404_listing_the_available_ones(client, project):
+    body = problem(client.post("/leaflets/diazepam/xx.pdf", json={"patient": "A"}), 404)
+    assert body["title"] == "Unknown language"
+    assert body["detail"] == f"unknown language 'xx' (available: {', '.join(sorted(project.languages()))})"
+    assert body["available"] == sorted(project.languages())
+    problem(client.get("/leaflets/diazepam/klingon.pdf"), 404)
+
+
+def test_unknown_leaflet_is_404(client):
+    assert problem(client.get("/leaflets/aspirin/es.pdf"), 404)["detail"] == "unknown leaflet 'aspirin' (available: diazepam)"
+
+
+@pytest.mark.parametrize("count, detail", [
+    (0, "--count must be between 1 and 999, not 0"),
+    (1000, "--count must be between 1 and 999, not 1000"),
+    ("two", "--count must be a whole number, not 'two'"),
+    (True, "--count must be a whole number"),
+])
+def test_bad_count_is_422_in_the_clis_words(client, count, detail):
+    body = problem(client.post("/leaflets/diazepam/es.pdf", json={"directions": "bedtime", "count": count}), 422)
+    assert body["detail"] == detail
+
+
+@pytest.mark.parametrize("fields, detail", [
+    ({"date": "1999-12-31"}, "--date 1999-12-31 is not a plausible dispensing date"),
+    ({"date": "20/11/2026"}, "--date: '20/11/2026' is not a date (use YYYY-MM-DD)"),
+    ({"directions": "noon"}, "unknown directions 'noon'"),
+    ({"edition": "huge"}, "unknown edition 'huge' (use one of: standard, large, bilingual)"),
+    ({"paper": "a3"}, "unknown paper size 'a3'"),
+    ({"patients": "A"}, "unknown field 'patients'"),
+    ({"patient": "A\u202eB"}, "--patient contains invisible or direction-changing characters"),
+    ({"patient": 7}, "--patient must be text"),
+])
+def test_refused_fields_are_422_with_the_clis_words(client, fields, detail):
+    assert problem(client.post("/leaflets/diazepam/es.pdf", json=fields), 422)["detail"].startswith(detail)
+
+
+def test_a_body_that_is_not_json_or_a_form_is_refused(client):
+    problem(client.post("/leaflets/diazepam/es.pdf", content=b"{", headers={"Content-Type": "application/json"}), 422)
+    problem(client.post("/leaflets/diazepam/es.pdf", content=b"x", headers={"Content-Type": "text/plain"}), 422)
+
+
+# -- privacy -------------------------------------------------------------------------------
+
+def _files_containing(folder: Path, needle: bytes) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file() and needle in p.read_bytes()]
+
+
+def test_the_patients_name_is_in_no_file_and_no_log_line(project, tmp_path, caplog, monkeypatch):
+    caplog.set_level(logging.DEBUG)
+    client = make_client(project, tmp_path)
+    personal = {"patient": PATIENT, "directions": "evening", "count": 2, "free_directions": FREE, "date": "2026-03-07"}
+    assert client.post("/leaflets/diazepam/ar.pdf", json=personal).status_code == 200
+    assert client.post(f"/leaflets/diazepam/es.pdf?patient={PATIENT}", data=personal).status_code == 200
+    token = page_token(client)
+    printed = client.post("/print", data={**personal, "leaflet": "diazepam", "lang": "arabic", "csrf": token})
+    assert printed.status_code == 200 and PATIENT in pdf_bytes_text(printed.content)
+    problem(client.post("/leaflets/diazepam/es.pdf", json={**personal, "count": 0}), 422)
+    for folder in (project.root, tmp_path / "data", Path(os.environ[CACHE_VARIABLE])):
+        for needle in (PATIENT, FREE, "2026-03-07"):
+            for encoding in ("utf-8", "utf-16-be"):
+                assert _files_containing(folder, needle.encode(encoding)) == [], (needle, folder)
+    assert not (project.output_dir / "ar" / "personal").exists()
+    # Every log line of the server side (the test's HTTP client logs its own requests: not ours).
+    lines = [record.getMessage() for record in caplog.records if not record.name.startswith(("httpx", "httpcore"))]
+    assert any("POST /leaflets/diazepam/es.pdf 200" in line for line in lines)  # the access log is on
+    for needle in (PATIENT, "Zyxqa", FREE, "2026-03-07", "patient="):
+        assert not [line for line in lines if needle in line], needle
+
+
+# -- print history -------------------------------------------------------------------------------
+
+def test_every_print_is_recorded_without_personal_data(client, project, tmp_path, capsys):
+    client.post("/leaflets/diazepam/ar.pdf", json={"patient": PATIENT, "directions": "bedtime", "count": 2})
+    stock = client.get("/leaflets/diazepam/es.pdf?edition=large")
+    code, out, _ = run_cli(capsys, "--project", project.root, "history", "--data", tmp_path / "data")
+    assert code == 0 and out.splitlines()[-1] == "2 print(s)"
+    code, out, _ = run_cli(capsys, "--project", project.root, "history", "--data", tmp_path / "data",
+                           "--lang", "es", "--csv", "-")
+    rows = out.splitlines()
+    assert rows[0] == "time,leaflet,revision,lang,catalog_digest,review,edition,paper,personalised,pdf_sha256"
+    assert len(rows) == 2
+    fields = rows[1].split(",")
+    assert fields[1:4] == ["diazepam", fields[2], "es"] and fields[2].startswith("2026-11-01 ")
+    assert fields[5:9] == ["not reviewed", "large", "a4", "0"]
+    assert fields[9] == hashlib.sha256(stock.content).hexdigest()
+    assert fields[4].startswith("sha256:")
+    code, out, _ = run_cli(capsys, "--project", project.root, "history", "--data", tmp_path / "data",
+                           "--since", "2999-01-01")
+    assert out.strip() == "0 print(s)"
+    assert PATIENT.encode() not in (tmp_path / "data" / "history.sqlite3").read_bytes()
+
+
+def test_the_catalog_digest_changes_with_the_catalog(client, project, tmp_path, capsys):
+    client.get("/leaflets/diazepam/es.pdf")
+    edit_file(project.po_file("es", "diazepam"), ('msgstr "Precauciones"', 'msgstr "Precauciones importantes"'))
+    client.get("/leaflets/diazepam/es.pdf")
+    _, out, _ = run_cli(capsys, "--project", project.root, "history", "--data", tmp_path / "data", "--csv", "-")
+    digests = [row.split(",")[4] for row in out.splitlines()[1:]]
+    assert len(digests) == 2 and digests[0] != digests[1]
+
+
+# -- access -----------------------------------------------------------------------------------
+
+def test_serving_beyond_loopback_without_a_password_is_refused(capsys, monkeypatch):
+    monkeypatch.delenv("LEAFLET_PASSWORD", raising=False)
+    code, out, err = run_cli(capsys, "serve", "--host", "0.0.0.0")
+    assert code == 2 and out == ""
+    assert err == ("Error: --host 0.0.0.0 lets other machines print leaflets, and LEAFLET_PASSWORD is not set "
+                   "(set LEAFLET_PASSWORD (HTTP Basic), or serve on 127.0.0.1)\n")
+
+
+def test_a_password_is_asked_for_every_request_when_set(project, tmp_path):
+    client = make_client(project, tmp_path, password="s3cret")
+    refused = problem(client.get("/leaflets"), 401)
+    assert refused["detail"] == "the counter needs its password (HTTP Basic)"
+    assert client.get("/leaflets").headers["www-authenticate"].startswith("Basic ")
+    problem(client.get("/leaflets", auth=("counter", "wrong")), 401)
+    assert client.get("/leaflets", auth=("counter", "s3cret")).status_code == 200
+
+
+def test_the_form_needs_the_pages_csrf_token(client):
+    fields = {"leaflet": "diazepam", "lang": "es", "patient": "Ana"}
+    refused = client.post("/print", data=fields)
+    assert refused.status_code == 403 and "this form did not come from the counter&#39;s page" in refused.text
+    token = page_token(client)
+    assert client.post("/print", data={**fields, "csrf": "forged"}).status_code == 403
+    assert client.post("/print", data={**fields, "csrf": token}, headers={"Origin": "http://evil.example"}).status_code == 403
+    assert client.post("/print", data={**fields, "csrf": token}).status_code == 200
+
+
+def test_the_api_refuses_what_a_browser_sends_from_another_site(client):
+    problem(client.post("/leaflets/diazepam/es.pdf", data={"patient": "A"}, headers={"Sec-Fetch-Site": "cross-site"}), 403)
+    problem(client.post("/leaflets/diazepam/es.pdf", json={"patient": "A"}, headers={"Origin": "http://evil.example"}), 403)
+
+
+def test_security_headers_and_no_inline_script(client):
+    response = client.get("/")
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy and "unsafe-inline" not in policy
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["cache-control"] == "no-store"
+    assert re.findall(r"<script[^>]*>", response.text) == ['<script src="/static/counter.js" defer>']
+    assert "<style" not in response.text and " style=" not in response.text and " on" not in re.sub(r">[^<]*<", "><", response.text)
+    pdf = client.get("/leaflets/diazepam/en.pdf")
+    assert pdf.headers["x-content-type-options"] == "nosniff" and "frame-ancestors 'none'" in pdf.headers["content-security-policy"]
+    assert client.get("/static/counter.css").headers["content-type"].startswith("text/css")
+    problem(client.get("/static/page.html"), 404)
+
+
+def test_bodies_over_the_limit_are_refused(project, tmp_path):
+    client = make_client(project, tmp_path, body_limit=1000)
+    assert problem(client.post("/leaflets/diazepam/es.pdf", json={"patient": "A" * 2000}), 413)["detail"] == \
+        "the request is over 1000 bytes"
+
+
+def test_each_client_has_a_rate_limit(project, tmp_path):
+    client = make_client(project, tmp_path, rate_limit=2)
+    assert client.get("/leaflets/diazepam/en.pdf").status_code == 200
+    assert client.get("/leaflets/diazepam/en.pdf").status_code == 200
+    refused = client.get("/leaflets/diazepam/en.pdf")
+    assert problem(refused, 429)["detail"].startswith("more than 2 leaflets a minute from this client")
+    assert int(refused.headers["retry-after"]) > 0
+    assert client.get("/leaflets").status_code == 200  # the listing costs no render
+
+
+def test_unknown_paths_and_methods_are_problems(client):
+    problem(client.get("/nothing"), 404)
+    problem(client.delete("/leaflets"), 405)
+
+
+# -- the page ---------------------------------------------------------------------------------
+
+def test_the_page_shows_each_language_in_its_own_script_with_its_review_status(client):
+    page = client.get("/").text
+    assert '<td><span lang="fa" dir="rtl">فارسی</span></td>' in page and '<td><span lang="zh-Hans" dir="ltr">中文 (简体)</span></td>' in page
+    assert 'label="فارسی · Persian · Farsi · not reviewed"' in page
+    assert page.count("<td>not reviewed</td>") == 23
+    for field in ("leaflet", "lang", "patient", "directions", "count", "free_directions", "date"):
+        assert f'<label for="{field}">' in page
+    assert "NOT translated" in page and ">Make the leaflet</button>" in page
+
+
+@pytest.mark.parametrize("typed", ["farsi", "فارسی", "fa", "Persian", " FARSI "])
+def test_the_form_finds_a_language_by_any_of_its_names(client, typed):
+    response = client.post("/print", data={"leaflet": "diazepam", "lang": typed, "patient": "Ana", "csrf": page_token(client)})
+    assert response.status_code == 200, response.text
+    assert str(pdf_reader_bytes(response.content).trailer["/Root"]["/Lang"]) == "fa"
+
+
+def pdf_reader_bytes(data: bytes):
+    import io
+
+    from pypdf import PdfReader
+
+    return PdfReader(io.BytesIO(data))
+
+
+def test_a_refused_form_shows_the_page_again_with_the_clis_words(client):
+    fields = {"leaflet": "diazepam", "lang": "klingon", "patient": "Ana", "count": "2", "csrf": page_token(client)}
+    response = client.post("/print", data=fields)
+    assert response.status_code == 404
+    assert "The leaflet was not made" in response.text and "unknown language &#39;klingon&#39; (available: am," in response.text
+    assert 'value="Ana"' in response.text  # nothing typed is lost
+    response = client.post("/print", data={**fields, "lang": "es", "count": "0"})
+    assert response.status_code == 422 and "--count must be between 1 and 999, not 0" in response.text
+
+
+def test_the_sentence_is_shown_in_the_patients_language_and_english_without_javascript(client):
+    response = client.post("/", data={"leaflet": "diazepam", "lang": "arabic", "directions": "bedtime", "count": "2",
+                                      "csrf": page_token(client)})
+    assert response.status_code == 200
+    assert 'class="patient-text" lang="ar" dir="rtl">تناول <bdi dir="ltr">٢</bdi> قرص' in response.text or \
+        re.search(r'class="patient-text" lang="ar" dir="rtl">[^<]*<bdi', response.text)
+    assert '<p class="english-text">Take <bdi dir="ltr">2</bdi> tablets at bedtime.</p>' in response.text
+
+
+def test_the_sentence_for_the_pages_script(client):
+    body = client.post("/sentence", json={"lang": "es", "directions": "morning", "count": "1"}).json()
+    assert body["lang"] == "es" and body["dir"] == "ltr"
+    assert re.sub("<[^>]+>", "", body["html"]) == "Tome 1 comprimido por la mañana."
+    assert re.sub("<[^>]+>", "", body["english"]) == "Take 1 tablet in the morning."
+    problem(client.post("/sentence", data={"lang": "es", "directions": "morning"}), 422)
+
+
+# -- the render pool ------------------------------------------------------------------------
+
+def test_errors_cross_process_boundaries_whole():
+    import pickle
+
+    error = pickle.loads(pickle.dumps(UnknownLanguage("unknown language 'xx'", hint="available: es")))
+    assert type(error) is UnknownLanguage and str(error) == "unknown language 'xx' (available: es)"
+    found = Problem(Path("locales/es/LC_MESSAGES/diazepam.po"), 42, "error", "untranslated", "no translation")
+    problems = pickle.loads(pickle.dumps(CatalogProblems([found], "refused")))
+    assert problems.problems == [found] and problems.message == "refused" and problems.hint
+
+
+def test_the_server_renders_in_warm_worker_processes(project, tmp_path):
+    with TestClient(create_app(project, Settings(data_dir=tmp_path / "data", workers=1))) as client:
+        response = client.post("/leaflets/diazepam/es.pdf", json={"patient": "Ana García"})
+        assert response.status_code == 200 and "Preparado para: Ana García" in pdf_bytes_text(response.content)
+        edit_file(project.po_file("es", "diazepam"), UNTRANSLATE_PRECAUTIONS)
+        body = problem(client.post("/leaflets/diazepam/es.pdf", json={"patient": "Ana"}), 409)
+        assert body["problems"] and "diazepam.po" in body["problems"][0]
+
+
+def test_the_real_server_logs_nothing_personal(project, tmp_path):
+    """``leaflet serve`` itself, with uvicorn's logging as configured for production."""
+    import http.client
+    import json
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path / "server.log"
+    with log.open("wb") as stream:
+        server = subprocess.Popen([sys.executable, "-m", "leaflet", "--project", str(project.root), "serve",
+                                   "--port", str(port), "--workers", "0", "--data", str(tmp_path / "data")],
+                                  stdout=stream, stderr=stream)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None and time.monotonic() < deadline, log.read_text()
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                connection.request("GET", "/healthz")
+                if connection.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        connection.request("POST", f"/leaflets/diazepam/es.pdf?patient={PATIENT.replace(' ', '+')}",
+                           json.dumps({"patient": PATIENT, "free_directions": FREE}), {"Content-Type": "application/json"})
+        response = connection.getresponse()
+        assert response.status == 200 and PATIENT in pdf_bytes_text(response.read())
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    logged = log.read_text()
+    assert "POST /leaflets/diazepam/es.pdf 200" in logged and "the counter is ready" in logged
+    for needle in ("Zyxqa", "Wobbleton", "Qwvzx", "patient="):
+        assert needle not in logged
+
+
+def test_the_counters_page_is_no_input_of_the_printed_leaflets(project):
+    """Restyling the counter's page must not rebuild every leaflet."""
+    from leaflet.pipeline import DEFAULT_OPTIONS, plan_build, run_build
+
+    run_build("diazepam", "es", project=project)
+    edit_file(project.templates_dir / "counter" / "counter.css", ("--accent: #0b4f8a", "--accent: #0a4a80"))
+    assert plan_build("diazepam", "es", project, DEFAULT_OPTIONS).up_to_date()
+    edit_file(project.templates_dir / "leaflet.css", ("line-height: 1.45", "line-height: 1.5"))
+    assert not plan_build("diazepam", "es", project, DEFAULT_OPTIONS).up_to_date()
+
+
+def test_a_dead_render_worker_fails_one_request_and_the_pool_recovers(project):
+    import asyncio
+    import signal
+
+    from leaflet.errors import RenderError
+    from leaflet.pipeline import DEFAULT_OPTIONS, plan_build
+    from leaflet.pool import RenderPool
+
+    pool = RenderPool(project, workers=1, warm=False)
+    pool.start()
+    try:
+        plan = plan_build("diazepam", "en", project, DEFAULT_OPTIONS)
+        for process in list(pool._executor._processes.values()):  # type: ignore[union-attr]
+            os.kill(process.pid, signal.SIGKILL)
+            process.join()
+        with pytest.raises(RenderError, match="a render worker stopped"):
+            asyncio.run(pool.render(plan))
+        assert "Package leaflet" in pdf_bytes_text(asyncio.run(pool.render(plan)))
+    finally:
+        pool.close()
