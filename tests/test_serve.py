@@ -446,6 +446,6 @@ def test_a_dead_render_worker_fails_one_request_and_the_pool_recovers(project):
             process.join()
         with pytest.raises(RenderError, match="a render worker stopped"):
             asyncio.run(pool.render(plan))
-        assert "Package leaflet" in pdf_bytes_text(asyncio.run(pool.render(plan)))
+        assert "Patient information" in pdf_bytes_text(asyncio.run(pool.render(plan)))
     finally:
         pool.close()
