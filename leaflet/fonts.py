@@ -111,7 +111,7 @@ def needs_glyph(char: str) -> bool:
 def check_coverage(lang: Language, text: str, *, source: str = "", cache_dir: Path | None = None) -> list[FontFile]:
     """Every drawn character has a glyph in one of the language's regular fonts."""
     fonts = [find_font(family, "Regular", lang.font_package) for family in lang.fonts]
-    covered = set().union(*(_cmap(f, cache_dir) for f in fonts))
+    covered = _coverage(lang, cache_dir)
     missing = sorted({c for c in text if needs_glyph(c) and ord(c) not in covered})
     if missing:
         shown = ", ".join(f"'{c}' U+{ord(c):04X} {_script_of(c)}" for c in missing[:8])
@@ -151,9 +151,14 @@ TYPING_REPERTOIRE = "".join(chr(c) for c in (*range(0x20, 0x7F), *range(0xA0, 0x
 def _covered(lang: Language, chars: frozenset[str], cache_dir: Path) -> frozenset[str]:
     if not chars:
         return chars
-    fonts = [find_font(family, "Regular", lang.font_package) for family in lang.fonts]
-    have = set().union(*(_cmap(f, cache_dir) for f in fonts))
+    have = _coverage(lang, cache_dir)
     return frozenset(c for c in chars if ord(c) in have and needs_glyph(c))
+
+
+def _coverage(lang: Language, cache_dir: Path | None) -> frozenset[int]:
+    """Every character one of the language's regular fonts has."""
+    fonts = [find_font(family, "Regular", lang.font_package) for family in lang.fonts]
+    return frozenset().union(*(_cmap(f, cache_dir) for f in fonts))
 
 
 @functools.lru_cache(maxsize=256)
