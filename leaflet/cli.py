@@ -140,7 +140,7 @@ def build(obj: Context, langs: tuple[str, ...], leaflets: tuple[str, ...], quiet
 
 def _build_one(project: Project, todo: list, options: BuildOptions, output: str, quiet: bool) -> None:
     """``build -o FILE`` and ``build -o -``: one leaflet, written where asked, never skipped."""
-    from .errors import CatalogProblems
+    from .errors import CatalogProblems, PreflightFailed
     from .pipeline import build_bytes, run_build
 
     if len(todo) != 1:
@@ -153,7 +153,7 @@ def _build_one(project: Project, todo: list, options: BuildOptions, output: str,
             sys.stdout.flush()
             return
         built = run_build(job.leaflet, job.lang, project=project, options=options, out=Path(output))
-    except CatalogProblems as exc:
+    except (CatalogProblems, PreflightFailed) as exc:
         for problem in exc.problems:
             if problem.severity == ERROR:
                 click.echo(str(problem), err=True)

@@ -32,6 +32,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
+from .errors import MissingSystemLibrary
 from .fonts import css_family
 from .languages import language
 from .pdf import PageText
@@ -256,8 +257,12 @@ def check_sizes(printed: Printed, large_print: bool) -> Iterator[Problem]:
 
 def _start_pdftotext(data: bytes) -> subprocess.Popen:
     """Started first: poppler reads the PDF in its own process while Python checks the rest."""
-    process = subprocess.Popen(["pdftotext", "-enc", "UTF-8", "-", "-"], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        process = subprocess.Popen(["pdftotext", "-enc", "UTF-8", "-", "-"], stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    except FileNotFoundError:
+        raise MissingSystemLibrary("poppler's pdftotext is not installed: the preflight reads each page with it",
+                                   hint="install it with: apt-get install poppler-utils") from None
     assert process.stdin is not None
     try:
         process.stdin.write(data)

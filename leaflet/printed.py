@@ -21,7 +21,18 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    ContentStream,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    NullObject,
+    NumberObject,
+    create_string_object,
+)
 
 #: One token of a content stream: a hex string, a literal string (no nested brackets:
 #: WeasyPrint writes none), a name, a number, a bracket or an operator.
@@ -100,6 +111,8 @@ class Page:
     runs: list[Run]
     #: The children of /Document on this page, in reading order (each a dict, see ``Objects``).
     blocks: list[Any] = field(default_factory=list)
+    #: The ``/ActualText`` of the page's marked content, by MCID.
+    actual_text: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -113,18 +126,33 @@ class Printed:
     objects: Objects | None = None  # the structure tree's objects
 
 
+class _Reader(PdfReader):
+    """pypdf's reader, taking the objects of object streams from ``Objects``: pypdf parses a
+    whole object stream, structure tree and all, the first time it needs any object in it,
+    which took most of a preflight; its text extraction needs only pages, fonts and content.
+    ``test_preflight`` checks that both give the same text."""
+
+    objects: Objects | None = None
+
+    def _get_object_from_stream(self, indirect_reference: IndirectObject) -> Any:
+        if self.objects is not None and indirect_reference.idnum in self.objects.parsed:
+            return _generic(self.objects.parsed[indirect_reference.idnum], self)
+        return super()._get_object_from_stream(indirect_reference)
+
+
 def read_printed(data: bytes) -> Printed:
-    reader = PdfReader(io.BytesIO(data))
+    reader = _Reader(io.BytesIO(data))
+    objects = reader.objects = Objects(reader)
     root = reader.trailer["/Root"]
-    objects = Objects(reader)
     pages, fonts = [], []
     fonts_cache: dict[int, Font] = {}
     for number, page in enumerate(reader.pages, start=1):
         box = page.mediabox
         width, height = float(box.width), float(box.height)
         base = (1.0, 0.0, 0.0, -1.0, -float(box.left), float(box.top))  # PDF space -> from the top-left
-        runs = list(_page_runs(page, objects, base, fonts_cache))
-        pages.append(Page(number, width, height, runs))
+        actual: dict[int, str] = {}
+        runs = list(_page_runs(page, objects, base, fonts_cache, actual))
+        pages.append(Page(number, width, height, runs, actual_text=actual))
         fonts += [(number, font) for font in dict.fromkeys(run.font for run in runs)]
     _tag(reader, objects, pages)
     info = {str(k).lstrip("/"): str(v) for k, v in (reader.metadata or {}).items()}
@@ -133,12 +161,28 @@ def read_printed(data: bytes) -> Printed:
     return Printed(pages, fonts, str(root.get("/Lang", "")), info, reader, claims, objects)
 
 
-def _page_runs(page: Any, objects: Objects, base: Matrix, cache: dict[int, Font]) -> Iterator[Run]:
+def _page_runs(page: Any, objects: Objects, base: Matrix, cache: dict[int, Font],
+               actual: dict[int, str]) -> Iterator[Run]:
     contents = page.get_contents()
     if contents is None:
         return
     resources = objects.resolve(objects[page.indirect_reference.idnum].get("/Resources")) or {}
-    yield from _interpret(contents.get_data(), resources, objects, base, cache, [])
+    record: list = []
+    yield from _interpret(contents.get_data(), resources, objects, base, cache, [], actual, record)
+    _lend_content(page, record)
+
+
+def _lend_content(page: Any, operations: list) -> None:
+    """Give pypdf the page's operations as this reader parsed them, as it would have parsed
+    them itself (``ContentStream(..., "bytes")`` for text): its parser reads a glyph
+    string one byte at a time, which took most of its text extraction."""
+    raw = page.raw_get("/Contents").get_object()
+    if not hasattr(raw, "get_data"):
+        return  # an array of streams: pypdf parses it itself
+    stream = ContentStream(raw, page.pdf, "bytes")
+    stream._operations = [([_generic(v, page.pdf, "bytes") for v in operands], op.encode("latin-1"))
+                          for operands, op in operations]
+    page[NameObject("/Contents")] = stream
 
 
 def _tokens(data: bytes) -> Iterator[tuple[str, Any]]:
@@ -157,9 +201,9 @@ def _tokens(data: bytes) -> Iterator[tuple[str, Any]]:
         elif kind == "hex":
             value = bytes.fromhex(re.sub(rb"\s", b"", text[1:-1]).decode() + ("0" if len(text) % 2 else ""))
         elif kind == "num":
-            value = float(text)
+            value = float(text) if b"." in text else int(text)
         elif kind == "name":
-            value = text.decode("latin-1")
+            value = _NAME_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text.decode("latin-1"))
         elif kind == "str":
             value = _literal(text[1:-1])
         else:
@@ -187,6 +231,9 @@ def _parse_objects(data: bytes, count: int, first: int) -> dict[int, Any]:
     return {num: _parse_value(data[start:end]) for num, start, end in zip(numbers, offsets, offsets[1:])}
 
 
+_NAME_ESCAPE = re.compile("#([0-9A-Fa-f]{2})")
+
+
 def _parse_value(data: bytes) -> Any:
     stack: list[list] = [[]]
     for match in _TOKEN.finditer(data):
@@ -205,7 +252,7 @@ def _parse_value(data: bytes) -> Any:
         elif kind == "num":
             value = float(text) if b"." in text else int(text)
         elif kind == "name":
-            value = text.decode("latin-1")
+            value = _NAME_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text.decode("latin-1"))
         elif kind == "str":
             value = _literal(text[1:-1])
         elif text == b"R" and len(stack[-1]) >= 2:
@@ -245,8 +292,9 @@ class _TextState:
 
 
 def _interpret(data: bytes, resources: dict, objects: Objects, ctm: Matrix, cache: dict[int, Font],
-               mcids: list) -> Iterator[Run]:
-    """Runs of one content stream (a page's, or a form XObject's drawn with ``Do``)."""
+               mcids: list, actual: dict[int, str], record: list | None = None) -> Iterator[Run]:
+    """Runs of one content stream (a page's, or a form XObject's drawn with ``Do``); each
+    operation goes to ``record`` too, for pypdf (``_lend_content``)."""
     operands: list[Any] = []
     saved: list[tuple[Matrix, _TextState]] = []
     state = _TextState()
@@ -256,6 +304,8 @@ def _interpret(data: bytes, resources: dict, objects: Objects, ctm: Matrix, cach
             operands.append(value)
             continue
         op = value
+        if record is not None:
+            record.append((operands, op))
         if op == "q":
             saved.append((ctm, _copy(state)))
         elif op == "Q" and saved:
@@ -294,13 +344,15 @@ def _interpret(data: bytes, resources: dict, objects: Objects, ctm: Matrix, cach
         elif op == "BDC":
             props = operands[-1] if operands and isinstance(operands[-1], dict) else {}
             mcid = props.get("/MCID")
-            mcids.append(int(mcid) if isinstance(mcid, float) else mcids[-1] if mcids else None)
+            mcids.append(int(mcid) if isinstance(mcid, (int, float)) else mcids[-1] if mcids else None)
+            if "/ActualText" in props and mcids[-1] is not None:
+                actual[mcids[-1]] = pdf_text_string(props["/ActualText"])
         elif op == "BMC":
             mcids.append(mcids[-1] if mcids else None)
         elif op == "EMC" and mcids:
             mcids.pop()
         elif op == "Do" and operands:
-            yield from _form(resources, objects, operands[0], ctm, cache, mcids)
+            yield from _form(resources, objects, operands[0], ctm, cache, mcids, actual)
         operands = []
 
 
@@ -309,7 +361,7 @@ def _copy(state: _TextState) -> _TextState:
 
 
 def _form(resources: dict, objects: Objects, name: str, ctm: Matrix, cache: dict[int, Font],
-          mcids: list) -> Iterator[Run]:
+          mcids: list, actual: dict[int, str]) -> Iterator[Run]:
     ref = (objects.resolve(resources.get("/XObject")) or {}).get(name)
     if not isinstance(ref, Ref):
         return
@@ -318,7 +370,8 @@ def _form(resources: dict, objects: Objects, name: str, ctm: Matrix, cache: dict
         return
     matrix = tuple(float(v) for v in xobject.get("/Matrix", IDENTITY))
     inner = objects.resolve(xobject.get("/Resources")) or resources
-    yield from _interpret(objects.stream_data(ref), inner, objects, multiply(matrix, ctm), cache, mcids)  # type: ignore[arg-type]
+    yield from _interpret(objects.stream_data(ref), inner, objects, multiply(matrix, ctm), cache,  # type: ignore[arg-type]
+                          mcids, actual)
 
 
 def _show(shown: list, state: _TextState, ctm: Matrix, mcid: int | None) -> Run | None:
@@ -327,7 +380,7 @@ def _show(shown: list, state: _TextState, ctm: Matrix, mcid: int | None) -> Run 
     width = 1 if not font.two_bytes else 2
     advance, text = 0.0, []
     for item in shown:
-        if isinstance(item, float):
+        if isinstance(item, (int, float)):
             advance -= item / 1000 * state.size * state.scale
             continue
         for i in range(0, len(item) - width + 1, width):
@@ -429,11 +482,16 @@ class Objects:
         self._parsed: dict[int, Any] = {}
         self._streams_read = False
 
-    def __getitem__(self, ref: Ref | int) -> Any:
-        num = ref.num if isinstance(ref, Ref) else ref
+    @property
+    def parsed(self) -> dict[int, Any]:
+        """The objects of every object stream, by number."""
         if not self._streams_read:
             self._read_streams()
-        if num not in self._parsed:
+        return self._parsed
+
+    def __getitem__(self, ref: Ref | int) -> Any:
+        num = ref.num if isinstance(ref, Ref) else ref
+        if num not in self.parsed:
             self._parsed[num] = _plain(self.reader.get_object(num))
         return self._parsed[num]
 
@@ -448,6 +506,28 @@ class Objects:
         for stream_num in sorted({stream for stream, _ in self.reader.xref_objStm.values()}):
             stream = self.reader.get_object(stream_num)
             self._parsed.update(_parse_objects(stream.get_data(), int(stream["/N"]), int(stream["/First"])))
+
+
+def _generic(value: Any, reader: PdfReader, encoding: str | None = None) -> Any:
+    """A plain value (``_parse_value``) as the pypdf object pypdf's own parser makes of it."""
+    kind = type(value)
+    if kind is bytes:
+        return create_string_object(value, encoding)
+    if kind is int:
+        return NumberObject(value)
+    if kind is float:
+        return FloatObject(value)
+    if kind is str:
+        return NameObject(value)
+    if kind is list:
+        return ArrayObject([_generic(v, reader, encoding) for v in value])
+    if kind is dict:
+        return DictionaryObject({NameObject(k): _generic(v, reader, encoding) for k, v in value.items()})
+    if kind is Ref:
+        return IndirectObject(value.num, 0, reader)
+    if kind is bool:
+        return BooleanObject(value)
+    return NullObject()
 
 
 def _plain(value: Any) -> Any:
@@ -544,13 +624,15 @@ def _chain(objects: Objects, ref: Ref) -> tuple[tuple[Ref, ...], tuple[str, ...]
 
 def tagged_text(printed: Printed) -> list[str]:
     """Each page's text as a screen reader finds it: the structure tree in order, each
-    element's ``/ActualText`` where it has one, else the text of its marked content."""
+    element's ``/ActualText`` where it has one, else its marked content's, else the text
+    of its glyphs."""
     pages, objects = printed.pages, printed.objects
     by_mcid: list[dict[int, str]] = [{} for _ in pages]
     for page, texts in zip(pages, by_mcid):
         for run in page.runs:
             if run.mcid is not None:
                 texts[run.mcid] = texts.get(run.mcid, "") + run.text
+        texts.update(page.actual_text)
     out: list[list[str]] = [[] for _ in pages]
     page_ids = {page.indirect_reference.idnum: i for i, page in enumerate(printed.reader.pages)}
 

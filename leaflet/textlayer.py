@@ -7,10 +7,10 @@ per letter in reading order: a pre-base vowel (Bengali, Devanagari, Myanmar), a 
 above an Arabic or Hebrew letter, a Nastaliq ligature, a glyph two characters share
 (Noto Sans CJK draws "·" and "•" alike). This module, installed by ``pdf.render_pdf``:
 
-- gives every text run its words as ``/ActualText`` on its structure element (what
-  screen readers read), and on the marked content of left-to-right runs (what poppler
-  reads; poppler lays actual text out left to right, so right-to-left runs keep their
-  glyphs' text there);
+- gives every text run its words as ``/ActualText``: a left-to-right run on its marked
+  content (what poppler, Acrobat and screen readers read), a right-to-left run on its
+  structure element (what screen readers read; poppler lays marked content's actual text
+  out left to right, so there right-to-left runs keep their glyphs' text);
 - maps a glyph that is the font's own glyph for one character to that character;
 - joins WeasyPrint's one-string-per-glyph ``TJ`` arrays, which readers parse slowly.
 
@@ -35,10 +35,8 @@ def _marked_with_actual_text(self: Any, box: Any, tag: str) -> Iterator[None]:
     A run's glyphs are in visual order and each maps to one piece of text, so a pre-base
     vowel (Bengali, Devanagari, Myanmar), a mark above an Arabic or Hebrew letter or a
     glyph two characters share (CJK "·" and "•") reads back out of order or as another
-    letter. The words as written go on the run's structure element (what screen readers
-    read, ``_actual_text_in_tags``) and, for left-to-right runs, on the marked content
-    too, which poppler reads; poppler lays actual text out left to right, so a
-    right-to-left run keeps its glyphs' text there."""
+    letter. The words as written go on the marked content of a left-to-right run; those of
+    a right-to-left run are kept for its structure element (``_actual_text_in_tags``)."""
     import pydyf
 
     if self._tags is not None:
@@ -47,12 +45,12 @@ def _marked_with_actual_text(self: Any, box: Any, tag: str) -> Iterator[None]:
         self._tags[box] = {"tag": tag, "mcid": mcid}
         properties = pydyf.Dictionary({"MCID": mcid})
         words = _LAYOUT_ONLY.sub("", box.text) if isinstance(box, boxes.TextBox) else ""
-        if words:
+        if words and box.style["direction"] == "ltr":
+            properties["ActualText"] = pydyf.String(words)
+        elif words:
             if not hasattr(self, "leaflet_text"):
                 self.leaflet_text = {}
             self.leaflet_text[mcid] = words
-            if box.style["direction"] == "ltr":
-                properties["ActualText"] = pydyf.String(words)
         pydyf.Stream.begin_marked_content(self, tag, properties)
     try:
         yield
@@ -67,7 +65,7 @@ _LAYOUT_ONLY = re.compile("[\u00ad\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069]"
 
 
 def _actual_text_in_tags(document: Any, pdf: Any) -> None:
-    """A WeasyPrint finisher: each text run's structure element gets the run's words as ``/ActualText``."""
+    """Each right-to-left run's structure element gets the run's words as ``/ActualText``."""
     import pydyf
 
     def resolve(reference: Any) -> Any:
