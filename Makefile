@@ -4,6 +4,7 @@
 #   make pdf             build every leaflet in every language
 #   make pdf LANG=ar PHARMACY=pharmacy.example.toml PAPER=letter LARGE_PRINT=1 BILINGUAL=1
 #   make editions        standard, large-print and bilingual editions of everything
+#   make preflight       check every PDF in output/ page by page (fonts, page flow, margins, type, text layer)
 #   make test            run the test suite
 #   make check / stats   check the catalogs / show what is left to translate
 #   make proofs          output/proofs/contact-sheet.png (ALL=1 for every page)
@@ -43,12 +44,12 @@ else
 endif
 LEAFLET := $(BIN)/leaflet
 # Optional: PAPER=a4|letter, PHARMACY=file.toml, LARGE_PRINT=1, BILINGUAL=1
-export PAPER PHARMACY
+export PAPER PHARMACY FILES
 BUILD_ARGS := $(if $(PAPER),--paper "$$PAPER") $(if $(PHARMACY),--pharmacy "$$PHARMACY") \
               $(if $(LARGE_PRINT),--large-print) $(if $(BILINGUAL),--bilingual)
 
 
-.PHONY: doctor lock fuzz bench html proof pdf editions draft test check stats pot po init-po review langs proofs setup clean help
+.PHONY: doctor lock fuzz bench html proof pdf editions preflight draft test check stats pot po init-po review langs proofs setup clean help
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -65,6 +66,10 @@ editions: $(STAMP) $(SYSTEM_STAMP)
 	$(LEAFLET) build -q $(LANG_ARGS) $(BUILD_ARGS)
 	$(LEAFLET) build -q --large-print $(LANG_ARGS) $(BUILD_ARGS)
 	$(LEAFLET) build -q --bilingual $(LANG_ARGS) $(BUILD_ARGS)
+
+# Every build checks its own PDF; this checks the files already in output/ (or FILES="a.pdf b.pdf").
+preflight: $(STAMP) $(SYSTEM_STAMP)
+	$(LEAFLET) preflight $$FILES
 
 draft: $(STAMP) $(SYSTEM_STAMP)
 	$(LEAFLET) build --draft $(LANG_ARGS) $(BUILD_ARGS)

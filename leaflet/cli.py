@@ -174,7 +174,7 @@ def _note_unreviewed(project: Project, codes: list[str], quiet: bool) -> None:
 
 
 @cli.command()
-@click.argument("pdfs", nargs=-1, type=click.Path(dir_okay=False, path_type=Path), metavar="[PDF ...]")
+@click.argument("pdfs", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="[PDF ...]")
 @pass_context
 def preflight(obj: Context, pdfs: tuple[Path, ...]) -> None:
     """Check PDFs page by page before printing (default: every leaflet in output/).

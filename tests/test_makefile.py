@@ -15,6 +15,8 @@ from conftest import REPO
     ("init-po", ["LANG=`touch {marker}`"]),
     ("proof", ["LANG=es", "PAPER=$$(touch {marker})"]),
     ("draft", ["LANG=es", "PHARMACY=x'; touch {marker}; echo '"]),
+    ("preflight", ["FILES=x.pdf; touch {marker}"]),
+    ("preflight", ["FILES=$$(touch {marker})"]),
 ], ids=lambda v: v if isinstance(v, str) else " ".join(v))
 def test_typed_values_never_run_as_shell(tmp_path, target, variables):
     marker = tmp_path / "pwned"
