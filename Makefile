@@ -4,6 +4,7 @@
 #   make pdf             build every leaflet in every language
 #   make pdf LANG=ar PHARMACY=pharmacy.example.toml PAPER=letter LARGE_PRINT=1 BILINGUAL=1
 #   make editions        standard, large-print and bilingual editions of everything
+#   make preflight       check every PDF in output/ page by page (fonts, page flow, margins, type, text layer)
 #   make test            run the test suite
 #   make check / stats   check the catalogs / show what is left to translate
 #   make proofs          output/proofs/contact-sheet.png (ALL=1 for every page)
@@ -45,13 +46,13 @@ else
   LANG_ARG :=
 endif
 LEAFLET := $(BIN)/leaflet
-# Optional: PAPER=a4|letter, PHARMACY=file.toml, LARGE_PRINT=1, BILINGUAL=1, PORT=8000
-export PAPER PHARMACY PORT
+# Optional: PAPER=a4|letter, PHARMACY=file.toml, LARGE_PRINT=1, BILINGUAL=1, PORT=8000, FILES=a.pdf
+export PAPER PHARMACY PORT FILES
 BUILD_ARGS := $(if $(PAPER),--paper "$$PAPER") $(if $(PHARMACY),--pharmacy "$$PHARMACY") \
               $(if $(LARGE_PRINT),--large-print) $(if $(BILINGUAL),--bilingual)
 
 
-.PHONY: conformance doctor lock fuzz bench bench-serve serve html proof pdf editions draft test check stats pot po init-po review langs proofs setup clean help
+.PHONY: conformance doctor lock fuzz bench bench-serve serve html proof pdf editions preflight draft test check stats pot po init-po review langs proofs setup clean help
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -68,6 +69,10 @@ editions: $(STAMP) $(SYSTEM_STAMP)
 	$(LEAFLET) build -q $(LANG_ARGS) $(BUILD_ARGS)
 	$(LEAFLET) build -q --large-print $(LANG_ARGS) $(BUILD_ARGS)
 	$(LEAFLET) build -q --bilingual $(LANG_ARGS) $(BUILD_ARGS)
+
+# Every build checks its own PDF; this checks the files already in output/ (or FILES="a.pdf b.pdf").
+preflight: $(STAMP) $(SYSTEM_STAMP)
+	$(LEAFLET) preflight $$FILES
 
 draft: $(STAMP) $(SYSTEM_STAMP)
 	$(LEAFLET) build --draft $(LANG_ARGS) $(BUILD_ARGS)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .errors import CatalogProblems, LeafletError
+from .errors import CatalogProblems, LeafletError, PreflightFailed
 from .pipeline import BuildOptions, plan_build, run_build
 from .project import Project
 
@@ -51,6 +51,8 @@ def run_job(project: Project, job: Job, options: BuildOptions, rebuild: bool) ->
     except CatalogProblems as exc:
         problems = [str(p) for p in exc.problems if p.severity == "error"]
         return Outcome(job, error=exc.message, exit_code=exc.exit_code, problems=problems)
+    except PreflightFailed as exc:
+        return Outcome(job, error=exc.message, exit_code=exc.exit_code, problems=[str(p) for p in exc.problems])
     except LeafletError as exc:
         return Outcome(job, error=str(exc), exit_code=exc.exit_code)
     except OSError as exc:  # a disk full or a folder not writable fails this job, not the batch
@@ -118,7 +120,7 @@ def _skip_current(project: Project, jobs: list[Job], options: BuildOptions,
 
 def _expected_cost(project: Project, job: Job, options: BuildOptions) -> int:
     """Start the slowest leaflets first so no worker is left with a long one at the end;
-    the size of the previous PDF is a good guess (Nastaliq and Myanmar are the slowest)."""
+    the size of the previous PDF is a good guess (Myanmar and CJK are the slowest)."""
     try:
         return plan_build(job.leaflet, job.lang, project, options).out.stat().st_size
     except (OSError, LeafletError):

@@ -141,7 +141,7 @@ def build(obj: Context, langs: tuple[str, ...], leaflets: tuple[str, ...], quiet
 
 def _build_one(project: Project, todo: list, options: BuildOptions, output: str, quiet: bool) -> None:
     """``build -o FILE`` and ``build -o -``: one leaflet, written where asked, never skipped."""
-    from .errors import CatalogProblems
+    from .errors import CatalogProblems, PreflightFailed
     from .pipeline import build_bytes, run_build
 
     if len(todo) != 1:
@@ -154,7 +154,7 @@ def _build_one(project: Project, todo: list, options: BuildOptions, output: str,
             sys.stdout.flush()
             return
         built = run_build(job.leaflet, job.lang, project=project, options=options, out=Path(output))
-    except CatalogProblems as exc:
+    except (CatalogProblems, PreflightFailed) as exc:
         for problem in exc.problems:
             if problem.severity == ERROR:
                 click.echo(str(problem), err=True)
@@ -172,6 +172,45 @@ def _note_unreviewed(project: Project, codes: list[str], quiet: bool) -> None:
     if unreviewed:
         click.echo(f"note: not reviewed by a professional medical translator: {', '.join(unreviewed)}"
                    + (f" (changed since review: {', '.join(changed)})" if changed else ""), err=True)
+
+
+@cli.command()
+@click.argument("pdfs", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="[PDF ...]")
+@pass_context
+def preflight(obj: Context, pdfs: tuple[Path, ...]) -> None:
+    """Check PDFs page by page before printing (default: every leaflet in output/).
+
+    Fonts (embedded, only the language's own), headings kept with their text, the
+    contents list on one page, no near-empty last page, text 10 mm inside the paper,
+    footers on 2 lines, type sizes, and a text layer that reads back as printed.
+    One line per problem; exit code 1 if there is any."""
+    from .pipeline import preflight_files
+    from .preflight import ERROR
+
+    try:
+        project: Project | None = obj.project
+    except UsageError:
+        if not pdfs:
+            raise
+        project = None  # explicit files can be checked anywhere; they are just not rebuilt
+    paths = list(pdfs) or printed_leaflets(project)
+    if not paths:
+        raise UsageError("no PDFs to check", hint="build some with 'leaflet build', or name the files")
+    findings = preflight_files(project, paths)
+    for finding in findings:
+        click.echo(str(finding))
+    errors = sum(f.severity == ERROR for f in findings)
+    click.echo(f"{len(paths)} PDF(s) checked: {errors} problem(s)")
+    if errors:
+        sys.exit(1)
+
+
+def printed_leaflets(project: Project | None) -> list[Path]:
+    """The leaflets in output/, stock and personalised; review proofs are for reviewers, not print."""
+    if project is None or not project.output_dir.is_dir():
+        return []
+    found = [*project.output_dir.glob("*/*.pdf"), *project.output_dir.glob("*/personal/*.pdf")]
+    return sorted(p for p in found if ".review" not in p.name)
 
 
 @cli.command()

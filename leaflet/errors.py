@@ -96,6 +96,15 @@ class LinkOutsideProject(LeafletError):
     refused unread, or a build would read (and quote) any file on the machine."""
 
 
+class PreflightFailed(LeafletError):
+    """The preflight found pages that would print wrongly; the PDF is not written."""
+
+    def __init__(self, problems: list) -> None:
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the printed pages; the PDF was not written",
+                         hint="see the lines above; 'leaflet preflight FILE' checks a PDF")
+
+
 class ProfileError(LeafletError):
     """A pharmacy profile that is missing a field or is not valid TOML."""
 

@@ -129,12 +129,19 @@ def _script_of(char: str) -> str:
     return name.split(" ")[0].title() if name else "unnamed"
 
 
+def generated_characters(lang: Language) -> frozenset[str]:
+    """What the stylesheet draws besides the text: page, section and list numbers in the
+    language's own digits (Persian ۳, Bengali ৩, Myanmar ၃), which are in no catalog."""
+    return frozenset(lang.native_digits("0123456789"))
+
+
 def prepare_fonts(lang: Language, text: str, cache_dir: Path, optional: str = "") -> list[FontFace]:
-    """Subsets of every face the language uses, each holding only the characters it draws,
-    plus the ``optional`` ones the fonts have (``TYPING_REPERTOIRE``): then a name typed at
-    the counter finds the subset already made, instead of a new one, named after the
-    characters it needed, being written to the cache for each patient."""
-    chars = frozenset(text) | _covered(lang, frozenset(optional), cache_dir)
+    """Subsets of every face the language uses, each holding only the characters it draws
+    (the text and the generated numbers), plus the ``optional`` ones the fonts have
+    (``TYPING_REPERTOIRE``): then a name typed at the counter finds the subset already made,
+    instead of a new one, named after the characters it needed, being written to the cache
+    for each patient."""
+    chars = frozenset(text) | generated_characters(lang) | _covered(lang, frozenset(optional), cache_dir)
     faces = _prepared(lang, chars, cache_dir)
     if not all(face.path.exists() for face in faces):  # the cache folder was cleaned
         _prepared.cache_clear()
@@ -168,19 +175,51 @@ def _prepared(lang: Language, chars: frozenset[str], cache_dir: Path) -> tuple[F
     remaining = {ord(c) for c in text if needs_glyph(c)}
     base = {ord(c) for c in BASE_CHARACTERS}
     faces = []
-    for family in lang.fonts:
+    for index, family in enumerate(lang.fonts):
         regular = find_font(family, "Regular", lang.font_package)
-        own = remaining & _cmap(regular, cache_dir)
-        remaining -= own
+        later = set().union(*(_cmap(find_font(f, "Regular", lang.font_package), cache_dir)
+                              for f in lang.fonts[index + 1:]))
+        moved = _sharing_a_glyph(regular, remaining | base, later, cache_dir)
+        cmap = _cmap(regular, cache_dir) - moved
+        own = remaining & cmap
+        remaining = (remaining - own) | (moved & base)  # a bullet the stylesheet draws still needs a face
         if not own:
             continue
         # Spaces and punctuation next to a run in this font are shaped with it too.
-        drawn = own | (base & _cmap(regular, cache_dir))
+        drawn = own | (base & cmap)
         for style, weight in WEIGHTS.items():
             font = find_font(family, style, lang.font_package)
             path = _subset_cached(font, frozenset(drawn & _cmap(font, cache_dir)), cache_dir)
             faces.append(FontFace(css_family(family), weight, path, font.path))
     return tuple(faces)
+
+
+def _sharing_a_glyph(font: FontFile, chars: set[int], elsewhere: set[int], cache_dir: Path) -> set[int]:
+    """The characters to draw from a later font: each that shares its glyph here with a lower
+    character of ``chars`` (Noto Sans CJK draws "·" and "•" alike), where a later font has it.
+    A glyph stands for one character in the PDF's text, so the other would read back wrong."""
+    later = set()
+    for group in _glyph_groups(font, cache_dir):
+        members = sorted(group & chars)
+        later.update(c for c in members[1:] if c in elsewhere)
+    return later
+
+
+@functools.lru_cache(maxsize=None)
+def _glyph_groups(font: FontFile, cache_dir: Path | None = None) -> tuple[frozenset[int], ...]:
+    """The characters the font draws with one glyph, in groups; cached on disk like the cmap."""
+    cached = cache_dir / "fonts" / f"{font.path.stem}-{font.index}-{_file_key(font)}.shared" if cache_dir else None
+    if cached is not None and cached.exists():
+        return tuple(frozenset(map(int, line.split())) for line in cached.read_text().splitlines() if line)
+    with _open(font) as tt:
+        by_glyph: dict[str, set[int]] = {}
+        for code, glyph in tt.getBestCmap().items():
+            by_glyph.setdefault(glyph, set()).add(code)
+    groups = tuple(frozenset(codes) for codes in by_glyph.values() if len(codes) > 1)
+    if cached is not None:
+        with contextlib.suppress(OSError):
+            write_atomic(cached, "".join(" ".join(map(str, sorted(g))) + "\n" for g in groups).encode())
+    return groups
 
 
 def _subset_cached(font: FontFile, chars: frozenset[int], cache_dir: Path) -> Path:

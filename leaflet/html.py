@@ -178,6 +178,11 @@ def isolate(value: Any) -> Markup:
     return Markup('<bdi dir="{}">{}</bdi>').format(direction_of(html_lib.unescape(str(text))), text)
 
 
+def unbroken(text: str) -> str:
+    """No line break inside: a date in the footer stays on one line."""
+    return text.replace(" ", "\u00a0")
+
+
 def isolate_text(value: Any) -> str:
     """``isolate`` for the CSS strings of the footer, which hold no markup:
     U+2068 FIRST STRONG ISOLATE ... U+2069 POP DIRECTIONAL ISOLATE."""
@@ -314,6 +319,7 @@ def render_html(project: Project, leaflet: Leaflet, lang: Language, renderer: Re
         "npgettext": renderer.npgettext,
         "plain": renderer.plain,
         "isolate_text": isolate_text,
+        "unbroken": unbroken,
         "isolate": isolate,
         "block": renderer.block,
         "number": renderer.number,

@@ -31,11 +31,23 @@ class Language:
     font_package: str = NOTO_CORE
     #: Korean breaks lines at spaces, never inside a word (unlike Chinese).
     keep_words: bool = False
+    #: The PDF claims PDF/UA-1 only where its glyphs read back as the words in order
+    #: (``TEXT_LAYER_ORDER``); every PDF is tagged, with each run's words as ``/ActualText``.
+    pdf_ua: bool = True
 
     @property
     def hyphenate(self) -> bool:
         """Latin and Cyrillic text hyphenates where Pyphen has a dictionary; CJK and others never."""
         return self.script in ("Latin", "Cyrillic") and pyphen.language_fallback(self.code) is not None
+
+    @property
+    def pdf_ua_note(self) -> str:
+        """One line for reviewers: does this language's PDF claim PDF/UA-1, and if not, why."""
+        if self.pdf_ua:
+            return "Leaflets in this language are tagged PDF/UA-1 files: their text reads back in order."
+        reason = NO_PDF_UA.get(self.script, "its glyphs do not read back in order")
+        return (f"Leaflets in this language do not claim PDF/UA-1: {reason}. They are tagged, and "
+                "screen readers get every run's words from the tags.")
 
     @property
     def locale(self) -> Locale:
@@ -65,6 +77,19 @@ class Language:
 
 _LATIN = ("Noto Sans",)
 
+#: Why a script's PDFs do not claim PDF/UA-1: its glyphs do not read back in order
+#: (measured with pdftotext and pypdf by ``leaflet preflight``). Screen readers take the
+#: words from the tags (``/ActualText``), and every letter is in the glyphs; the order is not.
+NO_PDF_UA = {
+    "Arabic": "Arabic marks are drawn raised and apart from their letters, and readers put them, "
+              "and the punctuation of right-to-left lines, out of order",
+    "Hebrew": "Hebrew vowel points are drawn raised and apart from their letters, and readers put them, "
+              "and the punctuation of right-to-left lines, out of order",
+    "Bengali": "Bengali vowel signs drawn before their consonant are stored in drawing order",
+    "Devanagari": "Devanagari vowel signs drawn before their consonant are stored in drawing order",
+    "Myanmar": "Myanmar vowel signs drawn before their consonant are stored in drawing order",
+}
+
 #: The zero of each CLDR numbering system our languages use by default (Babel formats with Latin digits).
 DIGIT_ZERO = {"latn": 0x30, "arab": 0x660, "arabext": 0x6F0, "beng": 0x9E6, "deva": 0x966, "mymr": 0x1040}
 
@@ -79,22 +104,24 @@ LANGUAGES: dict[str, Language] = {
         Language("ko", "Hangul", ("Noto Sans CJK KR", "Noto Sans"), NOTO_CJK, keep_words=True),
         Language("it", "Latin", _LATIN),
         Language("ht", "Latin", _LATIN),
-        Language("bn", "Bengali", ("Noto Sans Bengali", "Noto Sans")),
+        Language("bn", "Bengali", ("Noto Sans Bengali", "Noto Sans"), pdf_ua=False),
         Language("fr", "Latin", _LATIN),
         Language("pl", "Latin", _LATIN),
         Language("vi", "Latin", _LATIN),
-        Language("ar", "Arabic", ("Noto Naskh Arabic", "Noto Sans")),
+        Language("ar", "Arabic", ("Noto Naskh Arabic", "Noto Sans"), pdf_ua=False),
         Language("so", "Latin", _LATIN),
-        Language("fa", "Arabic", ("Noto Naskh Arabic", "Noto Sans")),
+        Language("fa", "Arabic", ("Noto Naskh Arabic", "Noto Sans"), pdf_ua=False),
         Language("ro", "Latin", _LATIN),
         Language("sw", "Latin", _LATIN),
-        Language("my", "Myanmar", ("Noto Sans Myanmar", "Noto Sans")),
-        Language("ne", "Devanagari", ("Noto Sans Devanagari", "Noto Sans")),
+        Language("my", "Myanmar", ("Noto Sans Myanmar", "Noto Sans"), pdf_ua=False),
+        Language("ne", "Devanagari", ("Noto Sans Devanagari", "Noto Sans"), pdf_ua=False),
         Language("am", "Ethiopic", ("Noto Sans Ethiopic", "Noto Sans")),
-        Language("ps", "Arabic", ("Noto Naskh Arabic", "Noto Sans")),
-        Language("ur", "Arabic (Nastaliq)", ("Noto Nastaliq Urdu", "Noto Naskh Arabic", "Noto Sans")),
+        Language("ps", "Arabic", ("Noto Naskh Arabic", "Noto Sans"), pdf_ua=False),
+        # Naskh, not Nastaliq: a Nastaliq word is drawn from contextual glyphs that do not map
+        # back to its letters, so the PDF's text (search, copying, screen readers) was letter salad.
+        Language("ur", "Arabic", ("Noto Naskh Arabic", "Noto Sans"), pdf_ua=False),
         Language("fil", "Latin", _LATIN),
-        Language("yi", "Hebrew", ("Noto Sans Hebrew", "Noto Sans")),
+        Language("yi", "Hebrew", ("Noto Sans Hebrew", "Noto Sans"), pdf_ua=False),
     )
 }
 

@@ -2,10 +2,12 @@
 
 content -> catalogs -> HTML -> PDF. The catalog gate runs first: a language
 whose catalogs have any error is refused (``CatalogProblems``) and the
-previous PDF stays as it was. ``draft=True`` is for reviewers: missing
-entries print in English, marked, in a separately named file. A leaflet
-personalised for one patient goes to ``output/<lang>/personal/``, never to
-the stock leaflet's file.
+previous PDF stays as it was. The preflight runs last, on the PDF's bytes
+before they are saved: a page that would print wrongly is refused
+(``PreflightFailed``) and the previous PDF stays too. ``draft=True`` is for
+reviewers: missing entries print in English, marked, in a separately named
+file. A leaflet personalised for one patient goes to
+``output/<lang>/personal/``, never to the stock leaflet's file.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ import datetime as dt
 import functools
 import hashlib
 import html as html_lib
+import io
 import json
 import re
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -28,7 +32,7 @@ from .catalogs import Translations, extract_messages, load_translations
 from .checks import BIDI_CONTROLS, Problem, check_catalog, errors, hides_text
 from .content import Leaflet, read_leaflet, read_names
 from .directions import read_directions, resolve_direction
-from .errors import CatalogProblems, LeafletError, UsageError
+from .errors import CatalogProblems, LeafletError, PreflightFailed, UsageError, display_path
 from .fonts import font_families
 from .html import PAPER_SIZES, Page, Renderer, render_html
 from .languages import SOURCE_LANGUAGE, Language, language
@@ -37,6 +41,10 @@ from .pharmacy import Pharmacy, read_pharmacy
 from .pofile import Catalog, read_catalog_cached
 from .project import DIRECTIONS_DOMAIN, FRAME_DOMAIN, Project
 from .review import review_file, review_status, signers_file
+
+if TYPE_CHECKING:
+    from .pdf import Rendered
+
 
 #: Dispensing dates before this are typing mistakes (0001-01-01), as are those over a year ahead.
 EARLIEST_DATE = dt.date(2000, 1, 1)
@@ -174,8 +182,9 @@ def run_build(leaflet: str, lang: str, *, project: Project | None = None, option
                          hint="leave out -o: personalised leaflets go to output/<lang>/personal/")
     if out is None and not rebuild and plan.up_to_date():
         return Built(plan.out, skipped=True)
-    data, inputs = render_plan(project, plan)
-    _save(data, out or plan.out)
+    rendered, inputs = render_plan(project, plan)
+    check_print(rendered, plan, out or plan.out)
+    _save(rendered.data, out or plan.out)
     if out is None:
         record(plan.out, inputs, plan.key)
     return Built(out or plan.out, skipped=False)
@@ -185,25 +194,103 @@ def build_bytes(leaflet: str, lang: str, *, project: Project | None = None,
                 options: BuildOptions = DEFAULT_OPTIONS) -> bytes:
     """The PDF itself, written nowhere (``leaflet build -o -``)."""
     project = project or Project.default()
-    return render_plan(project, plan_build(leaflet, lang, project, options))[0]
+    plan = plan_build(leaflet, lang, project, options)
+    rendered = render_plan(project, plan)[0]
+    check_print(rendered, plan, Path("-"))
+    return rendered.data
 
 
-def render_plan(project: Project, plan: Plan) -> tuple[bytes, list[Path]]:
-    """The PDF's bytes and every file they were made from (for the manifest)."""
+def check_print(rendered: Rendered, plan: Plan, out: Path) -> None:
+    """The preflight on the bytes about to be saved: any error refuses them."""
+    from .preflight import Expected, errors, preflight
+
+    expected = Expected(plan.lang, plan.options.large_print, rendered.pages)
+    found = errors(preflight(rendered.data, expected, "-" if str(out) == "-" else display_path(out)))
+    if found:
+        raise PreflightFailed(found)
+
+
+def preflight_files(project: Project | None, paths: list[Path]) -> list:
+    """``leaflet preflight``: every problem of each PDF, and a note on what could not be checked."""
+    from .preflight import NOTE, Finding, preflight
+
+    found: list = []
+    for path in paths:
+        shown = display_path(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            found.append(Finding(shown, None, f"cannot read it: {exc.strerror}", "check the path"))
+            continue
+        if not data.startswith(b"%PDF-"):
+            found.append(Finding(shown, None, "not a PDF", "pass the PDFs that leaflet build wrote"))
+            continue
+        expected, note = expected_of(project, data)
+        found += preflight(data, expected, shown)
+        if note:  # says why the text layer was not compared, instead of preflight's general note
+            found = [f for f in found if not (f.file == shown and f.severity == NOTE)]
+            found.append(Finding(shown, None, f"text layer not compared: {note}", severity=NOTE))
+    return found
+
+
+def expected_of(project: Project | None, data: bytes) -> tuple:
+    """What a PDF should be, from its metadata (``_edition_metadata``): a stock leaflet is
+    rebuilt, and its layout's text is what its text layer must read back, if the rebuild
+    gives these very bytes. Gives the expectation and, when the text is not known, why."""
+    from pypdf import PdfReader
+
+    from .errors import LeafletError
+    from .preflight import Expected
+
+    reader = PdfReader(io.BytesIO(data))
+    pdf_info = {str(k).lstrip("/"): str(v) for k, v in (reader.metadata or {}).items()}
+    info = {key: pdf_info[key.replace("-", "")] for key in EDITION_KEYS if key.replace("-", "") in pdf_info}
+    lang = info.get("leaflet-language") or str(reader.trailer["/Root"].get("/Lang", SOURCE_LANGUAGE)).replace("-", "_")
+    parts = info.get("leaflet-edition", "standard").split(".")
+    expected = Expected(lang, "large" in parts)
+    if "leaflet-id" not in info:
+        return expected, "the PDF does not say which leaflet it is (not made by leaflet build)"
+    if info.get("leaflet-personal") == "yes":
+        return expected, "a personalised leaflet: what was typed for the patient is not kept (its build compared it)"
+    if project is None:
+        return expected, "no project to rebuild it from"
+    options = BuildOptions(paper=info.get("leaflet-paper", "a4"), large_print="large" in parts,
+                           bilingual=parts[0].endswith("+en"), draft="draft" in parts)
+    try:
+        rendered = render_plan(project, plan_build(info["leaflet-id"], lang, project, options))[0]
+    except LeafletError as exc:
+        return expected, f"it cannot be rebuilt: {exc}"
+    if rendered.data != data:
+        return expected, "it is not what the project builds now (rebuild it with 'leaflet build --rebuild')"
+    return replace(expected, pages=rendered.pages), None
+
+
+def render_plan(project: Project, plan: Plan) -> tuple[Rendered, list[Path]]:
+    """The rendered PDF and every file it was made from (for the manifest)."""
     options, pharmacy, code = plan.options, plan.pharmacy, plan.lang
     content = read_leaflet(project.content_file(plan.leaflet))
     domains = [FRAME_DOMAIN, plan.leaflet] + ([DIRECTIONS_DOMAIN] if options.directions else [])
     if not options.draft:
         gate(project, code, domains)
     translations = load_translations(project, code, domains)
-    html = leaflet_html(project, content, translations, options, pharmacy)
-    data, fonts = print_pdf(project, html, code, pharmacy, personal=options.personalised)
+    html = leaflet_html(project, content, translations, options, pharmacy, edition=_edition_metadata(plan))
+    rendered, fonts = print_pdf(project, html, code, pharmacy, personal=options.personalised)
     inputs = [project.content_file(plan.leaflet), *_template_files(project), *fonts, *_package_files()]
     inputs += [project.names_file] if project.names_file.exists() else []
     inputs += [c.path for c in translations.catalogs]
     inputs += [project.directions_file] if options.directions else []
     inputs += [Path(options.pharmacy)] + ([pharmacy.logo] if pharmacy.logo else []) if pharmacy else []
-    return data, inputs
+    return rendered, inputs
+
+
+#: What the PDF's metadata says of its build, so ``leaflet preflight`` can rebuild it (never what was typed).
+#: WeasyPrint writes each ``<meta name>`` as an entry of the PDF's Info without its "-".
+EDITION_KEYS = ("leaflet-id", "leaflet-language", "leaflet-edition", "leaflet-paper", "leaflet-personal")
+
+
+def _edition_metadata(plan: Plan) -> dict[str, str]:
+    return dict(zip(EDITION_KEYS, (plan.leaflet, plan.lang, plan.options.edition(plan.lang) or "standard",
+                                   plan.options.paper or "a4", "yes" if plan.options.personalised else "no")))
 
 
 def _is_stock_file(project: Project, plan: Plan, out: Path) -> bool:
@@ -266,7 +353,8 @@ def _checked(catalog: Catalog, lang: str, expected: tuple) -> list[Problem]:
 
 
 def leaflet_html(project: Project, content: Leaflet, translations: Translations, options: BuildOptions,
-                 pharmacy: Pharmacy | None = None, *, preview: bool = False) -> str:
+                 pharmacy: Pharmacy | None = None, *, preview: bool = False,
+                 edition: dict[str, str] | None = None) -> str:
     info = language(translations.lang)
     names = read_names(project.names_file)
     renderer = Renderer(translations, info, options.draft, names)
@@ -280,7 +368,8 @@ def leaflet_html(project: Project, content: Leaflet, translations: Translations,
         **_review(project, translations.lang, content.revised),
         "with_english": lambda text, source: text if info.code == SOURCE_LANGUAGE else f"{text} · {source}",
         # Fixed dates and a content-derived identifier make the PDF reproducible byte for byte.
-        "metadata": {"dcterms.created": revised.isoformat(), "dcterms.modified": revised.isoformat()},
+        "metadata": {"dcterms.created": revised.isoformat(), "dcterms.modified": revised.isoformat(),
+                     **(edition or {})},
         "pharmacy": _shown_pharmacy(pharmacy, info),
         "personal": _personal(project, options, renderer) if options.personalised else None,
         "english": english.block,
@@ -342,8 +431,8 @@ def _catalog_dates(translations: Translations) -> list[dt.date]:
 
 
 def print_pdf(project: Project, html: str, lang: str, pharmacy: Pharmacy | None = None,
-              personal: bool = False) -> tuple[bytes, list[Path]]:
-    """The PDF's bytes and the installed font files it was made from. A personalised
+              personal: bool = False) -> tuple[Rendered, list[Path]]:
+    """The rendered PDF and the installed font files it was made from. A personalised
     leaflet's fonts also hold the usual typed characters, so the cache of font subsets
     does not grow, and tell which characters were typed, with every patient."""
     from .fonts import TYPING_REPERTOIRE, font_face_css, prepare_fonts
@@ -353,9 +442,9 @@ def print_pdf(project: Project, html: str, lang: str, pharmacy: Pharmacy | None 
     faces = prepare_fonts(language(lang), visible_text(html), project.cache_dir, optional=optional)
     identifier = hashlib.sha256(html.encode() + __version__.encode()).hexdigest()[:32].encode()
     allowed = [project.cache_dir / "fonts"] + ([pharmacy.logo] if pharmacy and pharmacy.logo else [])
-    data = render_pdf(html, base_dir=project.templates_dir, font_css=font_face_css(faces),
-                      allowed=allowed, identifier=identifier)
-    return data, sorted({face.source for face in faces})
+    rendered = render_pdf(html, base_dir=project.templates_dir, font_css=font_face_css(faces),
+                          allowed=allowed, identifier=identifier, pdf_ua=language(lang).pdf_ua)
+    return rendered, sorted({face.source for face in faces})
 
 
 def personal_repertoire(project: Project, lang: str) -> str:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from .errors import RenderError
-from .pipeline import Plan, render_plan, run_build
+from .pipeline import Plan, check_print, render_plan, run_build
 from .project import Project
 
 T = TypeVar("T")
@@ -51,7 +51,10 @@ def warm_up(project: Project) -> None:
 
 
 def render(project: Project, plan: Plan) -> bytes:
-    return render_plan(project, plan)[0]
+    """The personalised PDF, preflighted like every build: a page that would print wrongly is refused."""
+    rendered = render_plan(project, plan)[0]
+    check_print(rendered, plan, Path("-"))
+    return rendered.data
 
 
 def build_stock(project: Project, plan: Plan) -> Path:

@@ -129,7 +129,8 @@ def contact_sheet(project: Project, *, all_pages: bool = False) -> tuple[Path, P
     html = sheet_html(tiles, title)
     index = out_dir / "index.html"
     write_atomic(index, html.encode("utf-8"))
-    pdf = render_pdf(html, base_dir=out_dir, font_css="", allowed=[project.output_dir], identifier=b"contact-sheet")
+    pdf = render_pdf(html, base_dir=out_dir, font_css="", allowed=[project.output_dir], identifier=b"contact-sheet",
+                     system_fonts=True).data
     png = out_dir / "contact-sheet.png"
     with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
         sheet_pdf = Path(tmp) / "sheet.pdf"

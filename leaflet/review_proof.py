@@ -109,11 +109,11 @@ def write_review_proof(project: Project, lang: str, leaflet: str, paper: str = "
     families = ", ".join(f'"{f}"' for f in font_families(info))
     html = environment(project).get_template(TEMPLATE).render(
         leaflet=leaflet, lang=info, lang_tag=lang.replace("_", "-"), sections=sections, summary=summary,
-        paper_size=PAPER_SIZES[paper], families=families,
+        paper_size=PAPER_SIZES[paper], families=families, pdf_ua=info.pdf_ua_note,
         footer=f"{leaflet} · {lang} · review copy · {summary}")
     faces = prepare_fonts(info, html, project.cache_dir)
     data = render_pdf(html, base_dir=project.templates_dir, font_css=font_face_css(faces),
-                      allowed=[project.cache_dir / "fonts"], identifier=None)
+                      allowed=[project.cache_dir / "fonts"], identifier=None).data
     out = project.output_file(lang, leaflet, "review-changes" if since_review else "review")
     save_pdf(data, out)
     return out

@@ -24,7 +24,7 @@ def test_doctor_finds_everything_on_a_set_up_machine(capsys):
     lines = out.splitlines()
     assert code == 0 and lines[-1].startswith(f"{len(lines) - 1} of {len(lines) - 1} ok")
     for wanted in (r"^ok +Python babel \d", r"^ok +library Pango +1\.\d+", r"^ok +library HarfBuzz subset",
-                   r"^ok +command msgfmt", r"^ok +command pdftoppm", r"^ok +fonts for Arabic \(ar, fa, ps\)",
+                   r"^ok +command msgfmt", r"^ok +command pdftoppm", r"^ok +fonts for Arabic \(ar, fa, ps, ur\)",
                    r"^ok +fonts for Han \(traditional\) \(zh_Hant\) +Noto Sans CJK TC"):
         assert any(re.search(wanted, line) for line in lines), wanted
 

@@ -18,6 +18,8 @@ from conftest import REPO
     ("serve", ["PORT=`touch {marker}`"]),
     ("serve", ["PORT=8000; touch {marker}"]),
     ("serve", ["PHARMACY=$$(touch {marker})"]),
+    ("preflight", ["FILES=x.pdf; touch {marker}"]),
+    ("preflight", ["FILES=$$(touch {marker})"]),
 ], ids=lambda v: v if isinstance(v, str) else " ".join(v))
 def test_typed_values_never_run_as_shell(tmp_path, target, variables):
     marker = tmp_path / "pwned"

@@ -1,0 +1,267 @@
+"""The preflight: every edition passes it, and each check catches a page that would print wrongly.
+
+Every build runs the preflight on its bytes with the text WeasyPrint laid out on each page,
+text layer included: a leaflet that ``built`` returns has passed it, and one that fails it
+fails only its own tests, with the preflight's lines. Each test then checks the saved file
+again; ``leaflet preflight`` rebuilds a stock leaflet from its metadata to compare its text
+layer, which the tests of the command do for one language of each script.
+"""
+
+import datetime as dt
+import io
+import re
+import shutil
+
+import pytest
+from conftest import REPO, edit_file, pdf_text, run_cli
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+import leaflet.textlayer as textlayer
+from leaflet import build
+from leaflet.errors import PreflightFailed
+from leaflet.languages import language
+from leaflet.pdf import PageText, render_pdf
+from leaflet.pipeline import BuildOptions, plan_build, preflight_files, render_plan
+from leaflet.preflight import ERROR, NOTE, Expected, preflight
+from leaflet.printed import read_printed
+from leaflet.review_proof import write_review_proof
+
+LANGS = REPO.languages()
+EDITIONS = {"standard": {}, "large": {"large_print": True}, "bilingual": {"bilingual": True}}
+#: Letter for every right-to-left language and one of each other script (all 72 on A4).
+LETTER_LANGS = ["en", "zh_Hant", "ko", "bn", "my", "ar", "ur", "yi"]
+#: One language of each script, checked as ``leaflet preflight`` checks a file: rebuilt, text layer compared.
+SCRIPTS = ["es", "ru", "zh_Hans", "ko", "bn", "ne", "my", "am", "ar", "yi"]
+RTL = ["ar", "fa", "ps", "ur", "yi"]
+
+
+def saved_file_errors(path, lang, large_print=False):
+    """The preflight's errors for the file on disk (the build compared its text layer already)."""
+    found = preflight(path.read_bytes(), Expected(lang, large_print), str(path))
+    return [str(f) for f in found if f.severity == ERROR]
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_a4_edition_passes_the_preflight(built, lang, edition):
+    path = built(lang, **EDITIONS[edition])
+    assert saved_file_errors(path, lang, edition == "large") == []
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+@pytest.mark.parametrize("lang", LETTER_LANGS)
+def test_letter_editions_pass_the_preflight(built, lang, edition):
+    path = built(lang, paper="letter", **EDITIONS[edition])
+    assert saved_file_errors(path, lang, edition == "large") == []
+
+
+@pytest.mark.parametrize("lang", SCRIPTS)
+def test_the_command_rebuilds_a_stock_leaflet_and_compares_its_text_layer(built, lang):
+    found = preflight_files(built.project, [built(lang)])
+    assert found == []  # not even a note: the rebuild gave the same bytes and the text layer read back
+
+
+@pytest.mark.parametrize("lang, edition", [("es", "standard"), ("ar", "bilingual"), ("my", "large"),
+                                           ("zh_Hans", "standard"), ("yi", "large")])
+def test_pypdf_reads_the_same_text_from_what_the_preflight_hands_it(built, lang, edition):
+    """The preflight parses the PDF's objects and content once and gives them to pypdf
+    (printed._Reader): pypdf must read exactly what it reads from the file by itself."""
+    data = built(lang, **EDITIONS[edition]).read_bytes()
+    own = [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+    handed = [page.extract_text() for page in read_printed(data).reader.pages]
+    assert handed == own and all(own)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_pdf_ua_is_claimed_only_where_the_glyphs_read_back_in_order(built, lang):
+    printed = read_printed(built(lang).read_bytes())
+    assert printed.pdf_ua == language(lang).pdf_ua
+    assert printed.objects is not None and printed.pages[0].blocks  # tagged either way
+    assert language(lang).pdf_ua == (lang not in {"ar", "fa", "ps", "ur", "yi", "bn", "ne", "my"})
+
+
+@pytest.mark.parametrize("lang, claim", [("es", "are tagged PDF/UA-1 files"), ("ur", "do not claim PDF/UA-1")])
+def test_the_review_proof_says_whether_the_language_claims_pdf_ua(shared_project, lang, claim):
+    path = write_review_proof(shared_project, lang, "diazepam")
+    assert f"Leaflets in this language {claim}" in " ".join(pdf_text(path).split())
+
+
+@pytest.fixture(scope="session")
+def profile(shared_project):
+    """The example pharmacy, with its logo, inside the shared project."""
+    (shared_project.root / "examples").mkdir(exist_ok=True)
+    shutil.copy(REPO.root / "examples" / "logo.svg", shared_project.root / "examples" / "logo.svg")
+    path = shared_project.root / "pharmacy.toml"
+    shutil.copy(REPO.root / "pharmacy.example.toml", path)
+    return path
+
+
+@pytest.mark.parametrize("edition, paper", [("standard", "a4"), ("large", "a4"), ("bilingual", "a4"),
+                                            ("standard", "letter")])
+@pytest.mark.parametrize("lang", RTL)
+def test_personalised_right_to_left_leaflets_pass_the_preflight(built, profile, lang, edition, paper):
+    path = built(lang, pharmacy=profile, patient="Ana García O'Brien", directions="bedtime", count=2,
+                 free_directions="Take 2.5 mg with water; call +1 555 0100", date=dt.date(2026, 11, 20),
+                 paper=paper, **EDITIONS[edition])
+    assert path.parent.name == "personal"
+    found = preflight_files(built.project, [path])
+    assert [f for f in found if f.severity == ERROR] == []
+    assert [f.what for f in found if f.severity == NOTE] == [
+        "text layer not compared: a personalised leaflet: what was typed for the patient is not kept "
+        "(its build compared it)"]
+
+
+# -- each check catches a page that would print wrongly --------------------------------
+
+
+def broken(project, css, lang="es", **options):
+    """The preflight's lines for a leaflet built with ``css`` added to the stylesheet; the
+    build refuses it and the leaflet built before stays as it was."""
+    good = build("diazepam", lang, project=project, **options)
+    before = good.read_bytes()
+    stylesheet = project.templates_dir / "leaflet.css"
+    stylesheet.write_text(stylesheet.read_text(encoding="utf-8") + "\n" + css, encoding="utf-8")
+    with pytest.raises(PreflightFailed) as exc:
+        build("diazepam", lang, project=project, **options)
+    assert good.read_bytes() == before
+    return [str(problem) for problem in exc.value.problems]
+
+
+def test_a_heading_at_the_foot_of_a_page_is_refused(project):
+    lines = broken(project, 'h2[id="precautions.heading"] { break-after: page !important; }')
+    assert any("the heading" in line and "Precauciones" in line and "is the last thing on the page" in line
+               for line in lines), lines
+
+
+def test_a_heading_row_at_the_foot_of_a_bilingual_page_is_refused(project):
+    lines = broken(project, "table.bilingual tr.heading { break-after: page !important; }", bilingual=True)
+    assert any("is the last thing on the page" in line for line in lines), lines
+
+
+def test_a_contents_list_over_two_pages_is_refused(project):
+    lines = broken(project, ".contents { break-inside: auto !important; } "
+                            ".contents li:nth-child(3) { break-before: page; }")
+    assert any("the contents list goes on over pages 1 and 2" in line for line in lines), lines
+
+
+def test_a_last_page_with_one_line_is_refused(project):
+    lines = broken(project, ".contact { break-after: auto !important; } .revised { break-before: page; }")
+    assert any("the last page holds only 1 line(s)" in line for line in lines), lines
+
+
+def test_text_in_the_printers_margin_is_refused(project):
+    lines = broken(project, ".kicker { margin-left: -12mm; }")
+    assert any(": page 1: error: text" in line and "from the left edge" in line for line in lines), lines
+
+
+def test_a_footer_on_three_lines_is_refused(project):
+    lines = broken(project, "@page { @bottom-left { width: 40% !important; } }")
+    assert any(re.search(r"the footer takes [3-9] lines \(at most 2\)", line) for line in lines), lines
+
+
+def test_text_smaller_than_8_pt_is_refused(project):
+    lines = broken(project, ".revised { font-size: 7pt !important; }")
+    assert any("is 7.0 pt: nothing in the standard edition may be smaller than 8 pt" in line for line in lines)
+
+
+def test_body_text_under_10_pt_is_refused(project):
+    lines = broken(project, "p { font-size: 9pt; }")
+    assert any("is 9.0 pt: the text of the standard edition must be at least 10 pt" in line for line in lines)
+
+
+def test_large_print_under_17_pt_is_refused(project):
+    lines = broken(project, "html.large-print { font-size: 15pt !important; }", large_print=True)
+    assert any("the text of large print must be at least 17 pt" in line for line in lines), lines
+
+
+def test_glyphs_that_do_not_read_back_as_their_letters_are_refused(project, monkeypatch):
+    """pypdf reads the glyphs' ToUnicode map: if it names other letters, the PDF/UA claim would be false."""
+    monkeypatch.setattr(textlayer, "_glyph_characters", lambda data, index: ({g: "x" for g in range(4096)}, {}))
+    with pytest.raises(PreflightFailed) as exc:
+        build("diazepam", "es", project=project)
+    assert any("pypdf reads back only" in str(p) and "in order" in str(p) for p in exc.value.problems)
+
+
+def test_a_language_without_the_pdf_ua_claim_still_needs_its_letters(project, monkeypatch):
+    assert not language("ar").pdf_ua
+    monkeypatch.setattr(textlayer, "_glyph_characters", lambda data, index: ({g: "x" for g in range(4096)}, {}))
+    with pytest.raises(PreflightFailed) as exc:
+        build("diazepam", "ar", project=project)
+    assert any("reads back only" in str(p) and "in any order" in str(p) for p in exc.value.problems)
+
+
+def test_a_tag_tree_without_the_words_is_refused(project, monkeypatch):
+    """What screen readers read: here every run's actual text loses its lower-case letters."""
+    monkeypatch.setattr(textlayer, "_LAYOUT_ONLY", re.compile("[a-z]"))
+    with pytest.raises(PreflightFailed) as exc:
+        build("diazepam", "es", project=project)
+    assert any("the tag tree reads back only" in str(p) for p in exc.value.problems)
+
+
+def test_a_glyph_from_a_font_not_prepared_for_the_language_is_refused(tmp_path):
+    html = ('<html lang="es"><head><title>t</title></head>'
+            '<body style="font-family: DejaVu Sans; font-size: 11pt; margin: 30mm">Página ۳</body></html>')
+    rendered = render_pdf(html, base_dir=tmp_path, font_css="", allowed=[], system_fonts=True)
+    lines = [str(f) for f in preflight(rendered.data, Expected("es", pages=rendered.pages), "t.pdf")]
+    assert any("t.pdf: page 1: error:" in line and "drawn in DejaVu Sans, not in a font prepared for 'es'" in line
+               for line in lines), lines
+
+
+def test_a_font_that_is_not_embedded_is_refused():
+    writer = PdfWriter()
+    page = writer.add_blank_page(595, 842)
+    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+                             NameObject("/BaseFont"): NameObject("/Helvetica")})
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject(
+        {NameObject("/F1"): writer._add_object(font)})})
+    content = DecodedStreamObject()
+    content.set_data(b"BT /F1 12 Tf 100 400 Td (Hello) Tj ET")
+    page[NameObject("/Contents")] = writer._add_object(content)
+    data = io.BytesIO()
+    writer.write(data)
+    lines = [str(f) for f in preflight(data.getvalue(), Expected("en"), "plain.pdf")]
+    assert "plain.pdf: page 1: error: font Helvetica is not embedded (print only with the prepared, embedded fonts)" \
+        in lines
+    assert "plain.pdf: note: text layer not compared" in lines[-1]
+
+
+def test_a_page_whose_text_layer_differs_from_the_layout_is_refused(shared_project):
+    """The expected text is the layout's: a PDF that prints something else fails, page by page."""
+    path = build("diazepam", "es", project=shared_project)
+    other = [PageText("", "Texto que no está en la página " * 20, "")] * 2
+    lines = [str(f) for f in preflight(path.read_bytes(), Expected("es", pages=tuple(other)), "es.pdf")]
+    assert any(line.startswith("es.pdf: page 2: error: pdftotext reads back only") for line in lines), lines
+
+
+# -- the command ------------------------------------------------------------------------
+
+
+def test_the_command_checks_the_built_leaflets(capsys, project):
+    build("diazepam", "es", project=project)
+    code, out, _ = run_cli(capsys, "--project", project.root, "preflight")
+    assert code == 0 and out.strip().endswith("1 PDF(s) checked: 0 problem(s)")
+
+
+def test_the_command_prints_one_line_per_problem_and_exits_1(capsys, project, tmp_path):
+    path = build("diazepam", "es", project=project)
+    copy = tmp_path / "copy.pdf"
+    copy.write_bytes(path.read_bytes())
+    edit_file(project.templates_dir / "leaflet.css", ("  margin: 18mm 17mm 22mm 17mm;", "  margin: 6mm;"))
+    code, out, _ = run_cli(capsys, "--project", project.root, "preflight", copy)
+    lines = out.strip().splitlines()
+    assert code == 0 and "text layer not compared: it is not what the project builds now" in lines[0]
+    rendered, _ = render_plan(project, plan_build("diazepam", "es", project, BuildOptions()))
+    copy.write_bytes(rendered.data)  # a PDF built with 6 mm margins, past the build's own preflight
+    code, out, _ = run_cli(capsys, "--project", project.root, "preflight", copy)
+    lines = out.strip().splitlines()
+    assert code == 1 and lines[-1].endswith("problem(s)") and not lines[-1].startswith("1 PDF(s) checked: 0")
+    assert any(line.startswith(f"{copy}: page 1: error: text") and "mm from the top edge of the paper" in line
+               and line.endswith("(widen the page margin or shorten what is printed there)") for line in lines)
+
+
+def test_the_command_refuses_what_is_not_a_pdf(capsys, tmp_path):
+    other = tmp_path / "notes.pdf"
+    other.write_text("not a pdf")
+    code, out, _ = run_cli(capsys, "preflight", other)
+    assert code == 1 and f"{other}: error: not a PDF" in out
