@@ -100,10 +100,10 @@ langs: $(STAMP)
 	@$(LEAFLET) langs
 
 # Many more random inputs than CI runs: 10,000 command lines, profiles, content and catalog
-# files (2,500 each) and 200 leaflets printed with random text; about five minutes.
+# files (2,500 each), 1,000 requests to the counter's API and 200 leaflets printed with random text.
 fuzz: $(STAMP) $(SYSTEM_STAMP)
 	FUZZ_INPUT_EXAMPLES=2500 FUZZ_EXAMPLES=100 FUZZ_RANDOM=1 $(BIN)/python -m pytest -q -p no:cacheprovider \
-	  tests/test_fuzz_input.py tests/test_fuzz.py --hypothesis-show-statistics
+	  tests/test_fuzz_input.py tests/test_fuzz_api.py tests/test_fuzz.py --hypothesis-show-statistics
 
 # leaflet's .po reader against GNU msgfmt on every catalog of pinned Django and Sphinx releases.
 conformance: $(STAMP) $(SYSTEM_STAMP)
