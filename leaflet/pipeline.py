@@ -200,11 +200,11 @@ def build_bytes(leaflet: str, lang: str, *, project: Project | None = None,
     return rendered.data
 
 
-def check_print(rendered: Rendered, plan: Plan, out: Path) -> None:
+def check_print(rendered: Rendered, plan: Plan, out: Path, *, text_layer: bool = True) -> None:
     """The preflight on the bytes about to be saved: any error refuses them."""
     from .preflight import Expected, errors, preflight
 
-    expected = Expected(plan.lang, plan.options.large_print, rendered.pages)
+    expected = Expected(plan.lang, plan.options.large_print, rendered.pages if text_layer else None)
     found = errors(preflight(rendered.data, expected, "-" if str(out) == "-" else display_path(out)))
     if found:
         raise PreflightFailed(found)

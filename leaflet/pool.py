@@ -51,9 +51,11 @@ def warm_up(project: Project) -> None:
 
 
 def render(project: Project, plan: Plan) -> bytes:
-    """The personalised PDF, preflighted like every build: a page that would print wrongly is refused."""
+    """The personalised PDF, with the preflight's page checks (fonts, flow, margins, sizes): a page
+    that would print wrongly is refused. Its text layer is not read back here, to keep the counter
+    fast; the same leaflet's stock edition had it compared when it was built."""
     rendered = render_plan(project, plan)[0]
-    check_print(rendered, plan, Path("-"))
+    check_print(rendered, plan, Path("-"), text_layer=False)
     return rendered.data
 
 
