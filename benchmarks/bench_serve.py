@@ -199,8 +199,19 @@ def report(ours: float, bare: float, load: dict, others: float) -> str:
     missed = [name for name, bad in (("ratio", ratio > 1.3), ("p95", load["p95"] >= 0.6),
                                      ("errors", bool(load["errors"]))) if bad]
     if missed:
-        lines += [f"Not met: {', '.join(missed)}." + (f" Errors: {sorted(set(load['errors']))}." if load["errors"] else ""), ""]
+        errors = f" Errors: {sorted(set(load['errors']))}." if load["errors"] else ""
+        lines += [f"Not met: {', '.join(missed)}.{errors}{shared_note(others, bare)}", ""]
     return "\n".join(lines)
+
+
+def shared_note(others: float, bare: float) -> str:
+    """Why a target may be missed on a machine other programs were using."""
+    if others <= 0.2:
+        return ""
+    return (f" Other programs took {others:.2f} of the {os.cpu_count()} cores during the run, so the "
+            f"{default_jobs()} workers and the client shared about {os.cpu_count() - others:.1f}; with 4 "
+            "clients and 2 workers each request waits for about one other render, so on a machine of "
+            f"its own p95 should be near three renders ({3 * bare:.2f} s): an estimate this run could not confirm.")
 
 
 def write_section(text: str) -> None:

@@ -36,6 +36,7 @@ from ..content import read_leaflet
 from ..directions import read_directions
 from ..errors import LeafletError, UsageError
 from ..history import history_file, print_of, record_print
+from ..html import PAPER_SIZES
 from ..languages import SOURCE_LANGUAGE, find_language, language
 from ..manifest import manifest_digest
 from ..offer import language_choices
@@ -256,7 +257,7 @@ class Counter:
                          for choice in language_choices(self.project, name)]
             leaflets.append({"id": name, "title": content.title.text, "revised": content.revised.isoformat(),
                              "languages": languages})
-        return {"leaflets": leaflets, "editions": list(EDITIONS), "papers": ["a4", "letter"],
+        return {"leaflets": leaflets, "editions": list(EDITIONS), "papers": sorted(PAPER_SIZES),
                 "directions": sorted(read_directions(self.project.directions_file))}
 
     def _sentences(self, fields: dict[str, Any]) -> dict[str, Any]:
