@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 import polib
 
 from .errors import CatalogError, display_path
-from .languages import LANGUAGES, SOURCE_LANGUAGE
+from .languages import DIGIT_ZERO, LANGUAGES, SOURCE_LANGUAGE, language
 from .markup import is_balanced, markup_tokens, strip_markup
 from .plurals import header_partition, matches_cldr, parse_plural_forms, plural_forms
 from .pofile import Catalog, read_catalog
@@ -337,8 +337,6 @@ def digit_confusables() -> frozenset[str]:
 
 
 def _native_zero(lang: str) -> int:
-    from .languages import DIGIT_ZERO, language
-
     try:
         return DIGIT_ZERO.get(language(lang).numbering_system, 0x30)
     except Exception:  # a language Babel does not know: only ASCII digits

@@ -112,13 +112,6 @@ def cldr_rule(code: str) -> PluralRule:
     return Locale.parse(code).plural_form
 
 
-def categories(code: str) -> list[str]:
-    """CLDR's categories that some printable count falls in, in CLDR order."""
-    rule = cldr_rule(code)
-    used = {rule(n) for n in CHECK_RANGE}
-    return [tag for tag in CLDR_ORDER if tag in used]
-
-
 def header_for_rule(rule: PluralRule) -> str:
     """``nplurals=N; plural=EXPR;`` for whole numbers; the last used category needs no test."""
     used = {rule(n) for n in CHECK_RANGE}

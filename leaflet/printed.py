@@ -196,16 +196,9 @@ def _tokens(data: bytes) -> Iterator[tuple[str, Any]]:
             stack.append([text])
             continue
         if kind == "close":
-            opened = stack.pop() if stack else [b"["]
-            value: Any = opened[1:] if opened[0] == b"[" else dict(zip(opened[1::2], opened[2::2]))
-        elif kind == "hex":
-            value = bytes.fromhex(re.sub(rb"\s", b"", text[1:-1]).decode() + ("0" if len(text) % 2 else ""))
-        elif kind == "num":
-            value = float(text) if b"." in text else int(text)
-        elif kind == "name":
-            value = _NAME_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text.decode("latin-1"))
-        elif kind == "str":
-            value = _literal(text[1:-1])
+            value: Any = _closed(stack.pop() if stack else [b"["])
+        elif kind in _SCALARS:
+            value = _scalar(kind, text)
         else:
             yield "op", text.decode("latin-1")
             continue
@@ -245,16 +238,9 @@ def _parse_value(data: bytes) -> Any:
             stack.append([text])
             continue
         if kind == "close":
-            opened = stack.pop() if len(stack) > 1 else [b"["]
-            value: Any = opened[1:] if opened[0] == b"[" else dict(zip(opened[1::2], opened[2::2]))
-        elif kind == "hex":
-            value = bytes.fromhex(re.sub(rb"\s", b"", text[1:-1]).decode() + ("0" if len(text) % 2 else ""))
-        elif kind == "num":
-            value = float(text) if b"." in text else int(text)
-        elif kind == "name":
-            value = _NAME_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text.decode("latin-1"))
-        elif kind == "str":
-            value = _literal(text[1:-1])
+            value: Any = _closed(stack.pop() if len(stack) > 1 else [b"["])
+        elif kind in _SCALARS:
+            value = _scalar(kind, text)
         elif text == b"R" and len(stack[-1]) >= 2:
             stack[-1].pop()  # the generation
             num = stack[-1].pop()
@@ -263,6 +249,25 @@ def _parse_value(data: bytes) -> Any:
             value = {b"true": True, b"false": False}.get(text)
         stack[-1].append(value)
     return stack[0][0] if stack[0] else None
+
+
+_SCALARS = frozenset({"hex", "num", "name", "str"})
+
+
+def _scalar(kind: str, text: bytes) -> Any:
+    """The value of a hex string, number, name or literal string token."""
+    if kind == "hex":
+        return bytes.fromhex(re.sub(rb"\s", b"", text[1:-1]).decode() + ("0" if len(text) % 2 else ""))
+    if kind == "num":
+        return float(text) if b"." in text else int(text)
+    if kind == "name":
+        return _NAME_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text.decode("latin-1"))
+    return _literal(text[1:-1])
+
+
+def _closed(opened: list) -> Any:
+    """An array or a dictionary, from its opening bracket and the values read since."""
+    return opened[1:] if opened[0] == b"[" else dict(zip(opened[1::2], opened[2::2]))
 
 
 def pdf_text_string(value: Any) -> str:

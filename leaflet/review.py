@@ -28,7 +28,7 @@ from typing import Any
 
 from .errors import CatalogError, LeafletError, LinkOutsideProject, UsageError
 from .files import write_atomic
-from .pofile import read_catalog
+from .pofile import read_catalog_cached
 from .project import Project
 
 NAMESPACE = "leaflet-review"
@@ -72,7 +72,7 @@ def snapshot(project: Project, lang: str) -> list[dict[str, Any]]:
     entries = []
     for domain in project.domains():
         try:
-            catalog = read_catalog(project.po_file(lang, domain))
+            catalog = read_catalog_cached(project.po_file(lang, domain))
         except (CatalogError, LinkOutsideProject):  # missing, broken or refused: nothing reviewable
             continue
         entries.append({"domain": domain, "plural_forms": catalog.po.metadata.get("Plural-Forms", "")})
