@@ -16,15 +16,21 @@ from pathlib import Path
 
 import click
 
-from . import __version__, catalogs
-from .checks import ERROR, catalog_paths, check_paths
-from .errors import LeafletError, UsageError, display_path
-from .html import PAPER_SIZES
-from .languages import SOURCE_LANGUAGE, language
-from .pipeline import DEFAULT_OPTIONS, BuildOptions, plan_build
-from .pofile import read_catalog
-from .project import Project, is_project
-from .review import record_review, review_status
+from leaflet import __version__
+from leaflet.builder.pipeline import plan_build
+from leaflet.catalogs.checks import ERROR
+from leaflet.catalogs.extract import extract as write_templates
+from leaflet.catalogs.gate import catalog_paths, check_paths
+from leaflet.catalogs.pofile import read_catalog
+from leaflet.catalogs.reviews import record_review, review_status
+from leaflet.catalogs.stats import Statistics, statistics
+from leaflet.catalogs.update import init as init_catalog
+from leaflet.catalogs.update import update as update_catalogs
+from leaflet.errors import LeafletError, UsageError, display_path
+from leaflet.languages import SOURCE_LANGUAGE, language
+from leaflet.project import Project, is_project
+from leaflet.render.html import PAPER_SIZES
+from leaflet.render.options import DEFAULT_OPTIONS, BuildOptions
 
 
 class Context:
@@ -100,8 +106,8 @@ def build(obj: Context, langs: tuple[str, ...], leaflets: tuple[str, ...], quiet
 
     With --patient or directions, a leaflet is for one patient and goes to
     output/<lang>/personal/<leaflet>-<date>-<hash>.pdf: the stock leaflet stays as it was."""
-    from .batch import Job, build_all, default_jobs
-    from .doctor import require_build
+    from leaflet.builder.batch import Job, build_all, default_jobs
+    from leaflet.doctor import require_build
 
     project = obj.project
     require_build()
@@ -141,8 +147,8 @@ def build(obj: Context, langs: tuple[str, ...], leaflets: tuple[str, ...], quiet
 
 def _build_one(project: Project, todo: list, options: BuildOptions, output: str, quiet: bool) -> None:
     """``build -o FILE`` and ``build -o -``: one leaflet, written where asked, never skipped."""
-    from .errors import CatalogProblems, PreflightFailed
-    from .pipeline import build_bytes, run_build
+    from leaflet.builder.pipeline import build_bytes, run_build
+    from leaflet.errors import CatalogProblems, PreflightFailed
 
     if len(todo) != 1:
         raise UsageError(f"-o writes one leaflet, and this would build {len(todo)}",
@@ -184,8 +190,8 @@ def preflight(obj: Context, pdfs: tuple[Path, ...]) -> None:
     contents list on one page, no near-empty last page, text 10 mm inside the paper,
     footers on 2 lines, type sizes, and a text layer that reads back as printed.
     One line per problem; exit code 1 if there is any."""
-    from .pipeline import preflight_files
-    from .preflight import ERROR
+    from leaflet.builder.pipeline import preflight_files
+    from leaflet.render.preflight import ERROR
 
     try:
         project: Project | None = obj.project
@@ -217,8 +223,8 @@ def printed_leaflets(project: Project | None) -> list[Path]:
 @pass_context
 def doctor(obj: Context) -> None:
     """Check this machine: locked Python packages, system libraries, commands, fonts."""
-    from .doctor import blocking, diagnose
-    from .languages import LANGUAGES
+    from leaflet.doctor import blocking, diagnose
+    from leaflet.languages import LANGUAGES
 
     try:
         root, codes = obj.project.root, obj.project.languages()
@@ -239,7 +245,7 @@ def doctor(obj: Context) -> None:
 @pass_context
 def extract(obj: Context) -> None:
     """Rewrite the .pot templates from the content and templates."""
-    written = catalogs.extract(obj.project)
+    written = write_templates(obj.project)
     click.echo(f"{len(written)} template(s) changed" + "".join(f"\n  {display_path(p)}" for p in written))
 
 
@@ -247,7 +253,7 @@ def extract(obj: Context) -> None:
 @pass_context
 def update(obj: Context) -> None:
     """Extract, then merge the templates into every language's catalogs (like msgmerge --previous)."""
-    updated = catalogs.update(obj.project)
+    updated = update_catalogs(obj.project)
     for lang, (change, fuzzy) in sorted(updated.plural_changes.items()):
         click.echo(f"{lang}: {change.describe()}.\n  Plural-Forms is now '{change.new_header}'; "
                    f"{fuzzy} plural entr{'y' if fuzzy == 1 else 'ies'} marked fuzzy: check every form")
@@ -260,7 +266,7 @@ def update(obj: Context) -> None:
 @pass_context
 def init(obj: Context, lang: str) -> None:
     """Start catalogs for a new language LANG."""
-    for path in catalogs.init(obj.project, lang):
+    for path in init_catalog(obj.project, lang):
         click.echo(f"created {display_path(path)}")
 
 
@@ -289,9 +295,9 @@ def _stats_rows(project: Project) -> list[dict]:
         status = review_status(project, lang)
         for path in paths:
             try:
-                numbers = catalogs.statistics(read_catalog(path), lang, path.stem)
+                numbers = statistics(read_catalog(path), lang, path.stem)
             except LeafletError:
-                numbers = catalogs.Statistics(lang, path.stem, 0, 0, 0)
+                numbers = Statistics(lang, path.stem, 0, 0, 0)
             rows.append({"lang": lang, "catalog": path.stem, "translated": numbers.translated,
                          "fuzzy": numbers.fuzzy, "untranslated": numbers.untranslated,
                          "total": numbers.total, "percent": round(numbers.percent, 1),
@@ -376,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
 @pass_context
 def proofs(obj: Context, all_pages: bool) -> None:
     """Render built leaflets to PNG and compose output/proofs/contact-sheet.png."""
-    from .proofs import contact_sheet
+    from leaflet.proofs.sheet import contact_sheet
 
     png, index, _ = contact_sheet(obj.project, all_pages=all_pages)
     click.echo(f"wrote {display_path(png)} and {display_path(index)}")
@@ -391,7 +397,7 @@ def proofs(obj: Context, all_pages: bool) -> None:
 @pass_context
 def proof(obj: Context, lang: str, leaflets: tuple[str, ...], paper: str, since_review: bool) -> None:
     """Write output/LANG/<leaflet>.review.pdf: English and translation side by side, for reviewers."""
-    from .review_proof import write_review_proof
+    from leaflet.proofs.review import write_review_proof
 
     code = obj.project.resolve_language(lang)
     names = [obj.project.resolve_leaflet(n) for n in leaflets] or obj.project.leaflets()
@@ -405,7 +411,7 @@ def proof(obj: Context, lang: str, leaflets: tuple[str, ...], paper: str, since_
 @pass_context
 def html(obj: Context, lang: str, leaflets: tuple[str, ...]) -> None:
     """Write output/LANG/html/<leaflet>.html with its CSS and fonts, to open in a browser."""
-    from .preview import write_html
+    from leaflet.proofs.preview import write_html
 
     for name in [obj.project.resolve_leaflet(n) for n in leaflets] or obj.project.leaflets():
         click.echo(f"wrote {display_path(write_html(obj.project, name, lang))}")
@@ -427,11 +433,11 @@ def html(obj: Context, lang: str, leaflets: tuple[str, ...]) -> None:
 def serve(obj: Context, host: str, port: int, pharmacy: Path | None, data_dir: Path | None,
           workers: int | None, rate_limit: int | None) -> None:
     """Serve the pharmacy counter: a page and an HTTP API that print leaflets (http://127.0.0.1:8000/)."""
-    from .batch import default_jobs
-    from .doctor import require_build
-    from .web.app import DEFAULT_RATE_LIMIT, Settings
-    from .web.guards import PASSWORD_VARIABLE, require_password
-    from .web.server import run
+    from leaflet.builder.batch import default_jobs
+    from leaflet.counter.app import DEFAULT_RATE_LIMIT, Settings
+    from leaflet.counter.guards import PASSWORD_VARIABLE, require_password
+    from leaflet.counter.server import run
+    from leaflet.doctor import require_build
 
     password = os.environ.get(PASSWORD_VARIABLE) or None
     require_password(host, password)
@@ -443,7 +449,7 @@ def serve(obj: Context, host: str, port: int, pharmacy: Path | None, data_dir: P
 
 
 def _data_dir(project: Project) -> Path:
-    from .history import DATA_VARIABLE
+    from leaflet.counter.history import DATA_VARIABLE
 
     named = os.environ.get(DATA_VARIABLE)
     return Path(named) if named else project.root / "data"
@@ -461,7 +467,7 @@ def _data_dir(project: Project) -> Path:
 def history(obj: Context, leaflet: str | None, lang: str | None, since: object, until: object,
             csv_file: str | None, data_dir: Path | None) -> None:
     """List the leaflets the counter printed (no personal data), or export them as CSV."""
-    from .history import history_file, read_prints, write_csv
+    from leaflet.counter.history import history_file, read_prints, write_csv
 
     project = obj.project
     prints = read_prints(history_file(data_dir or _data_dir(project)),

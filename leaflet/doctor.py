@@ -20,8 +20,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import MissingFont, MissingSystemLibrary
-from .languages import language
+from leaflet.errors import MissingFont, MissingSystemLibrary
+from leaflet.languages import language
 
 SYSTEM_FILE = Path(__file__).with_name("system.toml")
 LOCK_FILE = "requirements.lock"
@@ -120,11 +120,11 @@ def _build_findings() -> tuple[Finding, ...]:
 
 def font_findings(codes: list[str]) -> list[Finding]:
     """One line per script: every family its languages use, in both weights."""
-    from .fonts import WEIGHTS, find_font
+    from leaflet.render.fonts import WEIGHTS, find_font
 
     scripts: dict[str, list[str]] = {}
     for code in codes:
-        scripts.setdefault(language(code).script, []).append(code)
+        scripts.setdefault(language(code).script.name, []).append(code)
     findings = []
     for script, codes_of_script in scripts.items():
         lang = language(codes_of_script[0])

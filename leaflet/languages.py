@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pyphen
 from babel import Locale, UnknownLocaleError
 
-from .errors import UnknownLanguage, UsageError
+from leaflet.errors import UnknownLanguage, UsageError
 
 SOURCE_LANGUAGE = "en"
 
@@ -24,29 +24,97 @@ NOTO_CJK = "fonts-noto-cjk"
 
 
 @dataclass(frozen=True)
-class Language:
-    code: str
-    script: str
+class Script:
+    """What we know of a writing system and CLDR does not: the fonts that draw it (in
+    fallback order, Latin last for numbers and names), the Debian package that has them,
+    how its lines break, and why, if so, its PDFs cannot claim PDF/UA."""
+
+    name: str
     fonts: tuple[str, ...]
     font_package: str = NOTO_CORE
     #: Korean breaks lines at spaces, never inside a word (unlike Chinese).
     keep_words: bool = False
-    #: The PDF claims PDF/UA-1 only where its glyphs read back as the words in order
-    #: (``TEXT_LAYER_ORDER``); every PDF is tagged, with each run's words as ``/ActualText``.
-    pdf_ua: bool = True
+    #: Latin and Cyrillic text hyphenates where Pyphen has a dictionary; other scripts never.
+    hyphenates: bool = False
+    #: Empty where the glyphs read back as the words in order (``leaflet preflight`` measures it);
+    #: else why not, said on the review proof and in the README.
+    no_pdf_ua: str = ""
+
+
+@dataclass(frozen=True)
+class Digits:
+    """A CLDR numbering system as printed: the code point of its zero and the CSS counter
+    style (one WeasyPrint ships) for list and page numbers."""
+
+    zero: int
+    counter_style: str
+
+
+#: The numbering systems our languages use by default (Babel formats numbers with Latin digits).
+NUMBERING = {
+    "latn": Digits(0x30, "decimal"), "arab": Digits(0x660, "arabic-indic"), "arabext": Digits(0x6F0, "persian"),
+    "beng": Digits(0x9E6, "bengali"), "deva": Digits(0x966, "devanagari"), "mymr": Digits(0x1040, "myanmar"),
+}
+
+_LATIN_FONTS = ("Noto Sans",)
+LATIN = Script("Latin", _LATIN_FONTS, hyphenates=True)
+CYRILLIC = Script("Cyrillic", _LATIN_FONTS, hyphenates=True)
+HAN_SIMPLIFIED = Script("Han (simplified)", ("Noto Sans CJK SC", "Noto Sans"), NOTO_CJK)
+HAN_TRADITIONAL = Script("Han (traditional)", ("Noto Sans CJK TC", "Noto Sans"), NOTO_CJK)
+HANGUL = Script("Hangul", ("Noto Sans CJK KR", "Noto Sans"), NOTO_CJK, keep_words=True)
+ETHIOPIC = Script("Ethiopic", ("Noto Sans Ethiopic", "Noto Sans"))
+# Naskh, not Nastaliq, for Urdu too: a Nastaliq word is drawn from contextual glyphs that do
+# not map back to its letters, so the PDF's text (search, copying, screen readers) was letter salad.
+ARABIC = Script("Arabic", ("Noto Naskh Arabic", "Noto Sans"), no_pdf_ua=(
+    "Arabic marks are drawn raised and apart from their letters, and readers put them, "
+    "and the punctuation of right-to-left lines, out of order"))
+HEBREW = Script("Hebrew", ("Noto Sans Hebrew", "Noto Sans"), no_pdf_ua=(
+    "Hebrew vowel points are drawn raised and apart from their letters, and readers put them, "
+    "and the punctuation of right-to-left lines, out of order"))
+BENGALI = Script("Bengali", ("Noto Sans Bengali", "Noto Sans"),
+                 no_pdf_ua="Bengali vowel signs drawn before their consonant are stored in drawing order")
+DEVANAGARI = Script("Devanagari", ("Noto Sans Devanagari", "Noto Sans"),
+                    no_pdf_ua="Devanagari vowel signs drawn before their consonant are stored in drawing order")
+MYANMAR = Script("Myanmar", ("Noto Sans Myanmar", "Noto Sans"),
+                 no_pdf_ua="Myanmar vowel signs drawn before their consonant are stored in drawing order")
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language leaflet prints: its catalog code and its script. Everything CLDR knows
+    (own name, direction, plural rules, digits) comes from Babel."""
+
+    code: str
+    script: Script
+
+    @property
+    def fonts(self) -> tuple[str, ...]:
+        return self.script.fonts
+
+    @property
+    def font_package(self) -> str:
+        return self.script.font_package
+
+    @property
+    def keep_words(self) -> bool:
+        return self.script.keep_words
+
+    @property
+    def pdf_ua(self) -> bool:
+        """The PDF claims PDF/UA-1 only where its glyphs read back as the words in order;
+        every PDF is tagged, with each run's words as ``/ActualText``."""
+        return not self.script.no_pdf_ua
 
     @property
     def hyphenate(self) -> bool:
-        """Latin and Cyrillic text hyphenates where Pyphen has a dictionary; CJK and others never."""
-        return self.script in ("Latin", "Cyrillic") and pyphen.language_fallback(self.code) is not None
+        return self.script.hyphenates and pyphen.language_fallback(self.code) is not None
 
     @property
     def pdf_ua_note(self) -> str:
         """One line for reviewers: does this language's PDF claim PDF/UA-1, and if not, why."""
         if self.pdf_ua:
             return "Leaflets in this language are tagged PDF/UA-1 files: their text reads back in order."
-        reason = NO_PDF_UA.get(self.script, "its glyphs do not read back in order")
-        return (f"Leaflets in this language do not claim PDF/UA-1: {reason}. They are tagged, and "
+        return (f"Leaflets in this language do not claim PDF/UA-1: {self.script.no_pdf_ua}. They are tagged, and "
                 "screen readers get every run's words from the tags.")
 
     @property
@@ -69,59 +137,27 @@ class Language:
     def numbering_system(self) -> str:
         return self.locale.default_numbering_system
 
+    @property
+    def digits(self) -> Digits:
+        return NUMBERING.get(self.numbering_system, NUMBERING["latn"])
+
     def native_digits(self, text: str) -> str:
         """ASCII digits written in the locale's default numbering system (CLDR, via Babel)."""
-        zero = DIGIT_ZERO.get(self.numbering_system, ord("0"))
+        zero = self.digits.zero
         return text.translate({ord("0") + d: zero + d for d in range(10)})
 
 
-_LATIN = ("Noto Sans",)
-
-#: Why a script's PDFs do not claim PDF/UA-1: its glyphs do not read back in order
-#: (measured with pdftotext and pypdf by ``leaflet preflight``). Screen readers take the
-#: words from the tags (``/ActualText``), and every letter is in the glyphs; the order is not.
-NO_PDF_UA = {
-    "Arabic": "Arabic marks are drawn raised and apart from their letters, and readers put them, "
-              "and the punctuation of right-to-left lines, out of order",
-    "Hebrew": "Hebrew vowel points are drawn raised and apart from their letters, and readers put them, "
-              "and the punctuation of right-to-left lines, out of order",
-    "Bengali": "Bengali vowel signs drawn before their consonant are stored in drawing order",
-    "Devanagari": "Devanagari vowel signs drawn before their consonant are stored in drawing order",
-    "Myanmar": "Myanmar vowel signs drawn before their consonant are stored in drawing order",
-}
-
-#: The zero of each CLDR numbering system our languages use by default (Babel formats with Latin digits).
-DIGIT_ZERO = {"latn": 0x30, "arab": 0x660, "arabext": 0x6F0, "beng": 0x9E6, "deva": 0x966, "mymr": 0x1040}
-
+#: Every shipped language: adding one whose script is above is one line here (and its catalogs).
 LANGUAGES: dict[str, Language] = {
     lang.code: lang
     for lang in (
-        Language("en", "Latin", _LATIN),
-        Language("es", "Latin", _LATIN),
-        Language("zh_Hans", "Han (simplified)", ("Noto Sans CJK SC", "Noto Sans"), NOTO_CJK),
-        Language("zh_Hant", "Han (traditional)", ("Noto Sans CJK TC", "Noto Sans"), NOTO_CJK),
-        Language("ru", "Cyrillic", _LATIN),
-        Language("ko", "Hangul", ("Noto Sans CJK KR", "Noto Sans"), NOTO_CJK, keep_words=True),
-        Language("it", "Latin", _LATIN),
-        Language("ht", "Latin", _LATIN),
-        Language("bn", "Bengali", ("Noto Sans Bengali", "Noto Sans"), pdf_ua=False),
-        Language("fr", "Latin", _LATIN),
-        Language("pl", "Latin", _LATIN),
-        Language("vi", "Latin", _LATIN),
-        Language("ar", "Arabic", ("Noto Naskh Arabic", "Noto Sans"), pdf_ua=False),
-        Language("so", "Latin", _LATIN),
-        Language("fa", "Arabic", ("Noto Naskh Arabic", "Noto Sans"), pdf_ua=False),
-        Language("ro", "Latin", _LATIN),
-        Language("sw", "Latin", _LATIN),
-        Language("my", "Myanmar", ("Noto Sans Myanmar", "Noto Sans"), pdf_ua=False),
-        Language("ne", "Devanagari", ("Noto Sans Devanagari", "Noto Sans"), pdf_ua=False),
-        Language("am", "Ethiopic", ("Noto Sans Ethiopic", "Noto Sans")),
-        Language("ps", "Arabic", ("Noto Naskh Arabic", "Noto Sans"), pdf_ua=False),
-        # Naskh, not Nastaliq: a Nastaliq word is drawn from contextual glyphs that do not map
-        # back to its letters, so the PDF's text (search, copying, screen readers) was letter salad.
-        Language("ur", "Arabic", ("Noto Naskh Arabic", "Noto Sans"), pdf_ua=False),
-        Language("fil", "Latin", _LATIN),
-        Language("yi", "Hebrew", ("Noto Sans Hebrew", "Noto Sans"), pdf_ua=False),
+        Language("en", LATIN), Language("es", LATIN), Language("zh_Hans", HAN_SIMPLIFIED),
+        Language("zh_Hant", HAN_TRADITIONAL), Language("ru", CYRILLIC), Language("ko", HANGUL),
+        Language("it", LATIN), Language("ht", LATIN), Language("bn", BENGALI), Language("fr", LATIN),
+        Language("pl", LATIN), Language("vi", LATIN), Language("ar", ARABIC), Language("so", LATIN),
+        Language("fa", ARABIC), Language("ro", LATIN), Language("sw", LATIN), Language("my", MYANMAR),
+        Language("ne", DEVANAGARI), Language("am", ETHIOPIC), Language("ps", ARABIC), Language("ur", ARABIC),
+        Language("fil", LATIN), Language("yi", HEBREW),
     )
 }
 
@@ -140,7 +176,7 @@ _SAFE_NAME = re.compile(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")
 
 def language(code: str) -> Language:
     """The ``Language`` for a catalog code; languages without fonts fall back to Latin."""
-    return LANGUAGES.get(code) or Language(code, "Latin", _LATIN)
+    return LANGUAGES.get(code) or Language(code, LATIN)
 
 
 def normalise(requested: str) -> str:

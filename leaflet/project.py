@@ -14,13 +14,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import LinkOutsideProject, UnknownLeaflet, UsageError
-from .languages import SOURCE_LANGUAGE, negotiate
+from leaflet.errors import LinkOutsideProject, UnknownLeaflet, UsageError
+from leaflet.languages import SOURCE_LANGUAGE, negotiate
 
 #: The catalog domain of the print frame shared by every leaflet (headings, box, footer).
 FRAME_DOMAIN = "frame"
 #: The standardised directions (``content/directions.toml``).
 DIRECTIONS_DOMAIN = "directions"
+#: The counter's web page lives beside the print templates; no leaflet is made from it.
+COUNTER_TEMPLATES = "counter"
 DIRECTIONS_FILE = "directions.toml"
 
 PROJECT_VARIABLE = "LEAFLET_PROJECT"
@@ -67,7 +69,7 @@ class Project:
         object.__setattr__(self, "root", Path(self.root))  # accept a str from Python callers
 
     @classmethod
-    def default(cls) -> "Project":
+    def default(cls) -> Project:
         """``$LEAFLET_PROJECT``, else the folder we are in (or one above it), else the
         checkout this package runs from; an installed package has no project of its own."""
         named = os.environ.get(PROJECT_VARIABLE)

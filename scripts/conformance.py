@@ -28,8 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from leaflet.errors import CatalogError  # noqa: E402
-from leaflet.pofile import read_catalog  # noqa: E402
+from leaflet.catalogs.pofile import read_catalog
+from leaflet.errors import CatalogError
 
 #: (PyPI name, version, SHA-256 of the sdist): upgrading one is a reviewed change.
 PINNED = [

@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from leaflet.pofile import read_catalog, write_catalog
+from leaflet.catalogs.pofile import read_catalog, write_catalog
 from leaflet.project import Project
 
 

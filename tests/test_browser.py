@@ -11,8 +11,8 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 import uvicorn
@@ -20,7 +20,7 @@ from axe_playwright_python.sync_playwright import Axe
 from conftest import copy_project, pdf_bytes_text, squeeze
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from leaflet.web import Settings, create_app
+from leaflet.counter import Settings, create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

@@ -8,12 +8,14 @@ import pytest
 from conftest import UNTRANSLATE_PRECAUTIONS, edit_file
 
 from leaflet import build
-from leaflet.catalogs import extract, init, statistics, update
-from leaflet.content import read_leaflet
+from leaflet.catalogs.extract import extract
+from leaflet.catalogs.plurals import matches_cldr
+from leaflet.catalogs.pofile import read_catalog
+from leaflet.catalogs.stats import statistics
+from leaflet.catalogs.update import init, update
 from leaflet.errors import CatalogProblems, UsageError
-from leaflet.plurals import matches_cldr
-from leaflet.pofile import read_catalog
 from leaflet.project import Project
+from leaflet.source.content import read_leaflet
 
 REPO = Project.default()
 CATALOG_FILES = sorted(REPO.locales_dir.glob("*.pot")) + sorted(REPO.locales_dir.glob("*/LC_MESSAGES/*.po"))

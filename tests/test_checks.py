@@ -5,17 +5,16 @@ from pathlib import Path
 import pytest
 from conftest import edit_file, within
 
-from leaflet.checks import (
+from leaflet.catalogs.checks import (
     _NUMBER,
-    catalog_paths,
     check_catalog,
     check_doubled_words,
-    check_paths,
     emails,
     numbers,
     same_numbers,
 )
-from leaflet.pofile import read_catalog
+from leaflet.catalogs.gate import catalog_paths, check_paths
+from leaflet.catalogs.pofile import read_catalog
 from leaflet.project import Project
 
 BAD = sorted((Path(__file__).parent / "data" / "bad-catalogs").glob("*.po"))

@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from leaflet.content import ListNode, read_leaflet, read_names
 from leaflet.errors import ContentError
 from leaflet.project import Project
+from leaflet.source.content import ListNode, read_leaflet, read_names
 
 BROKEN = sorted((Path(__file__).parent / "data" / "broken-content").glob("*.md"))
 

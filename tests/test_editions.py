@@ -11,12 +11,13 @@ import pytest
 from conftest import pdf_reader, pdf_text, squeeze
 
 from leaflet import build
-from leaflet.catalogs import load_translations
-from leaflet.content import read_leaflet
+from leaflet.catalogs.translations import load_translations
 from leaflet.errors import UsageError
 from leaflet.languages import language
-from leaflet.pipeline import BuildOptions, leaflet_html
 from leaflet.project import Project
+from leaflet.render.context import leaflet_html
+from leaflet.render.options import BuildOptions
+from leaflet.source.content import read_leaflet
 
 EXAMPLE = "pharmacy.example.toml"
 

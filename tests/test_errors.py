@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import OUTSIDE_SECRET, link_out
 
-import leaflet.fonts as fonts_module
+import leaflet.render.fonts as fonts_module
 from leaflet.cli import main
-from leaflet.languages import LANGUAGES, Language
+from leaflet.languages import LANGUAGES, Language, Script
 
 DATA = Path(__file__).parent / "data"
 
@@ -101,7 +101,7 @@ def test_jinja_syntax_error_names_the_template_line(capsys, project):
 
 
 def test_missing_font_names_the_package(capsys, project, monkeypatch):
-    monkeypatch.setitem(LANGUAGES, "es", Language("es", "Latin", ("Noto Sans Klingon",), "fonts-klingon"))
+    monkeypatch.setitem(LANGUAGES, "es", Language("es", Script("Latin", ("Noto Sans Klingon",), "fonts-klingon")))
     fonts_module.find_font.cache_clear()
     code, _, err = run(capsys, "--project", project.root, "build", "--lang", "es", "-j", "1")
     assert code == 1
@@ -159,7 +159,7 @@ def test_new_languages_are_spelled_as_cldr_does(capsys, project):
 
 
 def test_an_overlong_translation_and_entries_not_in_the_template(project):
-    from leaflet.checks import catalog_paths, check_paths
+    from leaflet.catalogs.gate import catalog_paths, check_paths
 
     path = project.po_file("es", "diazepam")
     extra = "".join(f'\nmsgctxt "junk.{i}"\nmsgid "x{i}"\nmsgstr "y{i}"\n' for i in range(30))

@@ -8,8 +8,8 @@ import pytest
 from conftest import REPO, pdf_fonts, pdf_reader, pdf_text
 
 from leaflet.errors import MissingGlyphs
-from leaflet.fonts import check_coverage
 from leaflet.languages import language
+from leaflet.render.fonts import check_coverage
 
 LANGS = REPO.languages()
 #: The first word of the Unicode names of the letters each language is written in.

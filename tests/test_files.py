@@ -2,7 +2,7 @@
 
 from conftest import edit_file, run_cli
 
-from leaflet.preview import write_html
+from leaflet.proofs.preview import write_html
 
 
 def test_a_linked_stylesheet_in_the_preview_is_replaced_not_overwritten(project, tmp_path):

@@ -11,11 +11,13 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
-from leaflet.catalogs import load_translations
-from leaflet.content import read_leaflet
+from leaflet.builder.pipeline import run_build
+from leaflet.catalogs.pofile import read_catalog, write_catalog
+from leaflet.catalogs.translations import load_translations
 from leaflet.errors import LeafletError
-from leaflet.pipeline import BuildOptions, leaflet_html, run_build
-from leaflet.pofile import read_catalog, write_catalog
+from leaflet.render.context import leaflet_html
+from leaflet.render.options import BuildOptions
+from leaflet.source.content import read_leaflet
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=30_000, derandomize=not os.environ.get("FUZZ_RANDOM"),
@@ -85,6 +87,6 @@ def test_random_personal_text_prints_as_text_or_is_refused(shared_project, patie
 @pytest.mark.parametrize("raw", [b"\xed\xa0\x80", b"\xc3", b"\xff\xfe", b"\xe2\x80"])
 def test_broken_utf8_in_a_catalog_is_a_clear_error(project, raw):
     po = project.po_file("es", "diazepam")
-    po.write_bytes(po.read_bytes().replace("Precauciones".encode(), b"Precauciones" + raw))
+    po.write_bytes(po.read_bytes().replace(b"Precauciones", b"Precauciones" + raw))
     result = outcome(lambda: run_build("diazepam", "es", project=project), record=False)
     assert isinstance(result, LeafletError) and "invalid UTF-8 byte" in str(result)

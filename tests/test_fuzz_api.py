@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
-from leaflet.web import Settings, create_app
+from leaflet.counter import Settings, create_app
 
 EXAMPLES = int(os.environ.get("FUZZ_INPUT_EXAMPLES", "25"))
 FUZZ = settings(max_examples=max(EXAMPLES // 5, 10), deadline=None, derandomize=not os.environ.get("FUZZ_RANDOM"),

@@ -13,13 +13,13 @@ from conftest import REPO
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from leaflet import batch
-from leaflet.checks import check_catalog
+from leaflet.builder import batch
+from leaflet.catalogs.checks import check_catalog
+from leaflet.catalogs.pofile import read_catalog
 from leaflet.cli import main
-from leaflet.content import parse_leaflet
 from leaflet.errors import LeafletError
-from leaflet.pharmacy import read_pharmacy
-from leaflet.pofile import read_catalog
+from leaflet.source.content import parse_leaflet
+from leaflet.source.pharmacy import read_pharmacy
 
 EXAMPLES = int(os.environ.get("FUZZ_INPUT_EXAMPLES", "25"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get("FUZZ_RANDOM"),

@@ -12,10 +12,10 @@ import pytest
 from conftest import REPO, edit_file, pdf_text, squeeze
 
 from leaflet import build
-from leaflet.catalogs import load_translations
+from leaflet.catalogs.pofile import read_catalog, write_catalog
+from leaflet.catalogs.reviews import record_review
+from leaflet.catalogs.translations import load_translations
 from leaflet.errors import CatalogProblems
-from leaflet.pofile import read_catalog, write_catalog
-from leaflet.review import record_review
 
 LANGS = REPO.languages()
 TRANSLATED = [lang for lang in LANGS if lang != "en"]
@@ -138,8 +138,9 @@ def test_a_translation_cannot_soften_the_notice_or_drop_a_sentence(project):
 # -- helpers on the HTML the PDF is made from ----------------------------------------------------------
 
 def built_html(project, lang):
-    from leaflet.content import read_leaflet
-    from leaflet.pipeline import DEFAULT_OPTIONS, leaflet_html
+    from leaflet.render.context import leaflet_html
+    from leaflet.render.options import DEFAULT_OPTIONS
+    from leaflet.source.content import read_leaflet
 
     content = read_leaflet(project.content_file("diazepam"))
     return leaflet_html(project, content, load_translations(project, lang, ["frame", "diazepam"]), DEFAULT_OPTIONS)

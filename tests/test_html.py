@@ -9,12 +9,19 @@ import pytest
 from conftest import pdf_text, visual_lines
 
 from leaflet import build
-from leaflet.content import read_names
-from leaflet.html import Renderer, direction_of, isolate, isolate_ltr_runs, keep_words, mark_names
+from leaflet.catalogs.reviews import record_review
 from leaflet.languages import language
-from leaflet.markup import to_html
 from leaflet.project import Project
-from leaflet.review import record_review
+from leaflet.render.html import (
+    Renderer,
+    direction_of,
+    isolate,
+    isolate_ltr_runs,
+    keep_words,
+    mark_names,
+)
+from leaflet.source.content import read_names
+from leaflet.source.markup import to_html
 
 RIGHT_TO_LEFT = [code for code in Project.default().languages() if language(code).direction == "rtl"]
 PHONE = "+1 555 0100"

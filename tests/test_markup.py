@@ -5,7 +5,7 @@ import pytest
 from conftest import within
 from markupsafe import escape
 
-from leaflet.markup import is_balanced, markup_tokens, strip_markup, to_html
+from leaflet.source.markup import is_balanced, markup_tokens, strip_markup, to_html
 
 
 def test_bold_and_emphasis_become_tags():

@@ -12,15 +12,15 @@ import pytest
 from conftest import REPO, edit_file, pdf_text, run_cli, squeeze
 
 from leaflet import build
-from leaflet.catalogs import load_translations
-from leaflet.checks import check_catalog, check_invisible_characters
-from leaflet.directions import read_directions
+from leaflet.catalogs.checks import check_catalog, check_invisible_characters
+from leaflet.catalogs.plurals import plural_forms
+from leaflet.catalogs.pofile import read_catalog, write_catalog
+from leaflet.catalogs.reviews import record_review, review_status
+from leaflet.catalogs.translations import load_translations
 from leaflet.errors import CatalogProblems
-from leaflet.html import Renderer
 from leaflet.languages import language
-from leaflet.plurals import plural_forms
-from leaflet.pofile import read_catalog, write_catalog
-from leaflet.review import record_review, review_status
+from leaflet.render.html import Renderer
+from leaflet.source.directions import read_directions
 
 COUNTS = (1, 2, 3, 5, 11, 12, 21, 100, 999)
 DIRECTIONS = sorted(read_directions(REPO.directions_file))
@@ -51,7 +51,7 @@ def test_every_direction_prints_the_count_once_in_the_locales_digits(lang):
 
 
 def _form_for_one_number(lang: str, count: int) -> bool:
-    from leaflet.plurals import header_partition, parse_plural_forms
+    from leaflet.catalogs.plurals import header_partition, parse_plural_forms
 
     header = read_catalog(REPO.po_file(lang, "directions")).po.metadata["Plural-Forms"]
     form = parse_plural_forms(header)[1](count)

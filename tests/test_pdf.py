@@ -3,10 +3,10 @@
 import pytest
 from conftest import edit_file, pdf_text
 
-import leaflet.pdf as pdf_module
+import leaflet.render.pdf as pdf_module
 from leaflet import build
 from leaflet.errors import RenderError
-from leaflet.pdf import render_pdf, save_pdf
+from leaflet.render.pdf import render_pdf, save_pdf
 
 PAGE = '<html lang="en"><head><title>t</title></head><body><p>Hello</p>{}</body></html>'
 

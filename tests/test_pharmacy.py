@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 
 from leaflet.errors import ProfileError
-from leaflet.pharmacy import read_pharmacy
 from leaflet.project import Project
+from leaflet.source.pharmacy import read_pharmacy
 
 REPO = Project.default()
 BROKEN = sorted((Path(__file__).parent / "data" / "broken-profiles").glob("*.toml"))

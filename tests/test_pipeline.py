@@ -17,13 +17,16 @@ from conftest import (
 )
 
 from leaflet import build
-from leaflet.catalogs import extract_messages, load_translations
-from leaflet.content import read_leaflet
+from leaflet.builder.pipeline import Built, run_build
+from leaflet.catalogs.extract import extract_messages
+from leaflet.catalogs.pofile import read_catalog
+from leaflet.catalogs.translations import load_translations
 from leaflet.errors import CatalogProblems, RenderError, UnknownLanguage
-from leaflet.markup import strip_markup
-from leaflet.pharmacy import read_pharmacy
-from leaflet.pipeline import BuildOptions, Built, leaflet_html, run_build
-from leaflet.pofile import read_catalog
+from leaflet.render.context import leaflet_html
+from leaflet.render.options import BuildOptions
+from leaflet.source.content import read_leaflet
+from leaflet.source.markup import strip_markup
+from leaflet.source.pharmacy import read_pharmacy
 
 A4 = (595.28, 841.89)
 PERSONAL_ONLY = {"logo.alt", "patient.prepared-for", "directions.heading", "directions.free-text", "dispensed",

@@ -9,10 +9,9 @@ from babel.localedata import locale_identifiers
 from babel.plural import PluralRule
 from conftest import REPO, copy_project, run_cli
 
-from leaflet import plurals
-from leaflet.checks import catalog_paths, check_paths
-from leaflet.languages import LANGUAGES
-from leaflet.plurals import (
+from leaflet.catalogs import plurals
+from leaflet.catalogs.gate import catalog_paths, check_paths
+from leaflet.catalogs.plurals import (
     cldr_partition,
     compile_c_expression,
     header_partition,
@@ -20,7 +19,8 @@ from leaflet.plurals import (
     parse_plural_forms,
     plural_forms,
 )
-from leaflet.pofile import read_catalog, write_catalog
+from leaflet.catalogs.pofile import read_catalog, write_catalog
+from leaflet.languages import LANGUAGES
 
 
 def _families() -> dict[tuple, list[str]]:

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from leaflet.catalogs.pofile import read_catalog, write_catalog
 from leaflet.errors import CatalogError
-from leaflet.pofile import read_catalog, write_catalog
 
 DATA = Path(__file__).parent / "data"
 BROKEN = sorted((DATA / "broken-po").glob("*.po"))

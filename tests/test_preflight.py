@@ -17,15 +17,17 @@ from conftest import REPO, edit_file, pdf_text, run_cli
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
-import leaflet.textlayer as textlayer
+import leaflet.render.textlayer as textlayer
 from leaflet import build
+from leaflet.builder.pipeline import plan_build, preflight_files
 from leaflet.errors import PreflightFailed
 from leaflet.languages import language
-from leaflet.pdf import PageText, render_pdf
-from leaflet.pipeline import BuildOptions, plan_build, preflight_files, render_plan
-from leaflet.preflight import ERROR, NOTE, Expected, preflight
-from leaflet.printed import read_printed
-from leaflet.review_proof import write_review_proof
+from leaflet.proofs.review import write_review_proof
+from leaflet.render.edition import render_edition
+from leaflet.render.options import BuildOptions
+from leaflet.render.pdf import PageText, render_pdf
+from leaflet.render.preflight import ERROR, NOTE, Expected, preflight
+from leaflet.render.printed import read_printed
 
 LANGS = REPO.languages()
 EDITIONS = {"standard": {}, "large": {"large_print": True}, "bilingual": {"bilingual": True}}
@@ -251,7 +253,7 @@ def test_the_command_prints_one_line_per_problem_and_exits_1(capsys, project, tm
     code, out, _ = run_cli(capsys, "--project", project.root, "preflight", copy)
     lines = out.strip().splitlines()
     assert code == 0 and "text layer not compared: it is not what the project builds now" in lines[0]
-    rendered, _ = render_plan(project, plan_build("diazepam", "es", project, BuildOptions()))
+    rendered = render_edition(project, plan_build("diazepam", "es", project, BuildOptions()))
     copy.write_bytes(rendered.data)  # a PDF built with 6 mm margins, past the build's own preflight
     code, out, _ = run_cli(capsys, "--project", project.root, "preflight", copy)
     lines = out.strip().splitlines()

@@ -6,13 +6,14 @@ import shutil
 import pytest
 from conftest import OUTSIDE_SECRET, link_out
 
-from leaflet import build, manifest
-from leaflet.catalogs import update
-from leaflet.checks import catalog_paths, check_paths
+from leaflet import build
+from leaflet.builder import manifest
+from leaflet.builder.pipeline import run_build
+from leaflet.catalogs.gate import catalog_paths, check_paths
+from leaflet.catalogs.update import update
 from leaflet.errors import LinkOutsideProject, ProfileError
-from leaflet.pharmacy import read_pharmacy
-from leaflet.pipeline import run_build
 from leaflet.project import leads_out
+from leaflet.source.pharmacy import read_pharmacy
 
 PROFILE = 'name = "P"\naddress = "A"\nphone = "1"\n'
 

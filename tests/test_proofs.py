@@ -6,12 +6,12 @@ import pytest
 from conftest import UNTRANSLATE_PRECAUTIONS, edit_file, pdf_reader, pdf_text, squeeze
 from PIL import Image
 
-from leaflet.batch import Job, build_all
-from leaflet.pipeline import DEFAULT_OPTIONS
-from leaflet.pofile import read_catalog
-from leaflet.preview import write_html
-from leaflet.proofs import contact_sheet
-from leaflet.review_proof import write_review_proof
+from leaflet.builder.batch import Job, build_all
+from leaflet.catalogs.pofile import read_catalog
+from leaflet.proofs.preview import write_html
+from leaflet.proofs.review import write_review_proof
+from leaflet.proofs.sheet import contact_sheet
+from leaflet.render.options import DEFAULT_OPTIONS
 
 
 def test_review_proof_has_every_entry_with_its_line_and_status(project):

@@ -9,15 +9,22 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import UNTRANSLATE_PRECAUTIONS, edit_file, pdf_bytes_text, pdf_reader, run_cli, squeeze
+from conftest import (
+    UNTRANSLATE_PRECAUTIONS,
+    edit_file,
+    pdf_bytes_text,
+    pdf_reader,
+    run_cli,
+    squeeze,
+)
 from starlette.testclient import TestClient
 
-from leaflet.checks import Problem
+from leaflet.builder.manifest import manifest_path
+from leaflet.catalogs.checks import Problem
+from leaflet.counter import Settings, create_app
+from leaflet.counter.guards import CSRF_COOKIE
 from leaflet.errors import CatalogProblems, UnknownLanguage
-from leaflet.manifest import manifest_path
 from leaflet.project import CACHE_VARIABLE
-from leaflet.web import Settings, create_app
-from leaflet.web.guards import CSRF_COOKIE
 
 PATIENT = "Zyxqa Wobbleton-Prrr"
 FREE = "Qwvzx after meals only"
@@ -420,7 +427,8 @@ def test_the_real_server_logs_nothing_personal(project, tmp_path):
 
 def test_the_counters_page_is_no_input_of_the_printed_leaflets(project):
     """Restyling the counter's page must not rebuild every leaflet."""
-    from leaflet.pipeline import DEFAULT_OPTIONS, plan_build, run_build
+    from leaflet.builder.pipeline import plan_build, run_build
+    from leaflet.render.options import DEFAULT_OPTIONS
 
     run_build("diazepam", "es", project=project)
     edit_file(project.templates_dir / "counter" / "counter.css", ("--accent: #0b4f8a", "--accent: #0a4a80"))
@@ -433,9 +441,10 @@ def test_a_dead_render_worker_fails_one_request_and_the_pool_recovers(project):
     import asyncio
     import signal
 
+    from leaflet.builder.pipeline import plan_build
+    from leaflet.builder.pool import RenderPool
     from leaflet.errors import RenderError
-    from leaflet.pipeline import DEFAULT_OPTIONS, plan_build
-    from leaflet.pool import RenderPool
+    from leaflet.render.options import DEFAULT_OPTIONS
 
     pool = RenderPool(project, workers=1, warm=False)
     pool.start()

@@ -1,0 +1,197 @@
+"""Build one leaflet in one language: the function that chains the stages.
+
+content -> catalogs -> HTML -> PDF. The catalog gate runs first: a language
+whose catalogs have any error is refused (``CatalogProblems``) and the
+previous PDF stays as it was. The preflight runs last, on the PDF's bytes
+before they are saved: a page that would print wrongly is refused
+(``PreflightFailed``) and the previous PDF stays too. ``draft=True`` is for
+reviewers: missing entries print in English, marked, in a separately named
+file. A leaflet personalised for one patient goes to
+``output/<lang>/personal/``, never to the stock leaflet's file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from leaflet import __version__
+from leaflet.builder.manifest import record, up_to_date
+from leaflet.catalogs.reviews import review_file, signers_file
+from leaflet.errors import (
+    LeafletError,
+    PreflightFailed,
+    UsageError,
+    display_path,
+)
+from leaflet.languages import SOURCE_LANGUAGE
+from leaflet.project import Project
+from leaflet.render.edition import (
+    EDITION_KEYS,
+    Edition,
+    render_edition,
+    resolve_edition,
+)
+from leaflet.render.options import DEFAULT_OPTIONS, BuildOptions
+
+if TYPE_CHECKING:
+    from leaflet.render.pdf import Rendered
+
+
+def build(leaflet: str = "diazepam", lang: str = "es", *, project: Project | None = None,
+          options: BuildOptions = DEFAULT_OPTIONS, **overrides: object) -> Path:
+    """Build ``output/<lang>/<leaflet>[.edition].pdf`` (personalised: under ``output/<lang>/personal/``)
+    and return its path."""
+    return run_build(leaflet, lang, project=project, options=replace(options, **overrides)).path
+
+
+@dataclass(frozen=True)
+class Built:
+    path: Path
+    skipped: bool  # the output was up to date
+
+
+@dataclass(frozen=True)
+class Plan(Edition):
+    """An edition to build, with the file it goes to and what its manifest must match."""
+
+    out: Path
+    key: str
+
+    def up_to_date(self) -> bool:
+        return up_to_date(self.out, self.key)
+
+
+def plan_build(leaflet: str, lang: str, project: Project, options: BuildOptions = DEFAULT_OPTIONS) -> Plan:
+    """Validate and resolve everything a build needs before any work is done."""
+    edition = resolve_edition(project, leaflet, lang, options)
+    code, options = edition.lang, edition.options
+    if options.personalised:
+        out = project.personal_output_file(code, edition.leaflet, options.edition(code), options.personal_tag())
+    else:
+        out = project.output_file(code, edition.leaflet, options.edition(code))
+    key = _build_key(edition.leaflet, code, options, _review_files(project, code))
+    return Plan(edition.leaflet, code, options, edition.pharmacy, out, key)
+
+
+def run_build(leaflet: str, lang: str, *, project: Project | None = None, options: BuildOptions = DEFAULT_OPTIONS,
+              rebuild: bool = True, out: Path | None = None) -> Built:
+    """Build one leaflet; with ``rebuild=False`` an output whose inputs did not change is kept.
+
+    ``out`` writes to that file instead: always built, with no manifest beside it."""
+    project = project or Project.default()
+    plan = plan_build(leaflet, lang, project, options)
+    if out is not None and plan.options.personalised and _is_stock_file(project, plan, out):
+        raise UsageError(f"{out} is the stock leaflet every patient gets, not a file for one patient",
+                         hint="leave out -o: personalised leaflets go to output/<lang>/personal/")
+    if out is None and not rebuild and plan.up_to_date():
+        return Built(plan.out, skipped=True)
+    rendered = render_edition(project, plan)
+    check_print(rendered, plan, out or plan.out)
+    _save(rendered.data, out or plan.out)
+    if out is None:
+        record(plan.out, list(rendered.inputs), plan.key)
+    return Built(out or plan.out, skipped=False)
+
+
+def build_bytes(leaflet: str, lang: str, *, project: Project | None = None,
+                options: BuildOptions = DEFAULT_OPTIONS) -> bytes:
+    """The PDF itself, written nowhere (``leaflet build -o -``)."""
+    project = project or Project.default()
+    plan = plan_build(leaflet, lang, project, options)
+    rendered = render_edition(project, plan)
+    check_print(rendered, plan, Path("-"))
+    return rendered.data
+
+
+def check_print(rendered: Rendered, plan: Plan, out: Path, *, text_layer: bool = True) -> None:
+    """The preflight on the bytes about to be saved: any error refuses them."""
+    from leaflet.render.preflight import Expected, errors, preflight
+
+    expected = Expected(plan.lang, plan.options.large_print, rendered.pages if text_layer else None)
+    found = errors(preflight(rendered.data, expected, "-" if str(out) == "-" else display_path(out)))
+    if found:
+        raise PreflightFailed(found)
+
+
+def preflight_files(project: Project | None, paths: list[Path]) -> list:
+    """``leaflet preflight``: every problem of each PDF, and a note on what could not be checked."""
+    from leaflet.render.preflight import NOTE, Finding, preflight
+
+    found: list = []
+    for path in paths:
+        shown = display_path(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            found.append(Finding(shown, None, f"cannot read it: {exc.strerror}", "check the path"))
+            continue
+        if not data.startswith(b"%PDF-"):
+            found.append(Finding(shown, None, "not a PDF", "pass the PDFs that leaflet build wrote"))
+            continue
+        expected, note = expected_of(project, data)
+        found += preflight(data, expected, shown)
+        if note:  # says why the text layer was not compared, instead of preflight's general note
+            found = [f for f in found if not (f.file == shown and f.severity == NOTE)]
+            found.append(Finding(shown, None, f"text layer not compared: {note}", severity=NOTE))
+    return found
+
+
+def expected_of(project: Project | None, data: bytes) -> tuple:
+    """What a PDF should be, from its metadata (``Edition.metadata``): a stock leaflet is
+    rebuilt, and its layout's text is what its text layer must read back, if the rebuild
+    gives these very bytes. Gives the expectation and, when the text is not known, why."""
+    from pypdf import PdfReader
+
+    from leaflet.render.preflight import Expected
+
+    reader = PdfReader(io.BytesIO(data))
+    pdf_info = {str(k).lstrip("/"): str(v) for k, v in (reader.metadata or {}).items()}
+    info = {key: pdf_info[key.replace("-", "")] for key in EDITION_KEYS if key.replace("-", "") in pdf_info}
+    lang = info.get("leaflet-language") or str(reader.trailer["/Root"].get("/Lang", SOURCE_LANGUAGE)).replace("-", "_")
+    parts = info.get("leaflet-edition", "standard").split(".")
+    expected = Expected(lang, "large" in parts)
+    if "leaflet-id" not in info:
+        return expected, "the PDF does not say which leaflet it is (not made by leaflet build)"
+    if info.get("leaflet-personal") == "yes":
+        return expected, "a personalised leaflet: what was typed for the patient is not kept (its build compared it)"
+    if project is None:
+        return expected, "no project to rebuild it from"
+    options = BuildOptions(paper=info.get("leaflet-paper", "a4"), large_print="large" in parts,
+                           bilingual=parts[0].endswith("+en"), draft="draft" in parts)
+    try:
+        rendered = render_edition(project, resolve_edition(project, info["leaflet-id"], lang, options))
+    except LeafletError as exc:
+        return expected, f"it cannot be rebuilt: {exc}"
+    if rendered.data != data:
+        return expected, "it is not what the project builds now (rebuild it with 'leaflet build --rebuild')"
+    return replace(expected, pages=rendered.pages), None
+
+
+def _is_stock_file(project: Project, plan: Plan, out: Path) -> bool:
+    stock = project.output_file(plan.lang, plan.leaflet, plan.options.edition(plan.lang))
+    return out.resolve() == stock.resolve()
+
+
+def _build_key(leaflet: str, lang: str, options: BuildOptions, review: str = "") -> str:
+    settings = {name: str(value) for name, value in sorted(vars(options).items())}
+    return json.dumps({"version": __version__, "leaflet": leaflet, "lang": lang, "options": settings,
+                       "review": review}, sort_keys=True)
+
+
+def _review_files(project: Project, lang: str) -> str:
+    """A review recorded or a signer listed since the last build changes its footer."""
+    hashed = hashlib.sha256()
+    for path in (review_file(project, lang), signers_file(project)):
+        hashed.update(path.read_bytes() if path.is_file() else b"-")
+    return hashed.hexdigest()[:16]
+
+
+def _save(data: bytes, out: Path) -> None:
+    from leaflet.render.pdf import save_pdf
+
+    save_pdf(data, out)

@@ -1,0 +1,465 @@
+"""Checks on translated catalogs: what must stop a build, and what a reviewer should see.
+
+Takes a parsed catalog (and the messages the current English has) and gives
+every ``Problem`` found, never only the first, each pointing at a file and
+line. Errors block a build: a missing, fuzzy or stale entry, a changed
+number, a lost placeholder, unbalanced markup, a changed URL, HTML. Warnings
+are for a reviewer: unchanged text, a different sentence count, doubled
+words, changed outer whitespace.
+
+Translations are untrusted text, so every check runs in time linear in its
+length: no pattern here lets the regex engine rescan the same text from each
+starting position (tests/test_checks.py times 1 MB of each hostile pattern).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import polib
+
+from leaflet.catalogs.plurals import (
+    header_partition,
+    matches_cldr,
+    parse_plural_forms,
+    plural_forms,
+)
+from leaflet.catalogs.pofile import Catalog
+from leaflet.characters import BIDI_CONTROLS, hides_text
+from leaflet.errors import display_path
+from leaflet.languages import LANGUAGES, language
+from leaflet.source.markup import is_balanced, markup_tokens, strip_markup
+
+if TYPE_CHECKING:
+    pass
+
+ERROR, WARNING = "error", "warning"
+#: Longer translations are a mistake or an attack (the longest English block is about 400 characters).
+MAX_TRANSLATION = 5000
+MAX_LISTED = 20
+#: The translator comment that marks a safety warning: for it a dropped sentence is an error.
+SAFETY_WARNING = "Safety warning:"
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    line: int
+    severity: str
+    check: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{display_path(self.path)}:{self.line}: {self.severity}: {self.check}: {self.message}"
+
+
+# -- the pieces of text the checks compare --------------------------------------
+
+#: Digits with single separators between them (``1,000``, ``2.5``, ``1 000``), longest first.
+_NUMBER = re.compile(r"\d(?:[.,\u066b\u066c\u00a0\u202f' ]?\d)*")
+_SEPARATOR = re.compile(r"[.,\u066b\u066c\u00a0\u202f' ]")
+_PLACEHOLDER = re.compile(r"%\([A-Za-z_]\w*\)[sdif]|%[sdif]|\{[A-Za-z_]\w*\}")
+#: A URL does not end in punctuation. Its start is a fixed word, so a run is scanned from one start only.
+_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"]+[^\s<>\".,;:!?)]|\bwww\.[^\s<>\"]+[^\s<>\".,;:!?)]")
+#: The local part of an e-mail address, from its first letter or digit; the look-behind makes a run
+#: of ``a.a.a.`` without '@' cost one scan, not one per character. ``emails`` adds the domain.
+_EMAIL_LOCAL = re.compile(r"(?<![\w.+-])[.+-]*(\w[\w.+-]*)@")
+_EMAIL_DOMAIN = re.compile(r"[\w.-]+")
+#: A digit starts no match only when no digit follows it 7 or more places on in its run: at most
+#: 7 digits of a run fail, so each run is scanned a bounded number of times.
+_PHONE = re.compile(r"\+?\(?\d[\d\s().-]{6,}\d")
+_UNSAFE = re.compile(r"<\s*[A-Za-z/!?]|&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);|url\s*\(|javascript:|data:", re.I)
+#: Latin full stops end a sentence before a space; CJK, Indic, Arabic, Ethiopic and Myanmar ones always do.
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|[\u3002\uff01\uff1f\u0964\u06d4\u061f\u1362\u104b]")
+#: A whole word, whitespace, the same word. Possessive (``{2,}+``, ``++``): the engine never gives back
+#: part of a word or of the space between, which could never match anyway.
+_DOUBLED = re.compile(r"\b(\w{2,}+)\s++\1\b", re.I | re.U)
+_NON_LATIN_SCRIPTS = {code for code, lang in LANGUAGES.items() if lang.script.name not in ("Latin", "Cyrillic")}
+
+
+class _AsciiDigits(dict[int, "int | str"]):
+    """A ``str.translate`` table filled on first sight of each character: the whole text
+    is then mapped in C, not character by character in Python."""
+
+    def __missing__(self, code: int) -> int | str:
+        char = chr(code)
+        self[code] = str(unicodedata.decimal(char)) if char.isdecimal() else code
+        return self[code]
+
+
+_ASCII_DIGITS = _AsciiDigits()
+
+
+def ascii_digits(text: str) -> str:
+    """Arabic-Indic, Persian, Bengali, Devanagari, Myanmar ... digits are the same numbers."""
+    return text if text.isascii() else text.translate(_ASCII_DIGITS)
+
+
+def numbers(text: str) -> list[frozenset[Decimal]]:
+    """Each number in the text, as the values it can mean (``1,000`` is 1000 or 1.0)."""
+    return [_readings(token) for token in _NUMBER.findall(ascii_digits(strip_markup(text)))]
+
+
+@functools.lru_cache(maxsize=1024)
+def _readings(token: str) -> frozenset[Decimal]:
+    """Cached: a text repeats its numbers, and a hostile one the same number 500,000 times."""
+    parts = _SEPARATOR.split(token)
+    separators = _SEPARATOR.findall(token)
+    readings = {Decimal("".join(parts))}  # every separator groups thousands
+    if separators and separators[-1] in ".,\u066b":
+        try:  # the last separator is a decimal point or comma
+            readings.add(Decimal("".join(parts[:-1]) + "." + parts[-1]))
+        except InvalidOperation:
+            pass
+    if separators and len(set(separators)) == 1 and separators[0] in ".," and any(len(p) != 3 for p in parts[1:]):
+        readings.discard(Decimal("".join(parts)))
+    if " " in separators and len(parts) > 1 and any(len(p) != 3 for p in parts[1:]):
+        return frozenset(Decimal(p) for p in parts)  # two numbers side by side
+    return frozenset(readings)
+
+
+def same_numbers(source: str, translation: str) -> bool:
+    return _same(numbers(source), numbers(translation))
+
+
+def _same(wanted: list[frozenset[Decimal]], found: list[frozenset[Decimal]]) -> bool:
+    """Each English number takes the first translated number that can mean the same.
+    The translated numbers are indexed by value, so that is linear, not one scan per number."""
+    if len(wanted) != len(found):
+        return False
+    waiting: dict[Decimal, deque[int]] = {}
+    for index, readings in enumerate(found):
+        for value in readings:
+            waiting.setdefault(value, deque()).append(index)
+    taken: set[int] = set()
+    for readings in wanted:
+        first = [_first_free(waiting.get(value), taken) for value in readings]
+        candidates = [index for index in first if index is not None]
+        if not candidates:
+            return False
+        taken.add(min(candidates))
+    return True
+
+
+def _first_free(queue: deque[int] | None, taken: set[int]) -> int | None:
+    while queue and queue[0] in taken:
+        queue.popleft()
+    return queue[0] if queue else None
+
+
+def emails(text: str) -> list[str]:
+    """What ``\\b[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+\\b`` finds, in linear time: that pattern tried
+    every letter of a long ``a.a.a.`` run as a start and scanned the run from each."""
+    found, position = [], 0
+    for local in _EMAIL_LOCAL.finditer(text):
+        at = local.end() - 1
+        end = _domain_end(text, at + 1)
+        start = max(local.start(1), position)  # a match ends at a word boundary, where the next may start
+        if end > 0 and start < at:
+            found.append(text[start:end])
+            position = end
+    return found
+
+
+def _domain_end(text: str, start: int) -> int:
+    """End of the longest ``label(.label)+`` at ``start`` that ends after a letter or digit, or -1."""
+    run = _EMAIL_DOMAIN.match(text, start)
+    if run is None or run.group().startswith("."):
+        return -1
+    labels = run.group().split("..", 1)[0].rstrip(".-")  # no empty label; end on a letter or digit
+    return start + len(labels) if "." in labels else -1
+
+
+def _shown(values: Iterable[frozenset[Decimal]]) -> str:
+    return ", ".join(sorted(str(min(v)) for v in values)) or "none"
+
+
+# -- checks on one entry ---------------------------------------------------------
+
+EntryCheck = Callable[[str, str, str], Iterator[tuple[str, str, str]]]
+
+
+def check_numbers(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+    wanted, found = numbers(source), numbers(translation)
+    if not _same(wanted, found):
+        yield ERROR, "numbers", (f"numbers differ from the English: English has {_shown(wanted)}, "
+                                 f"translation has {_shown(found)}")
+
+
+def check_placeholders(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+    """Each placeholder as often as in the English: ``{count}{count}`` prints 1212."""
+    wanted, found = Counter(_PLACEHOLDER.findall(source)), Counter(_PLACEHOLDER.findall(translation))
+    if wanted != found:
+        lost, extra = sorted((wanted - found).elements()), sorted((found - wanted).elements())
+        detail = "; ".join(filter(None, [f"missing {', '.join(lost)}" if lost else "",
+                                         f"unknown or repeated {', '.join(extra)}" if extra else ""]))
+        yield ERROR, "placeholders", f"placeholders differ from the English: {detail}"
+
+
+def check_markup(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+    if not is_balanced(translation):
+        yield ERROR, "markup", "unbalanced '*' markup: close every **bold** and *emphasis*"
+    elif markup_tokens(source) != markup_tokens(translation):
+        yield ERROR, "markup", (f"markup differs from the English: English has {' '.join(markup_tokens(source)) or 'none'}, "
+                                f"translation has {' '.join(markup_tokens(translation)) or 'none'}")
+
+
+def check_unsafe(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+    found = set(m.group(0).lower() for m in _UNSAFE.finditer(translation))
+    allowed = set(m.group(0).lower() for m in _UNSAFE.finditer(source))
+    if found - allowed:
+        yield ERROR, "unsafe-markup", (f"HTML, entities or URLs are not allowed in translations: "
+                                       f"{', '.join(sorted(found - allowed))} (it would print as text)")
+
+
+def check_control_characters(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+    found = sorted({c for c in set(translation) if unicodedata.category(c) in ("Cc", "Cs") and c not in "\n\t"}
+                   - set(source))
+    if found:
+        shown = ", ".join(f"U+{ord(c):04X}" for c in found)
+        yield ERROR, "control-characters", f"invisible control characters {shown} would print as boxes: delete them"
+
+
+def check_links(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+    for name, find in (("URLs", _URL.findall), ("e-mail addresses", emails), ("phone numbers", _PHONE.findall)):
+        wanted = sorted(ascii_digits(m) for m in find(source))
+        found = sorted(ascii_digits(m) for m in find(translation))
+        if wanted != found:
+            yield ERROR, "links", f"{name} differ from the English: expected {wanted or 'none'}, found {found or 'none'}"
+
+
+def check_unchanged(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+    if lang in _NON_LATIN_SCRIPTS and translation.strip() == source.strip() and re.search(r"[A-Za-z]{3}", source):
+        yield WARNING, "unchanged", "translation is identical to the English"
+
+
+def check_sentences(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+    wanted = len(_SENTENCE_END.findall(strip_markup(source)))
+    found = len(_SENTENCE_END.findall(strip_markup(translation)))
+    if wanted != found:
+        yield WARNING, "sentences", f"English has {wanted} sentence(s), translation has {found}: a dropped or added sentence?"
+
+
+def check_doubled_words(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+    """One warning per doubled word (in any case), unless the English doubles a word too."""
+    if _DOUBLED.search(source):
+        return
+    words: dict[str, str] = {}
+    for match in _DOUBLED.finditer(translation):
+        words.setdefault(match.group(1).casefold(), match.group(1))
+    for word in words.values():
+        yield WARNING, "double-words", f"doubled word '{word}'"
+
+
+def check_whitespace(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+    def outer(text: str) -> tuple[str, str]:
+        return text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+
+    if outer(source) != outer(translation):
+        yield WARNING, "whitespace", "leading or trailing whitespace differs from the English"
+_DIGITS_OR_PLACEHOLDER = re.compile(r"\d+|%\([A-Za-z_]\w*\)[sdif]|%[sdif]|\{[A-Za-z_]\w*\}")
+
+
+def check_bidi_controls(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+    found = sorted({c for c in translation if c in BIDI_CONTROLS})
+    if found:
+        yield ERROR, "bidi-controls", (f"bidi control characters {_names(found)} can reorder what the patient reads "
+                                       "(12 shows as 21): delete them; the leaflet isolates numbers and names itself")
+
+
+def check_invisible_characters(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+    found = sorted({c for i, c in enumerate(translation) if hides_text(translation, i)})
+    if found:
+        yield ERROR, "invisible-characters", (f"invisible characters {_names(found)} print nothing and can hide "
+                                              "or split text: delete them (ZWJ and ZWNJ only inside a word)")
+
+
+def check_digit_lookalikes(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+    """``{count}O`` prints 12O, ``{count}½`` 12½: a patient reads another dose. Digits of another
+    script (fullwidth, mathematical) and characters that look like digits may not touch a number."""
+    native = _native_zero(lang)
+    found: set[str] = set()
+    for match in _DIGITS_OR_PLACEHOLDER.finditer(translation):
+        found |= {c for c in match.group() if c.isdecimal() and ord(c) - unicodedata.decimal(c) not in (0x30, native)}
+        for i in (match.start() - 1, match.end()):
+            if 0 <= i < len(translation) and looks_like_digit(translation[i], native):
+                found.add(translation[i])
+    found -= {c for c in source}
+    if found:
+        yield ERROR, "digit-lookalikes", (f"{_names(sorted(found))} next to a number looks like a digit or is one of "
+                                          "another script: the patient could read another dose; write the number "
+                                          "with the placeholder and plain digits only")
+
+
+def looks_like_digit(char: str, native_zero: int = 0x30) -> bool:
+    if char.isdecimal():
+        return ord(char) - unicodedata.decimal(char) not in (0x30, native_zero)
+    return unicodedata.category(char) in ("No", "Nl") or char in digit_confusables()
+
+
+@functools.lru_cache(maxsize=1)
+def digit_confusables() -> frozenset[str]:
+    """Unicode's confusables (UTS #39) for 0-9, one step further through the letters they
+    look like (0 -> O -> Cyrillic О, 1 -> l -> I), without any script's real digits."""
+    from confusable_homoglyphs.confusables import confusables_data as data
+
+    def alike(char: str) -> set[str]:
+        return {item["c"] for item in data.get(char, []) if len(item["c"]) == 1}
+
+    first = set().union(*(alike(d) for d in "0123456789"))
+    found = first.union(*(alike(c) for c in first if c.isalpha()))
+    return frozenset(c for c in found if not c.isdecimal() and unicodedata.category(c) != "Cf")
+
+
+def _native_zero(lang: str) -> int:
+    try:
+        return language(lang).digits.zero
+    except Exception:  # a language Babel does not know: only ASCII digits
+        return 0x30
+
+
+def _names(chars: Iterable[str]) -> str:
+    return ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed').title()}" for c in chars)
+
+
+def visible(text: str) -> str:
+    """What a patient can see of a translation: no markup, spaces or format characters."""
+    return "".join(c for c in strip_markup(text) if unicodedata.category(c)[0] not in "CZ")
+
+
+ENTRY_CHECKS: tuple[EntryCheck, ...] = (
+    check_numbers, check_placeholders, check_markup, check_unsafe, check_control_characters, check_links,
+    check_bidi_controls, check_invisible_characters, check_digit_lookalikes,
+    check_unchanged, check_sentences, check_doubled_words, check_whitespace,
+)
+
+
+# -- checks on a whole catalog ------------------------------------------------------
+
+def check_catalog(catalog: Catalog, lang: str, expected: Iterable[tuple[str | None, str]] = ()) -> list[Problem]:
+    """Every problem in one catalog; ``expected`` are the (msgctxt, msgid) the English has now."""
+    problems = list(_header_problems(catalog, lang))
+    nplurals = _nplurals_or_none(catalog)
+    one_number = _forms_for_one_number(catalog)
+    for entry in catalog.entries():
+        line = catalog.line_of(entry)
+        problems += [Problem(catalog.path, line, sev, name, msg)
+                     for sev, name, msg in _entry_problems(entry, lang, nplurals, one_number)]
+    present = {(e.msgctxt, e.msgid) for e in catalog.entries()}
+    for context, msgid in expected:
+        if (context, msgid) not in present:
+            problems.append(Problem(catalog.path, catalog.header_line, ERROR, "outdated",
+                                    f"the English text of '{context or msgid[:40]}' is not in this catalog: "
+                                    f"run 'leaflet update' and translate it"))
+    return problems + _unknown_entries(catalog, set(expected))
+
+
+def _unknown_entries(catalog: Catalog, expected: set[tuple[str | None, str]]) -> list[Problem]:
+    """Entries the English does not have print nowhere; many of them are a wrong file or an attack."""
+    if not expected:
+        return []
+    unknown = [e for e in catalog.entries() if (e.msgctxt, e.msgid) not in expected]
+    problems = [Problem(catalog.path, catalog.line_of(e), WARNING, "unknown",
+                        f"'{e.msgctxt or e.msgid[:40]}' is not in the template: run 'leaflet update' to make it obsolete")
+                for e in unknown[:MAX_LISTED]]
+    if len(unknown) > MAX_LISTED:
+        problems.append(Problem(catalog.path, catalog.header_line, WARNING, "unknown",
+                                f"and {len(unknown) - MAX_LISTED} more entries that are not in the template"))
+    return problems
+
+
+def _entry_problems(entry: polib.POEntry, lang: str, nplurals: int | None,
+                    one_number: frozenset[int] = frozenset()) -> Iterator[tuple[str, str, str]]:
+    name = f"'{entry.msgctxt}'" if entry.msgctxt else f"'{entry.msgid[:40]}'"
+    if entry.fuzzy:
+        yield ERROR, "fuzzy", f"{name} is marked fuzzy: check it against the English, then remove the fuzzy flag"
+        return
+    pairs = _pairs(entry, nplurals, one_number)
+    if entry.msgid_plural and nplurals is not None and len(entry.msgstr_plural) != nplurals:
+        yield ERROR, "plural-forms", f"{name} has {len(entry.msgstr_plural)} plural forms, the header says {nplurals}"
+    if any(not translation.strip() for _, translation in pairs):
+        yield ERROR, "untranslated", f"{name} is not translated"
+        return
+    if any(len(translation) > MAX_TRANSLATION for _, translation in pairs):
+        longest = max(len(translation) for _, translation in pairs)
+        yield ERROR, "too-long", f"{name} is {longest:,} characters long; a translation may have {MAX_TRANSLATION:,}"
+    if any(not visible(translation) for _, translation in pairs):
+        yield ERROR, "invisible", f"{name} has no visible text, only spaces or invisible characters: translate it"
+        return
+    warning = is_safety_warning(entry)
+    for source, translation in pairs:
+        for check in ENTRY_CHECKS:
+            for severity, check_name, message in check(source, translation, lang):
+                if warning and check_name == "sentences":
+                    severity, message = ERROR, f"{message} {name} is a safety warning: every sentence must stay"
+                yield severity, check_name, message
+
+
+def is_safety_warning(entry: polib.POEntry) -> bool:
+    """Marked in the content file (or template) by a translator comment starting 'Safety warning:'."""
+    return any(line.strip().startswith(SAFETY_WARNING) for line in (entry.comment or "").splitlines())
+
+
+def _pairs(entry: polib.POEntry, nplurals: int | None, one_number: frozenset[int] = frozenset()) -> list[tuple[str, str]]:
+    """(English, translation) for each form. A form used for exactly one count may say it
+    in words, as msgfmt -c allows (Arabic "قرصين" is "two tablets"): then it is compared
+    with the English without its placeholders."""
+    if not entry.msgid_plural:
+        return [(entry.msgid, entry.msgstr)]
+    forms = entry.msgstr_plural or {0: ""}
+    pairs = []
+    for i, text in sorted(forms.items()):
+        source = entry.msgid if i == 0 else entry.msgid_plural
+        if i in one_number and not _PLACEHOLDER.search(text):
+            source = _PLACEHOLDER.sub("", source)
+        pairs.append((source, text))
+    return pairs
+
+
+def _forms_for_one_number(catalog: Catalog) -> frozenset[int]:
+    try:
+        groups = header_partition(catalog.po.metadata.get("Plural-Forms", ""))
+    except ValueError:
+        return frozenset()
+    nplurals, plural = parse_plural_forms(catalog.po.metadata.get("Plural-Forms", ""))
+    return frozenset(plural(min(group)) for group in groups if len(group) == 1)
+
+
+def _nplurals_or_none(catalog: Catalog) -> int | None:
+    try:
+        return parse_plural_forms(catalog.po.metadata.get("Plural-Forms", ""))[0]
+    except ValueError:
+        return None
+
+
+def _header_problems(catalog: Catalog, lang: str) -> Iterator[Problem]:
+    meta, path, line = catalog.po.metadata, catalog.path, catalog.header_line
+
+    def problem(check: str, message: str) -> Problem:
+        return Problem(path, line, ERROR, check, message)
+
+    if catalog.po.metadata_is_fuzzy:
+        yield problem("fuzzy", "the header is marked fuzzy: remove '#, fuzzy' above msgid \"\"")
+    if meta.get("Language", "").replace("-", "_") != lang:
+        yield problem("header", f"Language is '{meta.get('Language', '')}' but the folder is '{lang}'")
+    charset = meta.get("Content-Type", "").lower().split("charset=")[-1].strip()
+    if charset not in ("utf-8", "utf8"):
+        yield problem("header", f"Content-Type charset is '{charset or 'missing'}'; catalogs must be UTF-8")
+    header = meta.get("Plural-Forms", "")
+    try:
+        if not matches_cldr(lang, header):
+            yield problem("plural-forms", f"Plural-Forms does not match CLDR for '{lang}': use '{plural_forms(lang)}'")
+    except Exception as exc:  # c2py raises ValueError, Babel UnknownLocaleError
+        yield problem("plural-forms", f"Plural-Forms is not valid ({exc}): use '{plural_forms(lang)}'")
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == ERROR]

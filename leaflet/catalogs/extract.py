@@ -1,0 +1,169 @@
+"""The English as gettext templates: content and print templates -> ``.pot`` per domain.
+
+``extract`` writes one template per domain (``frame`` for the print templates shared by
+every leaflet, one per leaflet for its content, ``directions``) with Babel's extractors;
+``extract_messages`` gives a domain's entries, cached until a source file changes;
+``extract_templates`` is the Babel extractor for our Jinja templates (``pybabel`` uses it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polib
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir, extract_from_file
+
+from leaflet import __version__
+from leaflet.catalogs.pofile import (
+    read_catalog,
+    write_catalog,
+)
+from leaflet.project import DIRECTIONS_DOMAIN, FRAME_DOMAIN, Project
+from leaflet.source.content import extract_babel
+from leaflet.source.directions import extract_babel as extract_directions
+
+COMMENT_TAGS = ("Translators:",)
+#: Gettext's keywords plus the templates' ``plain(context, text)``, which gives plain text for CSS and metadata.
+KEYWORDS = {**DEFAULT_KEYWORDS, "plain": ((1, "c"), 2)}
+_TEMPLATE_METHODS = [("**.html", "jinja2"), ("**.css", "ignore")]
+_TEMPLATE_OPTIONS = {"**.html": {"silent": "false", "trimmed": "true"}}
+
+
+@dataclass(frozen=True)
+class Extracted:
+    msgid: str
+    context: str | None
+    comments: tuple[str, ...]
+    locations: tuple[tuple[str, int], ...]
+    msgid_plural: str | None = None
+
+
+# -- extraction ---------------------------------------------------------------
+
+def extract_templates(fileobj: Any, keywords: Any, comment_tags: Any, options: dict[str, Any]) -> Iterator[tuple]:
+    """Babel extraction method ``leaflet_templates``: Jinja's, with our settings built in, so
+    ``pybabel extract -F babel.cfg -o messages.pot .`` finds every string and translator
+    comment as typed, without ``-k plain:1c,2`` or ``-c Translators:``. ``plain(context,
+    text)`` is handed to Babel as the ``pgettext`` it is, which Babel always knows."""
+    from jinja2.ext import babel_extract
+
+    settings = {"silent": "false", "trimmed": "true", **options}
+    tags = tuple(comment_tags) or COMMENT_TAGS
+    for line, function, message, comments in babel_extract(fileobj, [*keywords, "plain"], tags, settings):
+        comments = [c.split(":", 1)[1].strip() if c.startswith(COMMENT_TAGS) else c for c in comments]
+        yield line, "pgettext" if function == "plain" else function, message, comments
+
+
+def extract(project: Project) -> list[Path]:
+    """Rewrite every ``.pot``; a template whose messages did not change is left as it is."""
+    written = []
+    for domain in project.domains():
+        entries = extract_messages(project, domain)
+        path = project.pot_file(domain)
+        if _template_changed(path, entries):
+            write_catalog(_template(domain, entries), path)
+            written.append(path)
+        elif write_catalog(read_catalog(path).po, path):  # same messages, only gettext's layout
+            written.append(path)
+    return written
+
+
+def extract_messages(project: Project, domain: str) -> list[Extracted]:
+    """The messages the English has now; cached while the source files are unchanged."""
+    sources = _domain_sources(project, domain)
+    stamp = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in sources if p.exists())
+    return list(_extract_cached(project, domain, stamp))
+
+
+def _domain_sources(project: Project, domain: str) -> list[Path]:
+    if domain == DIRECTIONS_DOMAIN:
+        return [project.directions_file]
+    if domain == FRAME_DOMAIN:
+        return sorted(project.templates_dir.rglob("*.html"))
+    return [project.content_file(domain)]
+
+
+@functools.lru_cache(maxsize=64)
+def _extract_cached(project: Project, domain: str, stamp: tuple) -> tuple[Extracted, ...]:
+    return tuple(_extract_domain(project, domain))
+
+
+def _extract_domain(project: Project, domain: str) -> list[Extracted]:
+    root = project.root
+    if domain == DIRECTIONS_DOMAIN:
+        path = project.directions_file
+        found = extract_from_file(extract_directions, path, keywords=KEYWORDS)
+        results = [(str(path.relative_to(root)), *rest) for rest in found]
+    elif domain == FRAME_DOMAIN:
+        found = extract_from_dir(project.templates_dir, _TEMPLATE_METHODS, _TEMPLATE_OPTIONS,
+                                 keywords=KEYWORDS, comment_tags=COMMENT_TAGS, strip_comment_tags=True)
+        results = [(f"templates/{name}", *rest) for name, *rest in found]
+    else:
+        path = project.content_file(domain)
+        found = extract_from_file(extract_babel, path, keywords=KEYWORDS)
+        results = [(str(path.relative_to(root)), *rest) for rest in found]
+    return _merge_locations(results)
+
+
+def _merge_locations(results: list[tuple]) -> list[Extracted]:
+    merged: dict[tuple[str | None, str], Extracted] = {}
+    for filename, lineno, message, comments, context in results:
+        msgid, plural = (message[0], message[1]) if isinstance(message, tuple) else (message, None)
+        key = (context, msgid)
+        before = merged.get(key)
+        locations = (before.locations if before else ()) + ((filename, lineno),)
+        notes = tuple(dict.fromkeys((before.comments if before else ()) + tuple(comments)))
+        merged[key] = Extracted(msgid, context, notes, locations, plural)
+    return list(merged.values())
+
+
+def _template(domain: str, entries: list[Extracted]) -> polib.POFile:
+    pot = polib.POFile()
+    pot.header = f"Translation template for the leaflet domain '{domain}'."
+    pot.metadata = {
+        "Project-Id-Version": f"leaflet {domain}",
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": now(),
+        "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
+        "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
+        "Language-Team": "LANGUAGE <LL@li.org>",
+        "Language": "",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Generated-By": f"leaflet {__version__}",
+    }
+    for item in entries:
+        pot.append(_template_entry(item))
+    return pot
+
+
+def _template_entry(item: Extracted) -> polib.POEntry:
+    entry = polib.POEntry(msgctxt=item.context, msgid=item.msgid, msgstr="",
+                          comment="\n".join(item.comments), occurrences=list(item.locations))
+    if item.msgid_plural:
+        entry.msgid_plural = item.msgid_plural
+        entry.msgstr_plural = {0: "", 1: ""}
+    if "{" in item.msgid:
+        entry.flags.append("python-brace-format")
+    return entry
+
+
+def _template_changed(path: Path, entries: list[Extracted]) -> bool:
+    if not path.exists():
+        return True
+    old = read_catalog(path)
+    before = [(e.msgctxt, e.msgid, e.msgid_plural or None, " ".join(e.comment.split()), e.occurrences)
+              for e in old.entries()]
+    after = [(i.context, i.msgid, i.msgid_plural, " ".join(" ".join(i.comments).split()),
+              [(f, str(n)) for f, n in i.locations]) for i in entries]
+    return before != after
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M+0000")

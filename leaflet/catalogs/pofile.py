@@ -1,0 +1,313 @@
+"""Read and write gettext ``.po``/``.pot`` files as GNU gettext does.
+
+Takes a file from a translator's tool (Poedit, Weblate, a text editor) and
+gives a ``polib.POFile`` (the data model the rest of leaflet uses) plus the
+line of each entry's ``msgstr``, or a ``CatalogError`` naming the file and line.
+
+Syntax is GNU ``msgfmt``'s, by construction: ``msgfmt`` itself reads the file
+first, and its first error becomes ours, at its line. What it accepts, the
+parser here reads in one pass (octal and hex escapes, several strings on a
+line, ``msgstr [0]``, blank lines inside an entry, ``#|`` and ``#~`` lines),
+which is also faster than polib's reader. Writing goes through ``msgcat``, so
+a file leaves leaflet laid out byte for byte as ``msgcat``, ``msgmerge`` and
+Poedit write it, and round trips between them make no diff.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from leaflet.errors import CatalogError, MissingSystemLibrary
+from leaflet.files import NotARegularFile, read_limited, write_atomic
+
+WRAP_WIDTH = 79
+#: Our largest catalog is 20 KB; the checks stay fast on 1 MB; more is a wrong file.
+MAX_CATALOG_BYTES = 4 * 1024 * 1024
+_GETTEXT_HINT = "install GNU gettext: apt-get install gettext (or run 'make setup')"
+
+
+@dataclass(eq=False)
+class Catalog:
+    """A parsed file and where its entries are, for messages that point at a line.
+    Compared and hashed by identity, so caches can key on one parsed version."""
+
+    path: Path
+    po: polib.POFile
+    lines: dict[tuple[str | None, str], int] = field(default_factory=dict)
+    header_line: int = 1
+    #: SHA-256 of the file's bytes when read through ``read_catalog_cached``.
+    digest: str = ""
+
+    def line_of(self, entry: polib.POEntry) -> int:
+        return self.lines.get((entry.msgctxt, entry.msgid), self.header_line)
+
+    def entries(self) -> list[polib.POEntry]:
+        """The live entries, in file order (the header and obsolete ones left out)."""
+        return [e for e in self.po if not e.obsolete and e.msgid != ""]
+
+
+def read_catalog(path: Path) -> Catalog:
+    text = _decode(path)
+    if not any(line.strip() and not line.lstrip().startswith("#") for line in text.split("\n")):
+        raise CatalogError("the catalog is empty", path=path, line=1,
+                           hint="restore it from version control, or run 'leaflet update' to recreate it")
+    _msgfmt_accepts(path, text)
+    po, lines = parse_po(text)
+    header_line = lines.pop((None, ""), 1)
+    return Catalog(path, po, lines, header_line)
+
+
+def read_catalog_cached(path: Path) -> Catalog:
+    """For readers that never change the catalog (the checks, the renderer, reviews): parsed
+    once per version of the file's bytes (its SHA-256), whatever its mtime says."""
+    return _read_cached(path.resolve(), file_digest(path))
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of a catalog's bytes, or "" when it cannot be read (``read_catalog`` says why)."""
+    try:
+        return hashlib.sha256(read_limited(path, MAX_CATALOG_BYTES)).hexdigest()
+    except (OSError, NotARegularFile):
+        return ""
+
+
+@functools.lru_cache(maxsize=256)
+def _read_cached(path: Path, digest: str) -> Catalog:
+    catalog = read_catalog(path)
+    catalog.digest = digest
+    return catalog
+
+
+def write_catalog(catalog: polib.POFile, path: Path) -> bool:
+    """Write in gettext's own layout, through a temporary file so a failure never leaves
+    half a catalog; a file whose bytes would not change is not touched. True if written."""
+    catalog.wrapwidth = WRAP_WIDTH
+    data = gettext_layout(str(catalog).rstrip("\n").encode("utf-8") + b"\n")
+    if path.is_file() and not path.is_symlink() and path.read_bytes() == data:
+        return False
+    write_atomic(path, data)
+    return True
+
+
+def gettext_layout(data: bytes) -> bytes:
+    """The same catalog as ``msgcat`` writes it: GNU's line breaking (width 79, CJK too)."""
+    result = _gettext_tool(["msgcat", f"--width={WRAP_WIDTH}", "-"], data)
+    if result.returncode != 0:
+        raise CatalogError(f"msgcat could not rewrite the catalog: {_first_message(result.stderr)}")
+    return result.stdout
+
+
+# -- syntax, as GNU msgfmt reads it ----------------------------------------------------------
+
+def _msgfmt_accepts(path: Path, text: str) -> None:
+    """msgfmt reads the text as we decoded it (a byte order mark from Windows tools removed)."""
+    result = _gettext_tool(["msgfmt", "-o", "/dev/null", "-"], text.encode("utf-8"))
+    if result.returncode == 0:
+        return
+    line, message = _located(result.stderr.decode("utf-8", "replace"))
+    raise CatalogError(message, path=path, line=line,
+                       hint="fix the syntax as msgfmt says; 'msgfmt -c FILE' shows every problem")
+
+
+_MESSAGE = re.compile(r"^(?P<file>.*?):(?P<line>\d+):(?:\d+:)? (?P<text>.+)$")
+
+
+def _located(stderr: str) -> tuple[int | None, str]:
+    """msgfmt's first '<stdin>:LINE: message', without the tool's own summary lines."""
+    for line in stderr.splitlines():
+        match = _MESSAGE.match(line)
+        if match and match.group("file") == "<stdin>":
+            return int(match.group("line")), match.group("text").strip()
+    return None, _first_message(stderr.encode())
+
+
+def _first_message(stderr: bytes) -> str:
+    lines = [line for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+    return lines[0].split(": ", 1)[-1] if lines else "unknown error"
+
+
+def _gettext_tool(args: list[str], stdin: bytes | None) -> subprocess.CompletedProcess[bytes]:
+    if shutil.which(args[0]) is None:
+        raise MissingSystemLibrary(f"GNU gettext's {args[0]} is not installed", hint=_GETTEXT_HINT)
+    return subprocess.run(args, input=stdin, capture_output=True, timeout=60, check=False,
+                          env={"LC_ALL": "C.UTF-8", "PATH": "/usr/local/bin:/usr/bin:/bin"})
+
+
+def _decode(path: Path) -> str:
+    try:
+        data = read_limited(path, MAX_CATALOG_BYTES)
+    except FileNotFoundError:
+        raise CatalogError("catalog not found", path=path,
+                           hint="create it with 'leaflet init LANG'") from None
+    except NotARegularFile as exc:
+        raise CatalogError(f"the catalog is {exc}", path=path, hint="a catalog is a .po text file") from None
+    except OSError as exc:
+        raise CatalogError(f"cannot read: {exc.strerror}", path=path) from None
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return data.decode("utf-8").replace("\r\n", "\n")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CatalogError(f"invalid UTF-8 byte 0x{data[exc.start]:02x}", path=path, line=line,
+                           hint="save the file as UTF-8") from None
+
+
+# -- reading what msgfmt accepted ---------------------------------------------------------------
+#
+# The lexer of gettext's read-catalog-abstract.c/po-lex.c: keywords, C strings (one or
+# more on a line), and comment lines that carry flags, references, previous strings.
+
+_TOKEN = re.compile(r'[ \t\r\f\v]*(?:(msgctxt|msgid_plural|msgid|msgstr|domain)\b[ \t\r\f\v]*(\[[ \t]*(\d+)[ \t]*\])?'
+                    r'|"((?:[^"\\\n]|\\.)*)"|(\S))')
+_ESCAPE = re.compile(r'\\(?:([0-7]{1,3})|x([0-9A-Fa-f]+)|(.))', re.S)
+_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v",
+           "\\": "\\", '"': '"', "'": "'", "?": "?"}
+
+
+def unescape(body: str) -> str:
+    """A C string's value. Octal and hex escapes are bytes (``\\303\\251`` is UTF-8 for 'é')."""
+    if "\\" not in body:
+        return body
+    out, done = bytearray(), 0
+    for match in _ESCAPE.finditer(body):
+        out += body[done:match.start()].encode("utf-8")
+        octal, hexa, simple = match.groups()
+        if octal:
+            out.append(int(octal, 8) & 0xFF)
+        elif hexa:
+            out.append(int(hexa, 16) & 0xFF)
+        else:
+            out += _SIMPLE.get(simple, "\\" + simple).encode("utf-8")
+        done = match.end()
+    out += body[done:].encode("utf-8")
+    return out.decode("utf-8", "replace")
+
+
+@dataclass
+class _Pending:
+    """One entry being read: its comment lines, keyword strings and where its msgstr is."""
+
+    comments: list[str] = field(default_factory=list)
+    extracted: list[str] = field(default_factory=list)
+    references: list[tuple[str, str]] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    previous: dict[str, list[str]] = field(default_factory=dict)
+    strings: dict[str, list[str]] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)
+    obsolete: bool = False
+    msgstr_line: int = 0
+
+    def has_msgstr(self) -> bool:
+        return any(key.startswith("msgstr") for key in self.order)
+
+    def text(self, key: str) -> str | None:
+        pieces = self.strings.get(key)
+        return None if pieces is None else "".join(pieces)
+
+
+def parse_po(text: str) -> tuple[polib.POFile, dict[tuple[str | None, str], int]]:
+    """Entries and the msgstr line of each, from text msgfmt accepted."""
+    po = polib.POFile(wrapwidth=WRAP_WIDTH)
+    lines: dict[tuple[str | None, str], int] = {}
+    pending = _Pending()
+    target: list[str] | None = None
+    for number, raw in enumerate(text.split("\n"), start=1):
+        stripped = raw.lstrip(" \t\r\f\v")
+        obsolete = stripped.startswith("#~")
+        if stripped.startswith("#") and not obsolete:
+            if pending.has_msgstr():
+                pending = _flush(po, lines, pending)
+            target = _comment(pending, stripped, target)
+            continue
+        body = stripped[2:] if obsolete else stripped
+        if obsolete and body.startswith("|"):
+            if pending.has_msgstr():
+                pending = _flush(po, lines, pending)
+            target = _comment(pending, "#|" + body[1:], target)
+            continue
+        for match in _TOKEN.finditer(body):
+            keyword, index, string = match.group(1), match.group(3), match.group(4)
+            if keyword == "domain" or (keyword is None and string is None):
+                target = None
+                continue
+            if keyword:
+                key = f"msgstr[{index}]" if index is not None else keyword
+                if key in ("msgctxt", "msgid") and pending.has_msgstr():
+                    pending = _flush(po, lines, pending)
+                pending.obsolete = pending.obsolete or obsolete
+                pending.order.append(key)
+                target = pending.strings.setdefault(key, [])
+                if key.startswith("msgstr") and not pending.msgstr_line:
+                    pending.msgstr_line = number
+            elif target is not None:
+                target.append(unescape(string))
+    if pending.order:
+        _flush(po, lines, pending)
+    return po, lines
+
+
+def _comment(pending: _Pending, line: str, target: list[str] | None) -> list[str] | None:
+    """A comment line; after '#|' keywords, the strings that follow belong to them."""
+    kind, rest = line[:2], line[2:]
+    if kind == "#,":
+        pending.flags += [flag.strip() for flag in rest.split(",") if flag.strip()]
+    elif kind == "#.":
+        pending.extracted.append(rest[1:] if rest.startswith(" ") else rest)
+    elif kind == "#:":
+        for reference in rest.split():
+            where, _, number = reference.rpartition(":")
+            pending.references.append((where, number) if number.isdigit() and where else (reference, ""))
+    elif kind == "#|":
+        for match in _TOKEN.finditer(rest):
+            keyword, string = match.group(1), match.group(4)
+            if keyword:
+                target = pending.previous.setdefault(keyword, [])
+            elif string is not None and target is not None:
+                target.append(unescape(string))
+        return target
+    else:
+        body = line[1:]
+        pending.comments.append(body[1:] if body.startswith(" ") else body)
+    return None
+
+
+def _flush(po: polib.POFile, lines: dict[tuple[str | None, str], int], pending: _Pending) -> _Pending:
+    msgid = pending.text("msgid") or ""
+    context = pending.text("msgctxt")
+    plural = {int(k[7:-1]): "".join(v) for k, v in pending.strings.items() if k.startswith("msgstr[")}
+    previous = {k: "".join(v) for k, v in pending.previous.items()}
+    if msgid == "" and context is None and not pending.obsolete:
+        _header(po, pending)
+        lines[(None, "")] = pending.msgstr_line
+        return _Pending()
+    entry = polib.POEntry(
+        msgid=msgid, msgctxt=context, msgstr=pending.text("msgstr") or "", msgid_plural=pending.text("msgid_plural") or "",
+        msgstr_plural=dict(sorted(plural.items())), occurrences=pending.references, flags=pending.flags,
+        comment="\n".join(pending.extracted), tcomment="\n".join(pending.comments), obsolete=pending.obsolete,
+        previous_msgctxt=previous.get("msgctxt"), previous_msgid=previous.get("msgid"),
+        previous_msgid_plural=previous.get("msgid_plural"),
+    )
+    po.append(entry)
+    if not pending.obsolete:
+        lines[(context, msgid)] = pending.msgstr_line
+    return _Pending()
+
+
+def _header(po: polib.POFile, pending: _Pending) -> None:
+    po.header = "\n".join(pending.comments)
+    po.metadata_is_fuzzy = ["fuzzy"] if "fuzzy" in pending.flags else 0
+    key = None
+    for line in (pending.text("msgstr") or "").split("\n"):
+        if ":" in line:
+            key, value = line.split(":", 1)
+            po.metadata[key.strip()] = value.strip()
+        elif key is not None and line.strip():
+            po.metadata[key] += "\n" + line.strip()

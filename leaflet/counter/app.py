@@ -1,0 +1,342 @@
+"""The pharmacy counter as an ASGI application: HTTP requests -> the leaflet library -> PDFs.
+
+``create_app(project, ...)`` gives a Starlette application; ``leaflet serve``
+runs it with uvicorn, and tests call it in-process with Starlette's
+``TestClient``. Like the CLI, it is a front end: each route parses a
+request, calls the library (``plan_build``, the render pool, ``offer``,
+``history``) and turns a ``LeafletError`` into a problem detail with the
+CLI's words (``problems.py``), or, for the page's own form, into the page
+again with the message at the top. The application keeps no state between
+requests: stock PDFs come from the build output, personalised ones are made
+in memory and never written, and every print goes to the history file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import json
+import logging
+import traceback
+import urllib.parse
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from leaflet.builder.manifest import manifest_digest
+from leaflet.builder.pipeline import Plan, plan_build
+from leaflet.builder.pool import RenderPool
+from leaflet.counter.fields import (
+    EDITIONS,
+    FORM_FIELDS,
+    personal_options,
+    stock_options,
+)
+from leaflet.counter.guards import (
+    CSRF_COOKIE,
+    AccessLog,
+    BasicAuth,
+    BodyLimit,
+    RateLimit,
+    SecurityHeaders,
+    check_form,
+    check_not_cross_site,
+    new_token,
+)
+from leaflet.counter.history import history_file, print_of, record_print
+from leaflet.counter.offer import language_choices
+from leaflet.counter.problems import plain_problem, problem_for, status_of
+from leaflet.errors import LeafletError, UsageError
+from leaflet.languages import SOURCE_LANGUAGE, find_language, language
+from leaflet.project import COUNTER_TEMPLATES, Project
+from leaflet.render.context import directions_sentence
+from leaflet.render.html import PAPER_SIZES
+from leaflet.render.options import BuildOptions
+from leaflet.source.content import read_leaflet
+from leaflet.source.directions import read_directions
+from leaflet.source.pharmacy import read_pharmacy
+
+log = logging.getLogger("leaflet.counter")
+PDF = "application/pdf"
+#: A form or JSON body is a few hundred bytes; 64 KiB leaves room and refuses the absurd.
+DEFAULT_BODY_LIMIT = 64 * 1024
+DEFAULT_RATE_LIMIT = 120
+STATIC = {"counter.css": "text/css; charset=utf-8", "counter.js": "text/javascript; charset=utf-8"}
+
+
+@dataclass
+class Settings:
+    """Everything ``leaflet serve`` passes on, with the defaults a bare ``create_app`` gets."""
+
+    pharmacy: Path | None = None
+    data_dir: Path | None = None  # the history's folder: <project>/data by default
+    password: str | None = None
+    workers: int = 0  # 0: render in this process (tests); the server starts one per core
+    body_limit: int = DEFAULT_BODY_LIMIT
+    rate_limit: int = DEFAULT_RATE_LIMIT  # costly requests per client per minute; 0: none
+
+
+def create_app(project: Project, settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings()
+    if settings.pharmacy is not None:
+        read_pharmacy(settings.pharmacy, project.root)  # a bad profile stops the server, not each print
+    counter = Counter(project, settings)
+    middleware = [Middleware(AccessLog), Middleware(SecurityHeaders),
+                  Middleware(BasicAuth, password=settings.password),
+                  Middleware(RateLimit, per_minute=settings.rate_limit),
+                  Middleware(BodyLimit, limit=settings.body_limit)]
+    return Starlette(routes=counter.routes(), middleware=middleware, lifespan=counter.lifespan,
+                     exception_handlers={404: _not_found, 405: _not_allowed})
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    return plain_problem(404, f"nothing at {request.url.path[:200]}")
+
+
+async def _not_allowed(request: Request, exc: Exception) -> Response:
+    return plain_problem(405, f"{request.method} is not allowed on {request.url.path[:200]}")
+
+
+def _problems(route: Callable[..., Awaitable[Response]]) -> Callable[..., Awaitable[Response]]:
+    """A route's ``LeafletError`` as a problem detail; anything unexpected as a 500 whose log
+    line has the traceback's frames but not the exception's text, which could quote a patient."""
+    @functools.wraps(route)
+    async def guarded(*args: Any) -> Response:
+        try:
+            return await route(*args)
+        except LeafletError as exc:
+            return problem_for(exc)
+        except Exception as exc:  # noqa: BLE001 - the one place the counter catches everything
+            log.error("internal error: %s\n%s", type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
+            return plain_problem(500, f"internal error ({type(exc).__name__}); the leaflet was not made")
+    return guarded
+
+
+class Counter:
+    """The routes, and the few things they share: the project, the pool, the page's templates."""
+
+    def __init__(self, project: Project, settings: Settings) -> None:
+        self.project = project
+        self.settings = settings
+        self.pool = RenderPool(project, settings.workers)
+        self.history = history_file(settings.data_dir or project.root / "data")
+        self.pages = jinja2.Environment(loader=jinja2.FileSystemLoader(project.templates_dir / COUNTER_TEMPLATES),
+                                        autoescape=True, undefined=jinja2.StrictUndefined, auto_reload=False)
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/", self.page, methods=["GET"]),
+            Route("/", self.preview, methods=["POST"]),
+            Route("/print", self.print_form, methods=["POST"]),
+            Route("/sentence", self.sentence, methods=["POST"]),
+            Route("/leaflets", self.leaflets, methods=["GET"]),
+            Route("/leaflets/{leaflet}/{lang}.pdf", self.stock_pdf, methods=["GET"]),
+            Route("/leaflets/{leaflet}/{lang}.pdf", self.personal_pdf, methods=["POST"]),
+            Route("/static/{name}", self.static, methods=["GET"]),
+            Route("/healthz", self.health, methods=["GET"]),
+        ]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
+        if self.settings.workers > 0:
+            log.info("starting %d render workers: each makes a sample leaflet in every language first",
+                     self.settings.workers)
+        await run_in_threadpool(self.pool.start)
+        log.info("the counter is ready")
+        try:
+            yield
+        finally:
+            await run_in_threadpool(self.pool.close)
+
+    # -- the API ---------------------------------------------------------------------------
+
+    @_problems
+    async def leaflets(self, request: Request) -> Response:
+        listing = await run_in_threadpool(self._listing)
+        return JSONResponse(listing)
+
+    @_problems
+    async def stock_pdf(self, request: Request) -> Response:
+        options = stock_options(request.query_params, self.settings.pharmacy)
+        plan = self._plan(request.path_params["leaflet"], request.path_params["lang"], options)
+        path = await self.pool.build_stock(plan)
+        etag = f'"{manifest_digest(path)[:32]}"'
+        if etag in request.headers.get("if-none-match", ""):
+            return Response(status_code=304, headers={"ETag": etag})
+        data = path.read_bytes()
+        await self._record(plan, data)
+        return Response(data, media_type=PDF, headers={"ETag": etag, "Cache-Control": "no-cache",
+                                                       "Content-Disposition": _inline(plan)})
+
+    @_problems
+    async def personal_pdf(self, request: Request) -> Response:
+        check_not_cross_site(request)
+        fields = await _fields(request)
+        options = personal_options(fields, self.settings.pharmacy)
+        return await self._personal(self._plan(request.path_params["leaflet"], request.path_params["lang"], options))
+
+    @_problems
+    async def sentence(self, request: Request) -> Response:
+        """The directions in the patient's language and in English, for the page's script."""
+        check_not_cross_site(request)
+        if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+            raise UsageError("send the fields as JSON (Content-Type: application/json)")
+        fields = await _fields(request)
+        return JSONResponse(await run_in_threadpool(self._sentences, fields))
+
+    # -- the page --------------------------------------------------------------------------
+
+    @_problems
+    async def page(self, request: Request) -> Response:
+        return await self._page(request, {}, None)
+
+    @_problems
+    async def preview(self, request: Request) -> Response:
+        """The form sent back without JavaScript to see the directions before printing."""
+        try:
+            form = await _fields(request)
+            check_form(request, form)
+        except LeafletError as exc:
+            return await self._page(request, {}, exc)
+        return await self._page(request, form, None, preview=True)
+
+    @_problems
+    async def print_form(self, request: Request) -> Response:
+        form: dict[str, Any] = {}
+        try:
+            form = await _fields(request)
+            check_form(request, form)
+            leaflet, lang = str(form.get("leaflet", "")), str(form.get("lang", ""))
+            options = personal_options(form, self.settings.pharmacy, FORM_FIELDS)
+            return await self._personal(self._plan(leaflet, lang, options))
+        except LeafletError as exc:
+            return await self._page(request, form, exc)
+
+    async def _page(self, request: Request, form: dict[str, Any], error: LeafletError | None,
+                    preview: bool = False) -> Response:
+        context = await run_in_threadpool(self._page_context, form, error, preview)
+        token = request.cookies.get(CSRF_COOKIE) or new_token()
+        html = self.pages.get_template("page.html").render(context, csrf=token)
+        status = status_of(error)[0] if error else 200
+        response = HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+        response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", path="/")
+        return response
+
+    @_problems
+    async def static(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in STATIC:
+            return plain_problem(404, f"nothing at {request.url.path[:200]}")
+        return FileResponse(self.project.templates_dir / COUNTER_TEMPLATES / name, media_type=STATIC[name])
+
+    @_problems
+    async def health(self, request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    # -- shared steps ------------------------------------------------------------------------
+
+    def _plan(self, leaflet: str, lang: str, options: BuildOptions) -> Plan:
+        code = find_language(lang, self.project.languages())
+        return plan_build(leaflet, code, self.project, options)
+
+    async def _personal(self, plan: Plan) -> Response:
+        data = await self.pool.render(plan)
+        await self._record(plan, data)
+        return Response(data, media_type=PDF, headers={"Cache-Control": "no-store", "Content-Disposition": _inline(plan)})
+
+    async def _record(self, plan: Plan, data: bytes) -> None:
+        await run_in_threadpool(lambda: record_print(self.history, print_of(self.project, plan, data)))
+
+    def _listing(self) -> dict[str, Any]:
+        leaflets = []
+        for name in self.project.leaflets():
+            content = read_leaflet(self.project.content_file(name))
+            languages = [{**choice.as_json(), "pdf": f"/leaflets/{name}/{choice.code}.pdf"}
+                         for choice in language_choices(self.project, name)]
+            leaflets.append({"id": name, "title": content.title.text, "revised": content.revised.isoformat(),
+                             "languages": languages})
+        return {"leaflets": leaflets, "editions": list(EDITIONS), "papers": sorted(PAPER_SIZES),
+                "directions": sorted(read_directions(self.project.directions_file))}
+
+    def _sentences(self, fields: dict[str, Any]) -> dict[str, Any]:
+        code = find_language(str(fields.get("lang", "")), self.project.languages())
+        options = personal_options({k: v for k, v in fields.items() if k in ("directions", "count")}, None)
+        if not options.directions:
+            raise UsageError("--directions needs a code", hint="see content/directions.toml: bedtime, morning, ...")
+        return {"lang": code, "dir": language(code).direction,
+                "html": str(directions_sentence(self.project, code, options)),
+                "english": str(directions_sentence(self.project, SOURCE_LANGUAGE, options))}
+
+    def _page_context(self, form: dict[str, Any], error: LeafletError | None, preview: bool) -> dict[str, Any]:
+        leaflets = {name: read_leaflet(self.project.content_file(name)).title.text for name in self.project.leaflets()}
+        chosen = str(form.get("leaflet") or next(iter(leaflets), ""))
+        choices = language_choices(self.project, chosen if chosen in leaflets else next(iter(leaflets), ""))
+        pharmacy = read_pharmacy(self.settings.pharmacy, self.project.root) if self.settings.pharmacy else None
+        directions = read_directions(self.project.directions_file)
+        values = {"leaflet": chosen, "lang": "", "patient": "", "directions": "", "count": "1",
+                  "date": dt.date.today().isoformat(), "free_directions": "", "edition": "standard",
+                  "paper": pharmacy.paper if pharmacy and pharmacy.paper else "a4",
+                  **{k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf"}}
+        return {"leaflets": leaflets, "choices": choices, "directions": directions, "values": values,
+                "error": str(error) if error else "", "sentences": self._preview(values) if preview else None,
+                "pharmacy": pharmacy, "editions": EDITIONS}
+
+    def _preview(self, values: dict[str, str]) -> dict[str, Any]:
+        if not values.get("directions"):
+            return {"error": "Choose standard directions to see the sentence the patient will read."}
+        try:
+            return self._sentences(values)
+        except LeafletError as exc:
+            return {"error": str(exc)}
+
+
+async def _fields(request: Request) -> dict[str, Any]:
+    """A JSON object or form fields, whichever the request sends."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "application/json":
+        try:
+            fields = json.loads(await request.body() or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            raise UsageError("the body is not valid JSON") from None
+        if not isinstance(fields, dict):
+            raise UsageError("the body must be a JSON object of fields")
+        return fields
+    if kind in ("application/x-www-form-urlencoded", ""):
+        return await _form(request)
+    if kind == "multipart/form-data":
+        form = await request.form()
+        return {key: value for key, value in form.items() if isinstance(value, str)}
+    raise UsageError(f"cannot read a body of type '{kind[:60]}'", hint="send form fields or JSON")
+
+
+async def _form(request: Request) -> dict[str, Any]:
+    """Form fields as UTF-8, percent-encoded (browsers) or not (``curl -d patient=Zoë``),
+    which Starlette would read as Latin-1."""
+    try:
+        text = (await request.body()).decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError("the form is not UTF-8 text") from None
+    try:
+        return dict(urllib.parse.parse_qsl(text, keep_blank_values=True, strict_parsing=False,
+                                           encoding="utf-8", errors="strict", max_num_fields=100))
+    except (ValueError, UnicodeDecodeError):
+        raise UsageError("the form is not valid URL-encoded UTF-8") from None
+
+
+def _inline(plan: Plan) -> str:
+    """Opens in the browser's viewer; the file name says the leaflet, never the patient."""
+    edition = plan.options.edition(plan.lang)
+    return f'inline; filename="{plan.leaflet}-{plan.lang}{"." + edition if edition else ""}.pdf"'
+
+
+__all__ = ["create_app", "Settings"]

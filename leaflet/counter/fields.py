@@ -1,0 +1,76 @@
+"""What a request asks for -> ``BuildOptions``, with the CLI's checks and words.
+
+Takes the fields of a form or a JSON object (``patient``, ``directions``,
+``count``, ``date``, ``free_directions``, ``edition``, ``paper``) and gives
+the same ``BuildOptions`` the command line would make from its options, so
+``BuildOptions.validated`` and ``plan_build`` refuse the same things with
+the same words. Nothing here builds or prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from leaflet.errors import UsageError
+from leaflet.render.options import DEFAULT_OPTIONS, BuildOptions
+
+EDITIONS = ("standard", "large", "bilingual")
+PERSONAL_FIELDS = ("patient", "directions", "count", "date", "free_directions")
+STOCK_FIELDS = ("edition", "paper")
+#: Fields the counter's own form adds around the leaflet's.
+FORM_FIELDS = ("leaflet", "lang", "csrf", "preview")
+
+
+def stock_options(fields: Mapping[str, Any], pharmacy: Path | None) -> BuildOptions:
+    """Edition and paper (``?edition=large&paper=letter``); the profile gives the default paper."""
+    edition = _text(fields, "edition") or "standard"
+    if edition not in EDITIONS:
+        raise UsageError(f"unknown edition '{edition[:40]}'", hint="use one of: " + ", ".join(EDITIONS))
+    return replace(DEFAULT_OPTIONS, pharmacy=pharmacy, paper=_text(fields, "paper"),
+                   large_print=edition == "large", bilingual=edition == "bilingual")
+
+
+def personal_options(fields: Mapping[str, Any], pharmacy: Path | None, allowed: tuple[str, ...] = ()) -> BuildOptions:
+    """A patient's leaflet: every field optional, unknown ones refused (a typo must not print
+    a leaflet without the directions the pharmacist thought they sent)."""
+    unknown = sorted(set(fields) - set(PERSONAL_FIELDS) - set(STOCK_FIELDS) - set(allowed))
+    if unknown:
+        raise UsageError(f"unknown field '{str(unknown[0])[:40]}'",
+                         hint="fields: " + ", ".join(PERSONAL_FIELDS + STOCK_FIELDS))
+    return replace(stock_options(fields, pharmacy), patient=_text(fields, "patient"),
+                   directions=_text(fields, "directions"), count=_count(fields.get("count")),
+                   free_directions=_text(fields, "free_directions"), date=_date(_text(fields, "date")))
+
+
+def _text(fields: Mapping[str, Any], name: str) -> str | None:
+    """A text field; empty means not given, as a form sends an empty input."""
+    value = fields.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise UsageError(f"--{name.replace('_', '-')} must be text")
+    return value if value.strip() else None
+
+
+def _count(value: Any) -> int:
+    if value is None or value == "":
+        return DEFAULT_OPTIONS.count
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise UsageError("--count must be a whole number")
+    try:
+        return int(value)
+    except ValueError:
+        raise UsageError(f"--count must be a whole number, not '{str(value)[:20]}'") from None
+
+
+def _date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(f"--date: '{value[:20]}' is not a date", hint="use YYYY-MM-DD") from None

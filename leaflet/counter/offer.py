@@ -1,0 +1,68 @@
+"""What the counter offers: a project -> its leaflets and languages, each printable or not, and why.
+
+Takes a project and gives, for every leaflet and language, the names it is
+found by, its review status and whether it can be printed now: it must pass
+the same catalog gate as ``leaflet build`` (``pipeline.gate``). A language
+that fails is offered as unavailable with the gate's own words, so the
+counter never shows as printable what a build would refuse. The standard
+directions are part of the gate here, because the counter prints them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from leaflet.catalogs.checks import ERROR
+from leaflet.catalogs.gate import gate
+from leaflet.catalogs.reviews import review_status
+from leaflet.errors import CatalogProblems
+from leaflet.languages import SOURCE_LANGUAGE, language, names_of
+from leaflet.project import DIRECTIONS_DOMAIN, FRAME_DOMAIN, Project
+
+
+@dataclass(frozen=True)
+class LanguageChoice:
+    code: str
+    own_name: str
+    english_name: str
+    names: tuple[str, ...]  # everything it is found by at the counter
+    direction: str
+    review: str  # "not reviewed", "reviewed by ... on ...", "changed since review ..."
+    reviewed: bool
+    available: bool
+    reason: str = ""  # why it cannot be printed, in the build's words
+
+    def as_json(self) -> dict[str, object]:
+        return {"code": self.code, "name": self.own_name, "english_name": self.english_name,
+                "direction": self.direction, "review": self.review, "reviewed": self.reviewed,
+                "available": self.available, "reason": self.reason}
+
+
+def counter_domains(project: Project, leaflet: str) -> list[str]:
+    """The catalogs a leaflet printed at the counter needs: the frame, its own, the directions."""
+    return [FRAME_DOMAIN, leaflet] + ([DIRECTIONS_DOMAIN] if project.directions_file.exists() else [])
+
+
+def unavailable_reason(project: Project, leaflet: str, code: str) -> str:
+    """'' when the language passes the build's gate, else what the build would say."""
+    try:
+        gate(project, code, counter_domains(project, leaflet))
+    except CatalogProblems as exc:
+        first = next((p for p in exc.problems if p.severity == ERROR), None)
+        return f"{exc.message}: {first}" if first is not None else exc.message
+    return ""
+
+
+def language_choice(project: Project, leaflet: str, code: str) -> LanguageChoice:
+    info = language(code)
+    status = review_status(project, code) if code != SOURCE_LANGUAGE else None
+    reason = unavailable_reason(project, leaflet, code)
+    return LanguageChoice(code, info.own_name, info.english_name, names_of(code), info.direction,
+                          status.text if status else "source text", status.reviewed if status else True,
+                          not reason, reason)
+
+
+def language_choices(project: Project, leaflet: str) -> list[LanguageChoice]:
+    """Every language of the project for one leaflet, English first, then by English name."""
+    choices = [language_choice(project, leaflet, code) for code in project.languages()]
+    return sorted(choices, key=lambda c: (c.code != SOURCE_LANGUAGE, c.english_name.casefold()))

@@ -1,0 +1,141 @@
+"""Pictures of what will be printed: built PDFs -> page PNGs -> a contact sheet.
+
+Takes the built leaflets and gives ``output/proofs/``: one PNG per page
+(poppler's ``pdftoppm``), ``contact-sheet.png`` with one labelled thumbnail
+per language, and ``index.html`` linking each thumbnail to its PDF. The sheet
+is laid out in HTML and printed by WeasyPrint, so every label is shaped
+properly in its own script, then turned into a PNG by ``pdftoppm`` too.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from leaflet.errors import LeafletError
+from leaflet.files import write_atomic
+from leaflet.languages import language
+from leaflet.project import Project
+from leaflet.render.pdf import render_pdf
+
+THUMBNAIL_DPI = 36
+SHEET_DPI = 96
+
+
+@dataclass(frozen=True)
+class Proof:
+    lang: str
+    leaflet: str
+    pdf: Path
+    pages: tuple[Path, ...]
+
+    label: str
+
+
+def render_pages(pdf: Path, out_dir: Path, stem: str, *, all_pages: bool) -> tuple[Path, ...]:
+    if shutil.which("pdftoppm") is None:
+        raise LeafletError("pdftoppm is not installed", hint="apt-get install poppler-utils (make setup does it)")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob(f"{stem}-*.png"):
+        old.unlink()
+    last = [] if all_pages else ["-l", "1"]
+    subprocess.run(["pdftoppm", "-png", "-r", str(THUMBNAIL_DPI), "-f", "1", *last, str(pdf), str(out_dir / stem)],
+                   check=True, capture_output=True)
+    return tuple(sorted(out_dir.glob(f"{stem}-*.png")))
+
+
+def make_proofs(project: Project, *, all_pages: bool = False) -> list[Proof]:
+    """Page pictures of every built leaflet, in language order."""
+    out_dir = project.output_dir / "proofs"
+    proofs = []
+    for lang in project.languages():
+        for leaflet in project.leaflets():
+            pdf = project.output_file(lang, leaflet)
+            if pdf.exists():
+                pages = render_pages(pdf, out_dir / "pages", f"{lang}-{leaflet}", all_pages=all_pages)
+                label = f"{lang} · {language(lang).own_name}"
+                label += f" · {leaflet}" if len(project.leaflets()) > 1 else ""
+                proofs.append(Proof(lang, leaflet, pdf, pages, label))
+    if not proofs:
+        raise LeafletError("no built leaflets to proof", hint="run 'make pdf' first")
+    return proofs
+
+
+TILE_WIDTH, TILE_HEIGHT, GAP, TOP, COLUMNS = 180, 280, 10, 40, 6
+
+_SHEET = jinja2.Environment(autoescape=True).from_string("""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Leaflet proofs</title>
+<style>
+@page { size: {{ width }}px {{ height }}px; margin: 0; }
+body { font-family: "Noto Sans", "Noto Naskh Arabic", "Noto Sans Hebrew", "Noto Sans Bengali",
+       "Noto Sans Devanagari", "Noto Sans Ethiopic", "Noto Sans Myanmar", "Noto Sans CJK SC",
+       "Noto Sans CJK TC", "Noto Sans CJK KR"; margin: 0; font-size: 11px; }
+h1 { position: absolute; left: 10px; top: 8px; font-size: 14px; margin: 0; }
+figure { position: absolute; width: {{ tile_width }}px; margin: 0; }
+img { width: {{ tile_width }}px; border: 1px solid #888; display: block; }
+figcaption { text-align: center; white-space: nowrap; overflow: hidden; }
+</style></head><body>
+<h1>{{ title }}</h1>
+{% for tile in tiles %}
+<figure style="left: {{ tile.x }}px; top: {{ tile.y }}px"><a href="{{ tile.pdf }}"><img src="{{ tile.png }}" alt="{{ tile.label }}"></a>
+<figcaption><span dir="auto">{{ tile.label }}</span></figcaption></figure>
+{% endfor %}
+</body></html>""")
+
+
+@dataclass(frozen=True)
+class Tile:
+    label: str
+    png: str
+    pdf: str
+    x: int
+    y: int
+
+    @property
+    def box(self) -> tuple[int, int, int, int]:
+        """Where the thumbnail is in contact-sheet.png (96 dpi: one CSS px is one pixel)."""
+        return self.x, self.y, self.x + TILE_WIDTH, self.y + TILE_HEIGHT - 30
+
+
+def layout_tiles(proofs: list[Proof], base: Path) -> list[Tile]:
+    """A fixed grid, so the sheet's geometry is known, not guessed."""
+    tiles = []
+    for index, (proof, page) in enumerate((p, page) for p in proofs for page in p.pages):
+        row, column = divmod(index, COLUMNS)
+        label = proof.label + (f" p{proof.pages.index(page) + 1}" if len(proof.pages) > 1 else "")
+        tiles.append(Tile(label, os.path.relpath(page, base), os.path.relpath(proof.pdf, base),
+                          GAP + column * (TILE_WIDTH + GAP), TOP + row * (TILE_HEIGHT + GAP)))
+    return tiles
+
+
+def sheet_html(tiles: list[Tile], title: str) -> str:
+    rows = -(-len(tiles) // COLUMNS)
+    return _SHEET.render(tiles=tiles, title=title, tile_width=TILE_WIDTH,
+                         width=GAP + COLUMNS * (TILE_WIDTH + GAP), height=TOP + rows * (TILE_HEIGHT + GAP))
+
+
+def contact_sheet(project: Project, *, all_pages: bool = False) -> tuple[Path, Path, list[Tile]]:
+    """Write ``output/proofs/index.html`` and ``output/proofs/contact-sheet.png``."""
+    proofs = make_proofs(project, all_pages=all_pages)
+    out_dir = project.output_dir / "proofs"
+    title = f"{len(proofs)} leaflets, {'every page' if all_pages else 'first pages'}"
+    tiles = layout_tiles(proofs, out_dir)
+    html = sheet_html(tiles, title)
+    index = out_dir / "index.html"
+    write_atomic(index, html.encode("utf-8"))
+    pdf = render_pdf(html, base_dir=out_dir, font_css="", allowed=[project.output_dir], identifier=b"contact-sheet",
+                     system_fonts=True).data
+    png = out_dir / "contact-sheet.png"
+    with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
+        sheet_pdf = Path(tmp) / "sheet.pdf"
+        sheet_pdf.write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-png", "-r", str(SHEET_DPI), "-singlefile", str(sheet_pdf), str(Path(tmp) / "sheet")],
+                       check=True, capture_output=True)
+        write_atomic(png, (Path(tmp) / "sheet.png").read_bytes())
+    return png, index, tiles

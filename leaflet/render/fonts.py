@@ -1,0 +1,265 @@
+"""Fonts for a language: find them, prove they cover the text, pre-subset them.
+
+Takes a language and the text a leaflet will print, and gives ``@font-face``
+rules for small fonts that hold exactly the glyphs needed, or
+``MissingGlyphs`` naming each character no font can draw (no tofu, ever).
+Pre-subsetting matters for CJK: WeasyPrint would otherwise subset a
+60,000-glyph collection on every build. Subsets are cached by font file and
+character set, so each is made once.
+"""
+
+from __future__ import annotations
+
+import array
+import contextlib
+import functools
+import hashlib
+import io
+import subprocess
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from leaflet.errors import MissingFont, MissingGlyphs, OutputError
+from leaflet.files import write_atomic
+from leaflet.languages import Language
+
+WEIGHTS = {"Regular": 400, "Bold": 700}
+#: Always kept so generated text (bullets, list numbers, page numbers) has glyphs.
+BASE_CHARACTERS = frozenset(chr(c) for c in range(0x20, 0x7F)) | set("\u00a0\u00ad\u2010\u2011•–—‘’“”…·")
+
+
+@dataclass(frozen=True)
+class FontFile:
+    family: str
+    style: str
+    path: Path
+    index: int
+
+
+@dataclass(frozen=True)
+class FontFace:
+    family: str
+    weight: int
+    path: Path
+    source: Path  # the installed font the subset was made from
+
+
+def font_families(lang: Language) -> list[str]:
+    """The CSS family names, in fallback order, that the prepared faces use."""
+    return [css_family(family) for family in lang.fonts]
+
+
+def css_family(family: str) -> str:
+    """Our own name for a prepared face, so fontconfig never substitutes the installed one."""
+    return f"leaflet {family}"
+
+
+@functools.cache
+def find_font(family: str, style: str, package: str) -> FontFile:
+    """Ask fontconfig for the file of one face; fontconfig matches loosely, so check the answer."""
+    try:
+        listing = subprocess.run(
+            ["fc-list", "-f", "%{file}|%{index}|%{style}\n", f":family={family}"],
+            capture_output=True, text=True, check=False, timeout=30,
+        ).stdout
+    except FileNotFoundError:
+        raise MissingFont("fontconfig's fc-list is not installed",
+                          hint="run 'make setup' or apt-get install fontconfig") from None
+    for row in sorted(listing.splitlines()):
+        path, index, styles = (row.split("|") + ["", ""])[:3]
+        if style in [s.strip() for s in styles.split(",")]:
+            return FontFile(family, style, Path(path), int(index or 0))
+    raise MissingFont(f"font '{family} {style}' is not installed",
+                      hint=f"install it with: apt-get install {package}")
+
+
+@functools.cache
+def _cmap(font: FontFile, cache_dir: Path | None = None) -> frozenset[int]:
+    """The characters a face has; a CJK cmap takes 0.1 s to parse, so it is cached on disk too."""
+    cached = cache_dir / "fonts" / f"{font.path.stem}-{font.index}-{_file_key(font)}.cmap" if cache_dir else None
+    if cached is not None and cached.exists():
+        return frozenset(array.array("I", cached.read_bytes()))
+    with _open(font) as tt:
+        chars = frozenset(tt.getBestCmap())
+    if cached is not None:
+        with contextlib.suppress(OSError):  # only a speed-up: a read-only cache still builds
+            write_atomic(cached, array.array("I", sorted(chars)).tobytes())
+    return chars
+
+
+def _file_key(font: FontFile) -> str:
+    stat = font.path.stat()
+    return hashlib.sha256(f"{font.path}|{font.index}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+
+
+def _open(font: FontFile):  # -> fontTools.ttLib.TTFont, imported late: a no-op build never needs it
+    from fontTools.ttLib import TTFont
+
+    if font.path.suffix.lower() == ".ttc":
+        return TTFont(font.path, fontNumber=font.index, lazy=True)
+    return TTFont(font.path, lazy=True)
+
+
+def needs_glyph(char: str) -> bool:
+    """Controls and format characters (ZWJ, RLM) are not drawn; WeasyPrint does draw
+    U+2028 and U+2029, as a box, so they count."""
+    return unicodedata.category(char) not in ("Cc", "Cf")
+
+
+def check_coverage(lang: Language, text: str, *, source: str = "", cache_dir: Path | None = None) -> list[FontFile]:
+    """Every drawn character has a glyph in one of the language's regular fonts."""
+    fonts = [find_font(family, "Regular", lang.font_package) for family in lang.fonts]
+    covered = _coverage(lang, cache_dir)
+    missing = sorted({c for c in text if needs_glyph(c) and ord(c) not in covered})
+    if missing:
+        shown = ", ".join(f"'{c}' U+{ord(c):04X} {_script_of(c)}" for c in missing[:8])
+        more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
+        where = f" in {source}" if source else ""
+        raise MissingGlyphs(
+            f"no font for language '{lang.code}' ({', '.join(lang.fonts)}) can draw {shown}{more}{where}",
+            hint=f"remove the characters, or install a font that has them (apt-get install {lang.font_package})",
+        )
+    return fonts
+
+
+def _script_of(char: str) -> str:
+    name = unicodedata.name(char, "")
+    return name.split(" ")[0].title() if name else "unnamed"
+
+
+def generated_characters(lang: Language) -> frozenset[str]:
+    """What the stylesheet draws besides the text: page, section and list numbers in the
+    language's own digits (Persian ۳, Bengali ৩, Myanmar ၃), which are in no catalog."""
+    return frozenset(lang.native_digits("0123456789"))
+
+
+def prepare_fonts(lang: Language, text: str, cache_dir: Path, optional: str = "") -> list[FontFace]:
+    """Subsets of every face the language uses, each holding only the characters it draws
+    (the text and the generated numbers), plus the ``optional`` ones the fonts have
+    (``TYPING_REPERTOIRE``): then a name typed at the counter finds the subset already made,
+    instead of a new one, named after the characters it needed, being written to the cache
+    for each patient."""
+    chars = frozenset(text) | generated_characters(lang) | _covered(lang, frozenset(optional), cache_dir)
+    faces = _prepared(lang, chars, cache_dir)
+    if not all(face.path.exists() for face in faces):  # the cache folder was cleaned
+        _prepared.cache_clear()
+        faces = _prepared(lang, chars, cache_dir)
+    return list(faces)
+
+
+#: What pharmacists type for patients besides the leaflet's own text: Latin letters with
+#: the accents of European names (Latin-1 Supplement and Latin Extended-A) and punctuation.
+TYPING_REPERTOIRE = "".join(chr(c) for c in (*range(0x20, 0x7F), *range(0xA0, 0x180)))
+
+
+@functools.lru_cache(maxsize=64)
+def _covered(lang: Language, chars: frozenset[str], cache_dir: Path) -> frozenset[str]:
+    if not chars:
+        return chars
+    have = _coverage(lang, cache_dir)
+    return frozenset(c for c in chars if ord(c) in have and needs_glyph(c))
+
+
+def _coverage(lang: Language, cache_dir: Path | None) -> frozenset[int]:
+    """Every character one of the language's regular fonts has."""
+    fonts = [find_font(family, "Regular", lang.font_package) for family in lang.fonts]
+    return frozenset().union(*(_cmap(f, cache_dir) for f in fonts))
+
+
+@functools.lru_cache(maxsize=256)
+def _prepared(lang: Language, chars: frozenset[str], cache_dir: Path) -> tuple[FontFace, ...]:
+    text = "".join(sorted(chars))
+    check_coverage(lang, text, cache_dir=cache_dir)
+    remaining = {ord(c) for c in text if needs_glyph(c)}
+    base = {ord(c) for c in BASE_CHARACTERS}
+    faces = []
+    for index, family in enumerate(lang.fonts):
+        regular = find_font(family, "Regular", lang.font_package)
+        later = set().union(*(_cmap(find_font(f, "Regular", lang.font_package), cache_dir)
+                              for f in lang.fonts[index + 1:]))
+        moved = _sharing_a_glyph(regular, remaining | base, later, cache_dir)
+        cmap = _cmap(regular, cache_dir) - moved
+        own = remaining & cmap
+        remaining = (remaining - own) | (moved & base)  # a bullet the stylesheet draws still needs a face
+        if not own:
+            continue
+        # Spaces and punctuation next to a run in this font are shaped with it too.
+        drawn = own | (base & cmap)
+        for style, weight in WEIGHTS.items():
+            font = find_font(family, style, lang.font_package)
+            path = _subset_cached(font, frozenset(drawn & _cmap(font, cache_dir)), cache_dir)
+            faces.append(FontFace(css_family(family), weight, path, font.path))
+    return tuple(faces)
+
+
+def _sharing_a_glyph(font: FontFile, chars: set[int], elsewhere: set[int], cache_dir: Path) -> set[int]:
+    """The characters to draw from a later font: each that shares its glyph here with a lower
+    character of ``chars`` (Noto Sans CJK draws "·" and "•" alike), where a later font has it.
+    A glyph stands for one character in the PDF's text, so the other would read back wrong."""
+    later = set()
+    for group in _glyph_groups(font, cache_dir):
+        members = sorted(group & chars)
+        later.update(c for c in members[1:] if c in elsewhere)
+    return later
+
+
+@functools.cache
+def _glyph_groups(font: FontFile, cache_dir: Path | None = None) -> tuple[frozenset[int], ...]:
+    """The characters the font draws with one glyph, in groups; cached on disk like the cmap."""
+    cached = cache_dir / "fonts" / f"{font.path.stem}-{font.index}-{_file_key(font)}.shared" if cache_dir else None
+    if cached is not None and cached.exists():
+        return tuple(frozenset(map(int, line.split())) for line in cached.read_text().splitlines() if line)
+    with _open(font) as tt:
+        by_glyph: dict[str, set[int]] = {}
+        for code, glyph in tt.getBestCmap().items():
+            by_glyph.setdefault(glyph, set()).add(code)
+    groups = tuple(frozenset(codes) for codes in by_glyph.values() if len(codes) > 1)
+    if cached is not None:
+        with contextlib.suppress(OSError):
+            write_atomic(cached, "".join(" ".join(map(str, sorted(g))) + "\n" for g in groups).encode())
+    return groups
+
+
+def _subset_cached(font: FontFile, chars: frozenset[int], cache_dir: Path) -> Path:
+    from fontTools import version as fonttools_version
+
+    key = hashlib.sha256(
+        f"{_file_key(font)}|{fonttools_version}|{','.join(map(str, sorted(chars)))}".encode()
+    ).hexdigest()[:24]
+    path = cache_dir / "fonts" / f"{font.path.stem}-{font.index}-{key}.ttf"
+    if not path.exists():
+        try:
+            write_atomic(path, _subset(font, chars))
+        except OSError as exc:
+            raise OutputError(f"cannot write the font cache: {exc.strerror}", path=path.parent,
+                              hint="make the folder writable, or set LEAFLET_CACHE to a folder that is") from None
+    return path
+
+
+def _subset(font: FontFile, chars: frozenset[int]) -> bytes:
+    from fontTools import subset
+
+    options = subset.Options()
+    options.layout_features = ["*"]  # Arabic joining, Indic conjuncts, Nastaliq need them all
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.hinting = False
+    options.drop_tables += ["DSIG"]
+    with _open(font) as tt:
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=chars)
+        subsetter.subset(tt)
+        out = io.BytesIO()
+        tt.save(out)
+        return out.getvalue()
+
+
+def font_face_css(faces: list[FontFace], url: Callable[[FontFace], str] = lambda face: face.path.as_uri()) -> str:
+    """``@font-face`` rules; ``url`` says where each subset is seen from (a file URI by default)."""
+    return "\n".join(
+        f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; '
+        f'font-style: normal; src: url("{url(face)}"); }}'
+        for face in faces
+    )

@@ -1,0 +1,334 @@
+"""Render a leaflet to HTML: ``Leaflet`` + ``Translations`` -> print-ready HTML.
+
+The third stage of the pipeline. The Jinja templates in ``templates/`` lay
+out the page; every word they show comes through ``pgettext`` here, so the
+catalogs hold all visible text. Translations are untrusted: they are escaped,
+and only the inline markup of ``markup.py`` becomes tags. Values (names,
+addresses, phone numbers, dates, counts) are isolated in ``<bdi dir>`` so they
+read as typed in every direction, as is every Latin word or number in
+right-to-left text; medicine names are marked so they are never hyphenated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import html as html_lib
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.dates import format_skeleton
+from babel.numbers import format_decimal
+from markupsafe import Markup, escape
+
+from leaflet.catalogs.translations import Translations
+from leaflet.errors import CatalogProblems, TemplateProblem
+from leaflet.languages import Language
+from leaflet.project import Project
+from leaflet.source.content import Block, Leaflet
+from leaflet.source.markup import to_html
+
+TEMPLATE = "leaflet.html"
+PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@dataclass
+class Page:
+    """What the template needs besides the text: paper, direction, fonts, edition."""
+
+    paper: str = "a4"
+    draft: bool = False
+    font_families: list[str] = field(default_factory=list)
+    large_print: bool = False
+    bilingual: bool = False
+
+
+class Renderer:
+    """The gettext functions the templates call, bound to one language's translations."""
+
+    def __init__(self, translations: Translations, lang: Language, draft: bool,
+                 names: tuple[str, ...] = ()) -> None:
+        self.translations = translations
+        self.lang = lang
+        self.draft = draft
+        self.names = names  # medicine names, never hyphenated (content/names.toml)
+        self.untranslated: list[tuple[str | None, str]] = []
+
+    def pgettext(self, context: str | None, msgid: str, **values: Any) -> Markup:
+        text = self.translations.lookup(context, msgid)
+        if text is None:
+            return self._fallback(context, msgid, values)
+        return substitute(self.shape(to_html(text)), values)
+
+    def npgettext(self, context: str | None, singular: str, plural: str, count: int) -> Markup:
+        """A count with the plural form the language's catalog picks, in the locale's digits."""
+        text = self.translations.lookup_plural(context, singular, plural, count)
+        values = {"count": self.number(count)}
+        if text is None:
+            return self._fallback(context, singular if count == 1 else plural, values)
+        return substitute(self.shape(to_html(text)), values)
+
+    def shape(self, html: Markup) -> Markup:
+        """What the page needs beyond the words: medicine names kept whole, Latin words and
+        numbers isolated in right-to-left text, Korean words joined. Works on the text
+        between tags, never on the escaped HTML, and leaves placeholders for ``substitute``."""
+        if self.names:
+            html = on_text(html, functools.partial(mark_names, names=self.names))
+        if self.lang.direction == "rtl":
+            html = on_text(html, isolate_ltr_runs)
+        return keep_words(html) if self.lang.keep_words else html
+
+    def gettext(self, msgid: str, **values: Any) -> Markup:
+        return self.pgettext(None, msgid, **values)
+
+    def block(self, block: Block) -> Markup:
+        return self.pgettext(block.id, block.text)
+
+    def _fallback(self, context: str | None, msgid: str, values: dict[str, Any]) -> Markup:
+        self.untranslated.append((context, msgid))
+        if not self.draft:
+            raise CatalogProblems([], f"no translation for '{context}' in '{self.lang.code}'")
+        english = substitute(to_html(msgid), values)
+        return Markup('<span class="untranslated" lang="en" dir="ltr">{}</span>').format(english)
+
+    def plain(self, context: str | None, msgid: str, **values: Any) -> str:
+        """The translation as plain text, for PDF metadata and alternative text."""
+        text = self.translations.lookup(context, msgid)
+        if text is None:
+            self._fallback(context, msgid, values)
+            text = msgid
+        return fill(text, values)
+
+    def number(self, value: int) -> str:
+        return self.digits(format_decimal(value, locale=self.lang.locale, numbering_system="default"))
+
+    def month_year(self, date: dt.date) -> str:
+        return self.digits(format_skeleton("yMMMM", date, locale=self.lang.locale))
+
+    def date(self, value: dt.date) -> str:
+        return self.digits(format_skeleton("yMMMd", value, locale=self.lang.locale))
+
+    def digits(self, text: str) -> str:
+        """Babel formats dates and numbers with Latin digits; write them in the locale's own."""
+        return self.lang.native_digits(text)
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+#: A ``{placeholder}`` (one unit: never split, never changed) or one character.
+_UNIT = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}|.", re.DOTALL)
+WORD_JOINER = "\u2060"
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
+
+
+def on_text(html: Markup, change: Callable[[str], Markup]) -> Markup:
+    """Apply ``change`` to the text between tags, unescaped, so it sees what the reader
+    sees (``O'Brien``, not ``O&#39;Brien``); what it returns must be escaped again."""
+    parts = _TAG.split(str(html))
+    for i in range(0, len(parts), 2):
+        parts[i] = str(change(html_lib.unescape(parts[i]))) if parts[i] else ""
+    return Markup("".join(parts))
+
+
+def keep_words(html: Markup) -> Markup:
+    """Join the letters of each word with U+2060 so lines break only at spaces.
+
+    WeasyPrint has no ``word-break: keep-all``; the joiner is invisible and
+    drawn as no glyph, and costs nothing in layout (a span per word tripled it).
+    A word goes on across tags (``<span>``) and a placeholder is one letter of it."""
+    parts, previous = _TAG.split(str(html)), " "
+    for i in range(0, len(parts), 2):
+        joined = []
+        for unit in _UNIT.findall(html_lib.unescape(parts[i])):
+            if not previous.isspace() and not unit.isspace():
+                joined.append(WORD_JOINER)
+            joined.append(str(escape(unit)))
+            previous = unit
+        parts[i] = "".join(joined)
+    return Markup("".join(parts))
+
+
+def direction_of(text: str) -> str:
+    """``ltr`` or ``rtl`` from the first strong character, as HTML's ``dir="auto"`` does
+    (WeasyPrint does not implement ``dir="auto"``); text without one (digits) is ``ltr``."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return "ltr"
+
+
+def isolate(value: Any) -> Markup:
+    """A value as typed, in a ``<bdi>`` with its own direction, so the text around it
+    cannot reorder it: ``+1 555 0100`` stays that in an Arabic sentence."""
+    text = escape(value)
+    return Markup('<bdi dir="{}">{}</bdi>').format(direction_of(html_lib.unescape(str(text))), text)
+
+
+def unbroken(text: str) -> str:
+    """No line break inside: a date in the footer stays on one line."""
+    return text.replace(" ", "\u00a0")
+
+
+def isolate_text(value: Any) -> str:
+    """``isolate`` for the CSS strings of the footer, which hold no markup:
+    U+2068 FIRST STRONG ISOLATE ... U+2069 POP DIRECTIONAL ISOLATE."""
+    return f"{FIRST_STRONG_ISOLATE}{value}{POP_DIRECTIONAL_ISOLATE}"
+
+
+#: Inside a left-to-right run of right-to-left text: spaces and the punctuation of
+#: "12 River Street, Springfield", "2.5", "10:00" (not brackets, which belong to the sentence).
+_RUN_INSIDE = set(" \u00a0.,:;/-+&'\u2019\u2013\u066b\u066c")
+
+
+def isolate_ltr_runs(text: str) -> Markup:
+    """Every run of Latin-script words and numbers in right-to-left text in its own
+    ``<bdi dir="ltr">``: reads left to right as written, and is not reordered by the
+    sentence around it. Placeholders are left as they are."""
+    units = _UNIT.findall(text)
+    kinds = "".join(_run_kind(unit) for unit in units)
+    out, last = [], 0
+    for match in re.finditer(r"\+?L(?:[Li+]*L)?", kinds):
+        out += [str(escape("".join(units[last:match.start()]))),
+                '<bdi dir="ltr">', str(escape("".join(units[match.start():match.end()]))), "</bdi>"]
+        last = match.end()
+    out.append(str(escape("".join(units[last:]))))
+    return Markup("".join(out))
+
+
+def _run_kind(unit: str) -> str:
+    if len(unit) > 1:
+        return "p"  # a placeholder: its value is isolated on its own
+    if unit == "+":
+        return "+"
+    if unicodedata.bidirectional(unit) in ("L", "EN", "AN"):
+        return "L"
+    return "i" if unit in _RUN_INSIDE else "o"
+
+
+def mark_names(text: str, names: tuple[str, ...]) -> Markup:
+    """Each word that begins with a medicine name (ignoring case and accents, so
+    "Diazepamul" and "diazépam" count) in a ``<span class="medicine">``, which the
+    stylesheet never hyphenates."""
+    folded = tuple(_fold(name) for name in names)
+    out, last = [], 0
+    for match in re.finditer(r"\{[A-Za-z_][A-Za-z0-9_]*\}|\w+", text):
+        if match.group().startswith("{") or not _fold(match.group()).startswith(folded):
+            continue
+        out += [str(escape(text[last:match.start()])),
+                str(Markup('<span class="medicine">{}</span>').format(match.group()))]
+        last = match.end()
+    out.append(str(escape(text[last:])))
+    return Markup("".join(out))
+
+
+def _fold(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c)).casefold()
+
+
+def fill(text: str, values: dict[str, Any], quote: Callable[[Any], str] = str) -> str:
+    """Fill ``{name}`` placeholders; a value ending in '.' (Russian dates end in "г.")
+    absorbs the full stop the sentence puts after it."""
+    filled, last = [], 0
+    for match in _PLACEHOLDER.finditer(text):
+        name = match.group(1)
+        filled += [text[last:match.start()], quote(values[name]) if name in values else match.group(0)]
+        last = match.end()
+        if name in values and str(values[name]).endswith(".") and text.startswith(".", last):
+            last += 1
+    return "".join(filled) + text[last:]
+
+
+def substitute(html: Markup, values: dict[str, Any]) -> Markup:
+    """Fill placeholders after escaping, so values stay text too; each value is isolated
+    (``isolate``): names, dates, phone numbers and counts read as typed in every script."""
+    return Markup(fill(str(html), values, lambda v: str(isolate(v))))
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal that no translation can break out of."""
+    out = []
+    for char in text:
+        if char.isalnum() or char in " .,:;!?()-'/%+" or ord(char) > 0x7F and char.isprintable():
+            out.append(char)
+        else:
+            out.append(f"\\{ord(char):x} ")
+    return '"' + "".join(out) + '"'
+
+
+def css_content(text: str, counters: dict[str, str]) -> Markup:
+    """A CSS ``content`` value: text with ``{page}``-style placeholders made into counters,
+    each isolated like every other number (``isolate_text``)."""
+    parts, last, after = [], 0, ""
+    for match in _PLACEHOLDER.finditer(text):
+        if match.group(1) in counters:
+            parts += [css_string(after + text[last:match.start()] + FIRST_STRONG_ISOLATE), counters[match.group(1)]]
+            last, after = match.end(), POP_DIRECTIONAL_ISOLATE
+    parts.append(css_string(after + text[last:]))
+    return Markup(" ".join(p for p in parts if p != '""') or '""')
+
+
+def environment(project: Project) -> jinja2.Environment:
+    return _environment(project.templates_dir)
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(templates_dir: Path) -> jinja2.Environment:
+    """One environment per template folder: compiled templates are reused across
+    languages, and Jinja recompiles a template whose file changed (auto_reload)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        auto_reload=True,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["css_string"] = css_string
+    return env
+
+
+def fill_template(project: Project, leaflet: Leaflet, lang: Language, renderer: Renderer, page: Page,
+                extra: dict[str, Any] | None = None) -> str:
+    env = environment(project)
+    counter = lang.digits.counter_style
+    context = {
+        "leaflet": leaflet,
+        "lang": lang,
+        "page": page,
+        "paper_size": PAPER_SIZES[page.paper],
+        "counter_style": counter,
+        "counter": lambda name: f"counter({name}, {counter})",
+        "css_content": css_content,
+        "_": renderer.gettext,
+        "gettext": renderer.gettext,
+        "pgettext": renderer.pgettext,
+        "npgettext": renderer.npgettext,
+        "plain": renderer.plain,
+        "isolate_text": isolate_text,
+        "unbroken": unbroken,
+        "isolate": isolate,
+        "block": renderer.block,
+        "number": renderer.number,
+        "month_year": renderer.month_year,
+        "format_date": renderer.date,
+        **(extra or {}),
+    }
+    try:
+        return env.get_template(TEMPLATE).render(context)
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateProblem(f"template '{exc.name}' not found", path=project.templates_dir / str(exc.name),
+                              hint="restore it from the repository") from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateProblem(f"template syntax error: {exc.message}", path=exc.filename or TEMPLATE,
+                              line=exc.lineno) from None
+    except jinja2.UndefinedError as exc:
+        raise TemplateProblem(f"template error: {exc.message}", path=project.templates_dir / TEMPLATE) from None

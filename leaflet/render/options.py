@@ -1,0 +1,105 @@
+"""What one edition of a leaflet is: paper, large print, bilingual, draft, and what the
+pharmacy types for one patient.
+
+``BuildOptions`` is the one place each option's default lives, shared by the CLI, the
+counter and the Python API; ``validated`` refuses what no leaflet should print (control
+characters, implausible dates, unknown paper) with the option's name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup
+
+from leaflet.characters import BIDI_CONTROLS, hides_text
+from leaflet.errors import (
+    UsageError,
+)
+from leaflet.render.html import PAPER_SIZES
+
+if TYPE_CHECKING:
+    pass
+
+
+#: Dispensing dates before this are typing mistakes (0001-01-01), as are those over a year ahead.
+EARLIEST_DATE = dt.date(2000, 1, 1)
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Every build option and its default, shared by the CLI and the Python API."""
+
+    paper: str | None = None  # None: the pharmacy profile's paper, else A4
+    draft: bool = False
+    large_print: bool = False
+    bilingual: bool = False
+    pharmacy: Path | None = None
+    patient: str | None = None
+    directions: str | None = None
+    count: int = 1
+    free_directions: str | None = None
+    date: dt.date | None = None  # the dispensing date; today when None
+
+    def validated(self) -> BuildOptions:
+        if self.paper is not None and self.paper not in PAPER_SIZES:
+            raise UsageError(f"unknown paper size '{self.paper}'", hint="use one of: " + ", ".join(PAPER_SIZES))
+        if not 1 <= self.count <= 999:
+            raise UsageError(f"--count must be between 1 and 999, not {self.count}")
+        for name in ("patient", "free_directions"):
+            value = getattr(self, name)
+            option = f"--{name.replace('_', '-')}"
+            if value is not None and (not value.strip() or len(value) > MAX_PERSONAL_TEXT):
+                raise UsageError(f"{option} must be 1 to {MAX_PERSONAL_TEXT} characters")
+            if value is not None and any(unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") for c in value):
+                raise UsageError(f"{option} contains control characters or broken Unicode",
+                                 hint="type the text again, without pasting invisible characters")
+            if value is not None and any(hides_text(value, i) or c in BIDI_CONTROLS for i, c in enumerate(value)):
+                raise UsageError(f"{option} contains invisible or direction-changing characters (U+202E and the like)",
+                                 hint="type the text again: the leaflet prints it exactly as typed")
+        if self.directions is not None and not self.directions.strip():
+            raise UsageError("--directions needs a code", hint="see content/directions.toml: bedtime, morning, ...")
+        if self.date is not None and not EARLIEST_DATE <= self.date <= dt.date.today() + dt.timedelta(days=366):
+            raise UsageError(f"--date {self.date.isoformat()} is not a plausible dispensing date",
+                             hint=f"use a date from {EARLIEST_DATE.isoformat()} to a year from today, as YYYY-MM-DD")
+        return self
+
+    @property
+    def personalised(self) -> bool:
+        return bool(self.patient or self.directions or self.free_directions)
+
+    def personal_tag(self) -> str:
+        """``2026-11-20-3f9c2a1b7d``: the dispensing date and a short hash of what was typed
+        for the patient, so two patients' leaflets never share a file and nobody takes one
+        for the stock leaflet. The hash does not reveal the name to whoever reads the folder."""
+        typed = {"patient": self.patient, "directions": self.directions, "count": self.count,
+                 "free_directions": self.free_directions}
+        digest = hashlib.sha256(json.dumps(typed, sort_keys=True).encode()).hexdigest()[:10]
+        return f"{(self.date or dt.date.today()).isoformat()}-{digest}"
+
+    def edition(self, lang: str) -> str:
+        """The file name's middle part: ``es+en.large.draft`` for ``diazepam.es+en.large.draft.pdf``."""
+        parts = [f"{lang}+en"] if self.bilingual else []
+        parts += ["large"] if self.large_print else []
+        parts += ["draft"] if self.draft else []
+        return ".".join(parts)
+
+
+DEFAULT_OPTIONS = BuildOptions()
+MAX_PERSONAL_TEXT = 500
+
+
+@dataclass(frozen=True)
+class Personal:
+    """What the pharmacy adds for one patient; printed as text, never as markup."""
+
+    patient: str | None
+    directions: Markup | None
+    free_directions: str | None
+    dispensed: dt.date

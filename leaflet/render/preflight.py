@@ -1,0 +1,372 @@
+"""Preflight: check every printed page before anyone prints it.
+
+Takes a PDF's bytes and what the build expects of it (the language, the
+edition, and the text WeasyPrint laid out on each page) and gives one
+``Finding`` per problem, each with the file, the page, what is wrong and what
+to do. Every build runs it on the bytes before they are saved, so a failure
+leaves the previous PDF in place; ``leaflet preflight`` runs it on files.
+
+What it checks, page by page:
+
+- fonts: every font embedded, and only the faces prepared for the language
+  (``leaflet <family>``): a glyph from DejaVu, Noto Kufi or any other
+  installed font is a fallback;
+- page flow: no heading as the last thing on a page (in the bilingual table
+  too), no contents list split over two pages, no last page with fewer than
+  4 lines;
+- the paper: all text at least 10 mm inside every edge, footers on at most 2 lines;
+- type sizes: text in the page's flow at least 10 pt (17 pt in large print),
+  and nothing, footers included, under 8 pt (12 pt);
+- the text layer: what ``pdftotext`` and pypdf read back from each page is the
+  laid-out text in reading order, at least 98 % of its characters after
+  Unicode normalisation.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import subprocess
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from leaflet.errors import MissingSystemLibrary
+from leaflet.languages import language
+from leaflet.render.fonts import css_family
+from leaflet.render.pdf import PageText
+from leaflet.render.printed import (
+    Page,
+    Printed,
+    Run,
+    kid_types,
+    page_text_runs,
+    read_printed,
+    tagged_text,
+)
+
+ERROR, NOTE = "error", "note"
+MM = 72 / 25.4
+
+#: Text must keep this far from every paper edge (office printers cannot print the outer 4-6 mm).
+EDGE_MM = 10.0
+#: Smallest text in the page's flow, and smallest text at all (footers), in points.
+BODY_PT, SMALLEST_PT = 10.0, 8.0
+LARGE_BODY_PT, LARGE_SMALLEST_PT = 17.0, 12.0
+MAX_FOOTER_LINES = 2
+MIN_LAST_PAGE_LINES = 4
+#: The share of a page's characters its text layer must give back, in order.
+TEXT_LAYER_SHARE = 0.98
+#: Where the PDF does not claim PDF/UA (``Language.pdf_ua``), its glyphs need not read back in
+#: order, but must still hold the letters: WeasyPrint maps a ligature to the whole syllable it
+#: was first drawn in, which costs Bengali up to 3 % (duplicated vowel signs); a font whose
+#: glyphs do not map back to letters (Nastaliq: 86 %) is far below.
+GLYPH_LETTERS_SHARE = 0.95
+HEADINGS = frozenset({"H", "H1", "H2", "H3", "H4", "H5", "H6"})
+#: Runs whose baselines are this close (points) are on one line.
+SAME_LINE = 2.0
+
+
+@dataclass(frozen=True)
+class Finding:
+    file: str
+    page: int | None
+    what: str
+    todo: str = ""
+    severity: str = ERROR
+
+    def __str__(self) -> str:
+        where = f"{self.file}: page {self.page}" if self.page else self.file
+        return f"{where}: {self.severity}: {self.what}" + (f" ({self.todo})" if self.todo else "")
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What the PDF should be: its language, its edition and, when known, its text."""
+
+    lang: str
+    large_print: bool = False
+    #: The text laid out on each page (``pdf.PageText``); None when it is not known.
+    pages: tuple[PageText, ...] | None = None
+
+
+def preflight(data: bytes, expected: Expected, file: str) -> list[Finding]:
+    """Every problem of the printed pages, errors and notes."""
+    readers = _start_pdftotext(data) if expected.pages is not None else None
+    printed = read_printed(data)
+    found = [Finding(file, page, what, todo) for page, what, todo in _checks(printed, expected)]
+    if expected.pages is None:
+        found.append(Finding(file, None, "text layer not compared: the text this PDF was made from is not known",
+                             "rebuild it with 'leaflet build', which compares it", NOTE))
+    else:
+        assert readers is not None
+        found += [Finding(file, page, what, todo)
+                  for page, what, todo in check_text_layer(printed, expected, _pdftotext_pages(readers))]
+    return found
+
+
+def errors(findings: Iterable[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity == ERROR]
+
+
+Problem = tuple[int | None, str, str]  # page, what, what to do
+
+
+def _checks(printed: Printed, expected: Expected) -> Iterator[Problem]:
+    yield from check_fonts(printed, expected.lang)
+    yield from check_flow(printed)
+    yield from check_edges(printed)
+    yield from check_sizes(printed, expected.large_print)
+    yield from check_footers(printed)
+
+
+# -- fonts ----------------------------------------------------------------------
+
+
+def check_fonts(printed: Printed, lang: str) -> Iterator[Problem]:
+    prepared = {css_family(family) for family in language(lang).fonts}
+    reported: set[tuple[int, str]] = set()
+    for number, font in printed.fonts:
+        if not font.embedded:
+            yield number, f"font {font.name} is not embedded", "print only with the prepared, embedded fonts"
+        if font.family not in prepared and (number, font.family) not in reported:
+            reported.add((number, font.family))
+            page = printed.pages[number - 1]
+            chars = "".join(sorted({c for r in page.runs if r.font.family == font.family for c in r.text
+                                    if not c.isspace()}))
+            yield (number, f"{_shown(chars, 20)} drawn in {font.family}, not in a font prepared for '{lang}' "
+                           f"({', '.join(sorted(prepared))})",
+                   "add the characters to the prepared fonts (leaflet/fonts.py) or the font to the language "
+                   "(leaflet/languages.py)")
+
+
+# -- page flow ------------------------------------------------------------------
+
+
+def check_flow(printed: Printed) -> Iterator[Problem]:
+    pages = printed.pages
+    for page in pages[:-1]:
+        body = page_text_runs(page)
+        if not body:
+            yield page.number, "the page is empty", "remove what forces a page break here"
+            continue
+        stranded = _stranded_heading(body)
+        if stranded:
+            yield (page.number, f"the heading {_shown(stranded, 60)} is the last thing on the page; "
+                                "what it introduces starts on the next page",
+                   "keep headings with what follows (break-after: avoid; orphans)")
+    for page, following in zip(pages, pages[1:]):
+        if _contents_split(printed, page, following):
+            yield (page.number, f"the contents list goes on over pages {page.number} and {following.number}",
+                   "keep the contents list on one page (break-inside: avoid)")
+    if len(pages) > 1:
+        lines = len(_lines(page_text_runs(pages[-1])))
+        if lines < MIN_LAST_PAGE_LINES:
+            shown = " ".join(run.text for run in page_text_runs(pages[-1]))
+            yield (pages[-1].number, f"the last page holds only {lines} line(s): {_shown(shown, 60)}",
+                   f"keep at least {MIN_LAST_PAGE_LINES} lines on the last page (widows, or fit on fewer pages)")
+
+
+def _stranded_heading(body: list[Run]) -> str:
+    """The text of a heading below which nothing else is printed on the page, or ''."""
+    headings = [run for run in body if run.element_of(HEADINGS) is not None]
+    if not headings:
+        return ""
+    lowest = max(headings, key=lambda run: run.baseline)
+    if any(run.baseline > lowest.baseline + SAME_LINE for run in body if run.element_of(HEADINGS) is None):
+        return ""
+    heading = lowest.element_of(HEADINGS)
+    return "".join(run.text for run in headings if run.element_of(HEADINGS) == heading)
+
+
+def _contents_split(printed: Printed, page: Page, following: Page) -> bool:
+    """The contents is a heading and a list in one top-level element (``nav``); split, its
+    list goes on in a top-level element that opens the next page and holds only a list."""
+    if not page.blocks or not following.blocks:
+        return False
+    last, first = kid_types(printed, page.blocks[-1]), kid_types(printed, following.blocks[0])
+    opens_contents = len(last) >= 2 and last[0] in HEADINGS and last[-1] == "L"
+    return opens_contents and first == ["L"] and page.blocks[-1].get("/S") == following.blocks[0].get("/S")
+
+
+def _lines(runs: list[Run]) -> list[list[Run]]:
+    lines: list[list[Run]] = []
+    for run in sorted(runs, key=lambda r: r.baseline):
+        if lines and run.baseline - lines[-1][-1].baseline <= SAME_LINE:
+            lines[-1].append(run)
+        else:
+            lines.append([run])
+    return lines
+
+
+# -- the paper --------------------------------------------------------------------
+
+
+def check_edges(printed: Printed) -> Iterator[Problem]:
+    limit = EDGE_MM * MM
+    for page in printed.pages:
+        runs = [run for run in page.runs if run.text.strip()]
+        distances = {
+            "left": min(runs, key=lambda r: r.x0, default=None),
+            "right": max(runs, key=lambda r: r.x1, default=None),
+            "top": min(runs, key=lambda r: r.top, default=None),
+            "bottom": max(runs, key=lambda r: r.bottom, default=None),
+        }
+        for edge, run in distances.items():
+            if run is None:
+                continue
+            gap = {"left": run.x0, "right": page.width - run.x1, "top": run.top,
+                   "bottom": page.height - run.bottom}[edge]
+            if gap < limit - 0.01:
+                yield (page.number, f"text {_shown(run.text, 40)} comes {gap / MM:.1f} mm from the {edge} edge "
+                                    f"of the paper (at least {EDGE_MM:g} mm)",
+                       "widen the page margin or shorten what is printed there")
+
+
+def check_footers(printed: Printed) -> Iterator[Problem]:
+    """The running text in the page's margins, at its foot and at its head, on at most 2 lines each."""
+    for page in printed.pages:
+        margins = [run for run in page.runs if run.margin and run.text.strip()]
+        for where, runs in (("footer", [r for r in margins if r.baseline > page.height / 2]),
+                            ("running head", [r for r in margins if r.baseline <= page.height / 2])):
+            lines = len(_lines(runs))
+            if lines > MAX_FOOTER_LINES:
+                yield (page.number, f"the {where} takes {lines} lines (at most {MAX_FOOTER_LINES})",
+                       f"make the {where} wider or its text shorter (templates/leaflet.html)")
+
+
+def check_sizes(printed: Printed, large_print: bool) -> Iterator[Problem]:
+    body_pt, smallest_pt = (LARGE_BODY_PT, LARGE_SMALLEST_PT) if large_print else (BODY_PT, SMALLEST_PT)
+    edition = "large print" if large_print else "the standard edition"
+    for page in printed.pages:
+        small = [run for run in page.runs if run.text.strip() and run.size < smallest_pt - 0.05]
+        if small:
+            run = min(small, key=lambda r: r.size)
+            yield (page.number, f"text {_shown(run.text, 40)} is {run.size:.1f} pt: nothing in {edition} may be "
+                                f"smaller than {smallest_pt:g} pt", "make it larger in templates/leaflet.css")
+        body = [run for run in page_text_runs(page) if run.size < body_pt - 0.05]
+        if body:
+            run = min(body, key=lambda r: r.size)
+            yield (page.number, f"text {_shown(run.text, 40)} is {run.size:.1f} pt: the text of {edition} must be "
+                                f"at least {body_pt:g} pt", "make it larger in templates/leaflet.css")
+
+
+# -- the text layer -----------------------------------------------------------------
+
+
+def _start_pdftotext(data: bytes) -> subprocess.Popen:
+    """Started first: poppler reads the PDF in its own process while Python checks the rest."""
+    try:
+        process = subprocess.Popen(["pdftotext", "-enc", "UTF-8", "-", "-"], stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    except FileNotFoundError:
+        raise MissingSystemLibrary("poppler's pdftotext is not installed: the preflight reads each page with it",
+                                   hint="install it with: apt-get install poppler-utils") from None
+    assert process.stdin is not None
+    try:
+        process.stdin.write(data)
+        process.stdin.close()
+    except BrokenPipeError:
+        pass
+    return process
+
+
+def _pdftotext_pages(process: subprocess.Popen) -> list[str]:
+    assert process.stdout is not None
+    out = process.stdout.read().decode("utf-8", errors="replace")
+    process.wait()
+    return out.split("\f")
+
+
+def check_text_layer(printed: Printed, expected: Expected, pdftotext: list[str]) -> Iterator[Problem]:
+    """Each page read three ways. The tag tree (what screen readers read) must give the
+    page's flow in order; pdftotext and pypdf, which read the glyphs, must give every letter,
+    and in order too where the PDF claims PDF/UA (``Language.pdf_ua``). A running head may
+    come first (pdftotext reads by position) or after the page's flow (pypdf follows the
+    drawing order, and WeasyPrint draws the margins last)."""
+    pages = expected.pages or ()
+    if len(pages) != len(printed.pages):
+        yield None, f"the PDF has {len(printed.pages)} pages, the layout {len(pages)}", "rebuild it"
+        return
+    tagged = tagged_text(printed)
+    for index, (page, laid_out) in enumerate(zip(printed.pages, pages)):
+        readings = {"pdftotext": pdftotext[index] if index < len(pdftotext) else "",
+                    "pypdf": printed.reader.pages[index].extract_text()}
+        head, flow, foot = (normalised(part) for part in (laid_out.head, laid_out.flow, laid_out.foot))
+        orders = [head + flow + foot, flow + head + foot, flow + foot + head]
+        for reader, text in readings.items():
+            got = normalised(text)
+            share, where = _best_share(orders, got) if printed.pdf_ua else letter_share(orders[0], got)
+            if share < (TEXT_LAYER_SHARE if printed.pdf_ua else GLYPH_LETTERS_SHARE):
+                how = "in order" if printed.pdf_ua else "in any order"
+                yield (page.number, f"{reader} reads back only {share:.1%} of the printed letters {how} "
+                                    f"(first difference at {_shown(where, 30)})",
+                       "use a font whose glyphs map back to the letters" +
+                       ("" if not printed.pdf_ua else ", or drop the PDF/UA claim (Language.pdf_ua)"))
+        share, where = text_share(flow, normalised(tagged[index]))
+        if share < TEXT_LAYER_SHARE:
+            yield (page.number, f"the tag tree reads back only {share:.1%} of the printed text in order "
+                                f"(first difference at {_shown(where, 30)})",
+                   "each run's words belong in its structure element's /ActualText (leaflet/pdf.py)")
+
+
+#: Brackets are drawn mirrored in right-to-left text, from the glyph of their partner.
+_MIRRORED = str.maketrans(")]}>»›", "([{<«‹")
+#: Hyphens added at line ends, and the hyphen-like characters readers drop or add there.
+_HYPHENS = re.compile("[\u002d\u2010\u2011\u00ad]")
+
+
+#: Unicode's format characters (category Cf): bidi marks and isolates, joiners, invisible.
+_FORMAT = re.compile("[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+                     "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
+
+
+def normalised(text: str) -> list[str]:
+    """What two readings of one text must share, word by word: NFKC, no format characters
+    (bidi marks, joiners: invisible), no hyphens, brackets without direction."""
+    text = _FORMAT.sub("", unicodedata.normalize("NFKC", text))
+    return _HYPHENS.sub("", text).translate(_MIRRORED).split()
+
+
+def text_share(want: list[str], got: list[str]) -> tuple[float, str]:
+    """The share of characters two texts have in common, in order, over both lengths, and
+    where they first differ. Words are matched first, then the characters of the words that
+    differ (a line break or a hyphen splits words differently in each reading): fast, as
+    most words match."""
+    size = sum(map(len, want)) + sum(map(len, got))
+    common, first = 0, None
+    words = difflib.SequenceMatcher(None, want, got, autojunk=False)
+    for tag, i1, i2, j1, j2 in words.get_opcodes():
+        if tag == "equal":
+            common += sum(len(w) for w in want[i1:i2])
+            continue
+        a, b = "".join(want[i1:i2]), "".join(got[j1:j2])
+        matched = sum(m.size for m in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
+        common += matched
+        if first is None and matched < max(len(a), len(b)):
+            first = "".join(want[i1:i1 + 4])
+    return (2 * common / size if size else 1.0), first or ""
+
+
+def _best_share(orders: list[list[str]], got: list[str]) -> tuple[float, str]:
+    """The first order of the page's parts that reads back well enough, else the best."""
+    tried = []
+    for order in orders:
+        tried.append(text_share(order, got))
+        if tried[-1][0] >= TEXT_LAYER_SHARE:
+            break
+    return max(tried)
+
+
+def letter_share(want: list[str], got: list[str]) -> tuple[float, str]:
+    """The share of letters two texts have in common, in any order, and the first letter missing."""
+    a, b = Counter("".join(want)), Counter("".join(got))
+    size = sum(a.values()) + sum(b.values())
+    missing = sorted(a - b, key="".join(want).index)
+    return (2 * sum((a & b).values()) / size if size else 1.0), "".join(missing[:10])
+
+
+def _shown(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return '"' + (text if len(text) <= limit else text[:limit - 1] + "…") + '"'

@@ -1,0 +1,82 @@
+"""The leaflet's HTML -> PDF bytes, with the fonts prepared for its language.
+
+``print_pdf`` is the one way HTML becomes a PDF here: it subsets the language's fonts
+for exactly the characters on the page (plus, for a personalised leaflet, everything a
+pharmacist may type), so no glyph falls back to a system font, then prints through
+WeasyPrint (``pdf.render_pdf``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import html as html_lib
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from leaflet import __version__
+from leaflet.catalogs.pofile import read_catalog_cached
+from leaflet.errors import (
+    LeafletError,
+)
+from leaflet.languages import language
+from leaflet.project import Project
+from leaflet.source.pharmacy import Pharmacy
+
+if TYPE_CHECKING:
+    from leaflet.render.pdf import Rendered
+
+
+def print_pdf(project: Project, html: str, lang: str, pharmacy: Pharmacy | None = None,
+              personal: bool = False) -> tuple[Rendered, list[Path]]:
+    """The rendered PDF and the installed font files it was made from. A personalised
+    leaflet's fonts also hold the usual typed characters, so the cache of font subsets
+    does not grow, and tell which characters were typed, with every patient."""
+    from leaflet.render.fonts import TYPING_REPERTOIRE, font_face_css, prepare_fonts
+    from leaflet.render.pdf import render_pdf
+
+    optional = TYPING_REPERTOIRE + personal_repertoire(project, lang) if personal else ""
+    faces = prepare_fonts(language(lang), visible_text(html), project.cache_dir, optional=optional)
+    identifier = hashlib.sha256(html.encode() + __version__.encode()).hexdigest()[:32].encode()
+    allowed = [project.cache_dir / "fonts"] + ([pharmacy.logo] if pharmacy and pharmacy.logo else [])
+    rendered = render_pdf(html, base_dir=project.templates_dir, font_css=font_face_css(faces),
+                          allowed=allowed, identifier=identifier, pdf_ua=language(lang).pdf_ua)
+    return rendered, sorted({face.source for face in faces})
+
+
+def personal_repertoire(project: Project, lang: str) -> str:
+    """What a personalised page may print besides typed text: every character of the
+    language's catalogs (the directions in any plural form), its month names and digits.
+    With these in the fonts, the subsets are the same for every patient."""
+    stamp = tuple(_stamp(project.po_file(lang, domain)) for domain in project.domains())
+    return _personal_repertoire(project, lang, stamp)
+
+
+def _stamp(path: Path) -> tuple[str, int]:
+    try:
+        return str(path), path.stat().st_mtime_ns
+    except OSError:
+        return str(path), 0
+
+
+@functools.lru_cache(maxsize=64)
+def _personal_repertoire(project: Project, lang: str, stamp: tuple) -> str:
+    from babel.dates import get_month_names
+
+    info = language(lang)
+    chars = set("0123456789") | set(info.native_digits("0123456789"))
+    for width in ("wide", "abbreviated"):
+        for context in ("format", "stand-alone"):
+            chars.update("".join(get_month_names(width, context, locale=info.locale).values()))
+    for path, _ in stamp:
+        with contextlib.suppress(OSError, LeafletError):
+            for entry in read_catalog_cached(Path(path)).entries():
+                chars.update(entry.msgstr, *entry.msgstr_plural.values())
+    return "".join(sorted(chars))
+
+
+def visible_text(html: str) -> str:
+    """Every character the page can show: text between tags and the CSS strings of the footer."""
+    return html_lib.unescape(re.sub(r"<[^>]*>", " ", html))

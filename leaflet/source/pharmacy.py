@@ -1,0 +1,177 @@
+"""A pharmacy's profile: ``pharmacy.toml`` -> ``Pharmacy``.
+
+Takes the TOML file a pharmacy keeps (name, address, phone, an optional logo
+inside the project folder, a default paper size) and gives a validated
+``Pharmacy``, or a ``ProfileError`` naming the file, line and field. Every
+field is untrusted text typed at a counter: the templates escape it, and the
+logo is the only file it can make WeasyPrint read. Neither the profile nor the
+logo may be a symbolic link out of the project.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from leaflet.errors import ProfileError
+from leaflet.files import NotARegularFile, read_limited
+from leaflet.project import leads_out, refuse_link_out
+
+REQUIRED = ("name", "address", "phone")
+OPTIONAL = ("logo", "paper")
+MAX_LENGTH = 300
+MAX_PROFILE_BYTES = 64 * 1024
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+MAX_LOGO_PIXELS = 4000
+PAPERS = ("a4", "letter")
+
+
+@dataclass(frozen=True)
+class Pharmacy:
+    name: str
+    address: str
+    phone: str
+    logo: Path | None = None
+    paper: str | None = None
+
+    @property
+    def logo_url(self) -> str:
+        return self.logo.as_uri() if self.logo else ""
+
+    def text(self) -> str:
+        """Everything of the profile that is printed, for the font coverage check."""
+        return " ".join((self.name, self.address, self.phone))
+
+
+def read_pharmacy(path: Path, project_root: Path) -> Pharmacy:
+    try:
+        text = read_limited(refuse_link_out(path, project_root), MAX_PROFILE_BYTES).decode("utf-8")
+    except FileNotFoundError:
+        raise ProfileError("pharmacy profile not found", path=path,
+                           hint="see pharmacy.example.toml for the fields") from None
+    except UnicodeDecodeError:
+        raise ProfileError("pharmacy profile is not UTF-8 text", path=path, hint="save it as UTF-8") from None
+    except NotARegularFile as exc:
+        raise ProfileError(f"the pharmacy profile is {exc}", path=path,
+                           hint="pass a TOML file such as pharmacy.example.toml") from None
+    except (OSError, ValueError) as exc:
+        raise ProfileError(f"cannot read the pharmacy profile: {getattr(exc, 'strerror', None) or exc}",
+                           path=path) from None
+    try:
+        fields = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        where = re.search(r"line (\d+)", str(exc))
+        raise ProfileError(f"not valid TOML: {str(exc).split(' (at')[0]}", path=path,
+                           line=int(where.group(1)) if where else None,
+                           hint='write fields as name = "..."') from None
+    return _validated(fields, text, path, project_root)
+
+
+def _line_of(text: str, key: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(rf"\s*{re.escape(key)}\s*=", line):
+            return number
+    return None
+
+
+def _validated(fields: dict, text: str, path: Path, project_root: Path) -> Pharmacy:
+    unknown = sorted(set(fields) - set(REQUIRED) - set(OPTIONAL))
+    if unknown:
+        raise ProfileError(f"unknown field '{unknown[0]}'", path=path, line=_line_of(text, unknown[0]),
+                           hint="fields: " + ", ".join(REQUIRED + OPTIONAL))
+    values = {}
+    for key in REQUIRED:
+        value = fields.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise ProfileError(f"missing field '{key}'", path=path, line=_line_of(text, key),
+                               hint=f'add {key} = "..."; required fields: {", ".join(REQUIRED)}')
+        values[key] = _clean(value, key, path, text)
+    paper = fields.get("paper")
+    if paper is not None and paper not in PAPERS:
+        raise ProfileError(f"paper must be one of {', '.join(PAPERS)}, not '{paper}'", path=path,
+                           line=_line_of(text, "paper"))
+    logo = _logo(fields.get("logo"), path, project_root, _line_of(text, "logo"))
+    return Pharmacy(values["name"], values["address"], values["phone"], logo, paper)
+
+
+def _clean(value: str, key: str, path: Path, text: str) -> str:
+    cleaned = " ".join(value.split())
+    if len(cleaned) > MAX_LENGTH:
+        raise ProfileError(f"field '{key}' is longer than {MAX_LENGTH} characters", path=path,
+                           line=_line_of(text, key))
+    if any(_unprintable(cleaned, i) for i in range(len(cleaned))):
+        raise ProfileError(f"field '{key}' contains control, invisible or direction-changing characters",
+                           path=path, line=_line_of(text, key),
+                           hint="type it again: it is printed exactly as typed (a U+202E would reverse a phone number)")
+    return cleaned
+
+
+def _unprintable(text: str, i: int) -> bool:
+    from leaflet.characters import BIDI_CONTROLS, hides_text
+
+    return unicodedata.category(text[i]) in ("Cc", "Cs", "Co", "Cn") or text[i] in BIDI_CONTROLS or hides_text(text, i)
+
+
+def _logo(value: object, path: Path, project_root: Path, line: int | None) -> Path | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ProfileError("logo must be a file name", path=path, line=line)
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in value):
+        raise ProfileError("logo must be a file name without control characters", path=path, line=line)
+    if leads_out(path.parent / value, project_root):
+        raise ProfileError(f"logo '{value}' is a symbolic link to a file outside the project folder", path=path,
+                           line=line, hint="replace the link with the file itself")
+    logo = (path.parent / value).resolve()
+    if not logo.is_relative_to(project_root.resolve()):
+        raise ProfileError(f"logo '{value}' is outside the project folder", path=path, line=line,
+                           hint=f"copy it into {project_root}")
+    if not logo.is_file():
+        raise ProfileError(f"logo '{value}' not found", path=path, line=line)
+    try:
+        data = read_limited(logo, MAX_LOGO_BYTES)
+    except NotARegularFile as exc:
+        raise ProfileError(f"logo '{value}' is {exc}", path=path, line=line,
+                           hint="use a small PNG or SVG file") from None
+    if not _is_image(logo, data):
+        raise ProfileError(f"logo '{value}' is not a PNG or SVG image", path=path, line=line)
+    outside = _svg_references(data) if logo.suffix.lower() == ".svg" else None
+    if outside:
+        raise ProfileError(f"logo '{value}' refers to another file or address ({outside[:60]})", path=path,
+                           line=line, hint="use an SVG that embeds everything it shows, or a PNG")
+    size = _png_size(data) if logo.suffix.lower() == ".png" else None
+    if size and (size[0] > MAX_LOGO_PIXELS or size[1] > MAX_LOGO_PIXELS):
+        raise ProfileError(f"logo '{value}' is {size[0]} x {size[1]} pixels; the limit is "
+                           f"{MAX_LOGO_PIXELS} x {MAX_LOGO_PIXELS}", path=path, line=line,
+                           hint="a logo prints about 2 cm wide: 600 pixels are plenty")
+    return logo
+
+
+def _is_image(logo: Path, data: bytes) -> bool:
+    head = data[:4096].lower()
+    if logo.suffix.lower() == ".png":
+        return data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR"
+    if logo.suffix.lower() == ".svg":
+        return b"<svg" in head
+    return False
+
+
+_REFERENCE = re.compile(rb"""(?:href\s*=\s*["']([^"']*)["'])|(?:url\(\s*["']?([^)"']*))|(<!ENTITY)""", re.I)
+
+
+def _svg_references(data: bytes) -> str | None:
+    """The first thing an SVG would fetch (a link, a url(), an entity): only '#' inside it is allowed."""
+    for match in _REFERENCE.finditer(data):
+        target = next(group for group in match.groups() if group is not None).strip()
+        if match.group(3) or not target.startswith(b"#"):
+            return target.decode("utf-8", "replace")
+    return None
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    """Width and height from the PNG header: decoding a 20000-pixel image costs gigabytes."""
+    return struct.unpack(">II", data[16:24])
