@@ -15,6 +15,7 @@
 #   make lock            refresh requirements.lock on purpose (UPGRADE=1 or UPGRADE=babel)
 #   make serve           the pharmacy counter on http://127.0.0.1:8000/ (PORT=8080 PHARMACY=file.toml)
 #   make bench-serve     load-test the counter (also part of make bench); docs/benchmarks.md
+#   make bench-startup   whole-process leaflet build vs bare WeasyPrint (also part of make bench)
 #
 # Both set themselves up on a fresh machine: a .venv from requirements.lock (hashes),
 # and (as root) the Debian packages in leaflet/system.toml through apt-get.
@@ -52,7 +53,7 @@ BUILD_ARGS := $(if $(PAPER),--paper "$$PAPER") $(if $(PHARMACY),--pharmacy "$$PH
               $(if $(LARGE_PRINT),--large-print) $(if $(BILINGUAL),--bilingual)
 
 
-.PHONY: conformance doctor lock fuzz bench bench-serve serve html proof pdf editions preflight draft test check stats pot po init-po review langs proofs setup clean help
+.PHONY: conformance doctor lock fuzz bench bench-startup bench-serve serve html proof pdf editions preflight draft test check stats pot po init-po review langs proofs setup clean help
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -114,6 +115,9 @@ conformance: $(STAMP) $(SYSTEM_STAMP)
 bench: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python benchmarks/bench.py
 	$(BIN)/python benchmarks/bench_serve.py
+
+bench-startup: $(STAMP) $(SYSTEM_STAMP)
+	$(BIN)/python benchmarks/bench.py startup
 
 bench-serve: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python benchmarks/bench_serve.py

@@ -33,13 +33,16 @@ from pathlib import Path
 
 from bench import PROJECT, ROOT, bare_render, interleaved
 
-from leaflet.batch import default_jobs
-from leaflet.catalogs import load_translations
-from leaflet.content import read_leaflet
-from leaflet.fonts import TYPING_REPERTOIRE, font_face_css, prepare_fonts
+from leaflet.builder.batch import default_jobs
+from leaflet.builder.batch import plan_build
+from leaflet.catalogs.translations import load_translations
+from leaflet.counter.offer import counter_domains
 from leaflet.languages import language
-from leaflet.offer import counter_domains
-from leaflet.pipeline import BuildOptions, leaflet_html, personal_repertoire, plan_build, visible_text
+from leaflet.render.context import leaflet_html
+from leaflet.render.fonts import TYPING_REPERTOIRE, font_face_css, prepare_fonts
+from leaflet.render.options import BuildOptions
+from leaflet.render.printing import personal_repertoire, visible_text
+from leaflet.source.content import read_leaflet
 
 LANG = "es"
 LEAFLET = "diazepam"

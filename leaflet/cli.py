@@ -16,21 +16,13 @@ from pathlib import Path
 
 import click
 
+# Each command imports the stages it uses when it runs: `leaflet check` never loads WeasyPrint,
+# and `leaflet build` starts nearly as fast as WeasyPrint alone (make bench-startup).
 from leaflet import __version__
-from leaflet.builder.pipeline import plan_build
-from leaflet.catalogs.checks import ERROR
-from leaflet.catalogs.extract import extract as write_templates
-from leaflet.catalogs.gate import catalog_paths, check_paths
-from leaflet.catalogs.pofile import read_catalog
-from leaflet.catalogs.reviews import record_review, review_status
-from leaflet.catalogs.stats import Statistics, statistics
-from leaflet.catalogs.update import init as init_catalog
-from leaflet.catalogs.update import update as update_catalogs
 from leaflet.errors import LeafletError, UsageError, display_path
 from leaflet.languages import SOURCE_LANGUAGE, language
 from leaflet.project import Project, is_project
-from leaflet.render.html import PAPER_SIZES
-from leaflet.render.options import DEFAULT_OPTIONS, BuildOptions
+from leaflet.render.options import DEFAULT_OPTIONS, PAPER_SIZES, BuildOptions
 
 
 class Context:
@@ -115,6 +107,8 @@ def build(obj: Context, langs: tuple[str, ...], leaflets: tuple[str, ...], quiet
     names = [project.resolve_leaflet(name) for name in leaflets] or project.leaflets()
     options = BuildOptions(date=date.date() if date else None, **choices).validated()  # type: ignore[arg-type,attr-defined]
     todo = [Job(name, code) for code in codes for name in names]
+    from leaflet.builder.pipeline import plan_build
+
     plan_build(names[0], codes[0], project, options)  # a bad profile or option: one message, not one per leaflet
     if output is not None:
         _build_one(project, todo, options, output, quiet)
@@ -148,6 +142,7 @@ def build(obj: Context, langs: tuple[str, ...], leaflets: tuple[str, ...], quiet
 def _build_one(project: Project, todo: list, options: BuildOptions, output: str, quiet: bool) -> None:
     """``build -o FILE`` and ``build -o -``: one leaflet, written where asked, never skipped."""
     from leaflet.builder.pipeline import build_bytes, run_build
+    from leaflet.catalogs.checks import ERROR
     from leaflet.errors import CatalogProblems, PreflightFailed
 
     if len(todo) != 1:
@@ -170,6 +165,8 @@ def _build_one(project: Project, todo: list, options: BuildOptions, output: str,
 
 
 def _note_unreviewed(project: Project, codes: list[str], quiet: bool) -> None:
+    from leaflet.catalogs.reviews import review_status
+
     if quiet:
         return
     statuses = {c: review_status(project, c) for c in codes if c != SOURCE_LANGUAGE}
@@ -245,6 +242,8 @@ def doctor(obj: Context) -> None:
 @pass_context
 def extract(obj: Context) -> None:
     """Rewrite the .pot templates from the content and templates."""
+    from leaflet.catalogs.extract import extract as write_templates
+
     written = write_templates(obj.project)
     click.echo(f"{len(written)} template(s) changed" + "".join(f"\n  {display_path(p)}" for p in written))
 
@@ -253,6 +252,8 @@ def extract(obj: Context) -> None:
 @pass_context
 def update(obj: Context) -> None:
     """Extract, then merge the templates into every language's catalogs (like msgmerge --previous)."""
+    from leaflet.catalogs.update import update as update_catalogs
+
     updated = update_catalogs(obj.project)
     for lang, (change, fuzzy) in sorted(updated.plural_changes.items()):
         click.echo(f"{lang}: {change.describe()}.\n  Plural-Forms is now '{change.new_header}'; "
@@ -266,6 +267,8 @@ def update(obj: Context) -> None:
 @pass_context
 def init(obj: Context, lang: str) -> None:
     """Start catalogs for a new language LANG."""
+    from leaflet.catalogs.update import init as init_catalog
+
     for path in init_catalog(obj.project, lang):
         click.echo(f"created {display_path(path)}")
 
@@ -287,6 +290,12 @@ def stats(obj: Context, fmt: str) -> None:
 
 
 def _stats_rows(project: Project) -> list[dict]:
+    from leaflet.catalogs.checks import ERROR
+    from leaflet.catalogs.gate import catalog_paths, check_paths
+    from leaflet.catalogs.pofile import read_catalog
+    from leaflet.catalogs.reviews import review_status
+    from leaflet.catalogs.stats import Statistics, statistics
+
     rows = []
     for lang in project.translated_languages():
         paths = catalog_paths(project, [lang])
@@ -310,6 +319,9 @@ def _stats_rows(project: Project) -> list[dict]:
 @pass_context
 def check(obj: Context, targets: tuple[str, ...]) -> None:
     """Check catalogs; print every problem as path:line: severity: check: message."""
+    from leaflet.catalogs.checks import ERROR
+    from leaflet.catalogs.gate import catalog_paths, check_paths
+
     results = check_paths(obj.project, catalog_paths(obj.project, list(targets)))
     problems = [p for result in results for p in result.problems]
     for problem in problems:
@@ -339,6 +351,8 @@ def langs(obj: Context) -> None:
 @pass_context
 def review(obj: Context, lang: str, reviewer: str, date: str | None, key: Path | None) -> None:
     """Record that a professional translator reviewed LANG's catalogs, exactly as they are now."""
+    from leaflet.catalogs.reviews import record_review
+
     code = obj.project.resolve_language(lang)
     if code == SOURCE_LANGUAGE:
         raise UsageError("English is the source language: there is no translation to review")

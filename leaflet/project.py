@@ -125,6 +125,14 @@ class Project:
         shared = [FRAME_DOMAIN, DIRECTIONS_DOMAIN] if has_directions else [FRAME_DOMAIN]
         return [*shared, *self.leaflets()]
 
+    def domain_sources(self, domain: str) -> list[Path]:
+        """The files a domain's English comes from."""
+        if domain == DIRECTIONS_DOMAIN:
+            return [self.directions_file]
+        if domain == FRAME_DOMAIN:
+            return sorted(self.templates_dir.rglob("*.html"))
+        return [self.content_file(domain)]
+
     def languages(self) -> list[str]:
         """English plus every language that has a catalog folder."""
         found = {p.parent.name for p in self.locales_dir.glob("*/LC_MESSAGES")}

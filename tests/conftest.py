@@ -8,6 +8,7 @@ system's temporary folder (it is keyed by font and characters).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import re
@@ -25,11 +26,49 @@ from leaflet.errors import LeafletError
 from leaflet.project import CACHE_VARIABLE, Project
 
 REPO = Project.default()
+REPOSITORY_KEY = pytest.StashKey[dict[str, int]]()
 COPIED = ("content", "locales", "templates")
 
 
 #: Font subsets are keyed by font and characters, so every copy shares one cache, outside the repository.
 os.environ.setdefault(CACHE_VARIABLE, str(Path(tempfile.gettempdir()) / f"leaflet-test-cache-{os.getuid()}"))
+#: Hypothesis keeps its examples and Unicode tables outside the repository too.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempdir()) / f"leaflet-hypothesis-{os.getuid()}"))
+
+#: What the interpreter and the checkers keep beside the code; everything else in the repository
+#: must be as it was when the tests started.
+NOT_OURS = {".git", ".venv", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".hypothesis", "build",
+            "leaflet.egg-info"}
+
+
+def repository_files() -> dict[str, int]:
+    """Every file in the repository (output/ included) and its modification time."""
+    found = {}
+    for folder, subfolders, files in os.walk(REPO.root):
+        subfolders[:] = [d for d in subfolders if d not in NOT_OURS]
+        for name in files:
+            path = os.path.join(folder, name)
+            with contextlib.suppress(OSError):
+                found[os.path.relpath(path, REPO.root)] = os.lstat(path).st_mtime_ns
+    return found
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[REPOSITORY_KEY] = repository_files()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Tests never write into the repository: a file a test run added, changed or removed fails it."""
+    before = session.config.stash.get(REPOSITORY_KEY, None)
+    if before is None or os.environ.get("LEAFLET_TESTS_SHARE_REPO"):  # someone else is building here
+        return
+    after = repository_files()
+    changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+    if changed:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"tests wrote into the repository: {', '.join(changed[:10])}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def copy_project(target: Path) -> Project:

@@ -55,7 +55,7 @@ def test_an_interrupted_build_keeps_the_previous_pdf(project, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("leaflet.pdf.render_pdf", interrupted)
+    monkeypatch.setattr("leaflet.render.printing.render_pdf", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build("diazepam", "es", project=project)
     assert good.read_bytes() == before

@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from leaflet.builder.pipeline import plan_build, run_build
+from leaflet.builder.pipeline import Plan, plan_build, run_plan
 from leaflet.errors import CatalogProblems, LeafletError, PreflightFailed
 from leaflet.project import Project
 from leaflet.render.options import BuildOptions
@@ -45,10 +45,12 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def run_job(project: Project, job: Job, options: BuildOptions, rebuild: bool) -> Outcome:
+def run_job(project: Project, job: Job, options: BuildOptions, rebuild: bool, plan: Plan | None = None) -> Outcome:
+    """One job, its failure reported as data; ``plan``: made already (each job is planned once)."""
     started = time.perf_counter()
     try:
-        built = run_build(job.leaflet, job.lang, project=project, options=options, rebuild=rebuild)
+        plan = plan or plan_build(job.leaflet, job.lang, project, options)
+        built = run_plan(project, plan, rebuild=rebuild)
     except CatalogProblems as exc:
         problems = [str(p) for p in exc.problems if p.severity == "error"]
         return Outcome(job, error=exc.message, exit_code=exc.exit_code, problems=problems)
@@ -86,42 +88,46 @@ def build_all(project: Project, jobs: list[Job], options: BuildOptions, *, worke
         outcomes.append(outcome)
         on_done(outcome)
 
+    planned = _plan_each(project, jobs, options, finished)
     if not rebuild:
-        jobs = _skip_current(project, jobs, options, finished)
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            finished(run_job(project, job, options, rebuild))
+        planned = [(job, plan) for job, plan in planned if not _current(job, plan, finished)]
+    if workers <= 1 or len(planned) <= 1:
+        for job, plan in planned:
+            finished(run_job(project, job, options, rebuild, plan))
         return outcomes
     context = multiprocessing.get_context("fork")
-    jobs = sorted(jobs, key=lambda job: -_expected_cost(project, job, options))
+    planned.sort(key=lambda item: -_expected_cost(item[1]))
     _warm_up(project)  # once, here: the forked workers inherit the imported renderer
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
-        futures = [pool.submit(run_job, project, job, options, rebuild) for job in jobs]
+    with ProcessPoolExecutor(max_workers=min(workers, len(planned)), mp_context=context) as pool:
+        futures = [pool.submit(run_job, project, job, options, rebuild, plan) for job, plan in planned]
         for future in as_completed(futures):
             finished(future.result())
     return outcomes
 
 
-def _skip_current(project: Project, jobs: list[Job], options: BuildOptions,
-                  on_done: Callable[[Outcome], None]) -> list[Job]:
-    stale = []
+def _plan_each(project: Project, jobs: list[Job], options: BuildOptions,
+               on_done: Callable[[Outcome], None]) -> list[tuple[Job, Plan]]:
+    """Each job planned once; one that cannot be (a bad profile, an unknown name) is reported."""
+    planned = []
     for job in jobs:
         try:
-            plan = plan_build(job.leaflet, job.lang, project, options)
-        except LeafletError:
-            stale.append(job)  # the build will report it
-            continue
-        if plan.up_to_date():
-            on_done(Outcome(job, plan.out, skipped=True))
-        else:
-            stale.append(job)
-    return stale
+            planned.append((job, plan_build(job.leaflet, job.lang, project, options)))
+        except LeafletError as exc:
+            on_done(Outcome(job, error=str(exc), exit_code=exc.exit_code))
+    return planned
 
 
-def _expected_cost(project: Project, job: Job, options: BuildOptions) -> int:
+def _current(job: Job, plan: Plan, on_done: Callable[[Outcome], None]) -> bool:
+    if plan.up_to_date():
+        on_done(Outcome(job, plan.out, skipped=True))
+        return True
+    return False
+
+
+def _expected_cost(plan: Plan) -> int:
     """Start the slowest leaflets first so no worker is left with a long one at the end;
     the size of the previous PDF is a good guess (Myanmar and CJK are the slowest)."""
     try:
-        return plan_build(job.leaflet, job.lang, project, options).out.stat().st_size
-    except (OSError, LeafletError):
+        return plan.out.stat().st_size
+    except OSError:
         return 1 << 30

@@ -37,6 +37,7 @@ from leaflet.render.edition import (
     resolve_edition,
 )
 from leaflet.render.options import DEFAULT_OPTIONS, BuildOptions
+from leaflet.verdicts import code_digest, digest, passed, remember_pass, tool_digest
 
 if TYPE_CHECKING:
     from leaflet.render.pdf import Rendered
@@ -84,14 +85,18 @@ def run_build(leaflet: str, lang: str, *, project: Project | None = None, option
 
     ``out`` writes to that file instead: always built, with no manifest beside it."""
     project = project or Project.default()
-    plan = plan_build(leaflet, lang, project, options)
+    return run_plan(project, plan_build(leaflet, lang, project, options), rebuild=rebuild, out=out)
+
+
+def run_plan(project: Project, plan: Plan, *, rebuild: bool = True, out: Path | None = None) -> Built:
+    """``run_build`` for a plan already made (the batch plans each job once)."""
     if out is not None and plan.options.personalised and _is_stock_file(project, plan, out):
         raise UsageError(f"{out} is the stock leaflet every patient gets, not a file for one patient",
                          hint="leave out -o: personalised leaflets go to output/<lang>/personal/")
     if out is None and not rebuild and plan.up_to_date():
         return Built(plan.out, skipped=True)
     rendered = render_edition(project, plan)
-    check_print(rendered, plan, out or plan.out)
+    check_print(project, rendered, plan, out or plan.out)
     _save(rendered.data, out or plan.out)
     if out is None:
         record(plan.out, list(rendered.inputs), plan.key)
@@ -104,18 +109,30 @@ def build_bytes(leaflet: str, lang: str, *, project: Project | None = None,
     project = project or Project.default()
     plan = plan_build(leaflet, lang, project, options)
     rendered = render_edition(project, plan)
-    check_print(rendered, plan, Path("-"))
+    check_print(project, rendered, plan, Path("-"))
     return rendered.data
 
 
-def check_print(rendered: Rendered, plan: Plan, out: Path, *, text_layer: bool = True) -> None:
-    """The preflight on the bytes about to be saved: any error refuses them."""
+def check_print(project: Project, rendered: Rendered, plan: Plan, out: Path, *, text_layer: bool = True) -> None:
+    """The preflight on the bytes about to be saved: any error refuses them. Bytes that
+    passed it before (a rebuild of unchanged inputs) are not read again."""
+    key = _preflight_key(rendered, plan, text_layer)
+    if passed(project.cache_dir, "preflight", key):
+        return
     from leaflet.render.preflight import Expected, errors, preflight
 
     expected = Expected(plan.lang, plan.options.large_print, rendered.pages if text_layer else None)
     found = errors(preflight(rendered.data, expected, "-" if str(out) == "-" else display_path(out)))
     if found:
         raise PreflightFailed(found)
+    remember_pass(project.cache_dir, "preflight", key)
+
+
+def _preflight_key(rendered: Rendered, plan: Plan, text_layer: bool) -> str:
+    """What the preflight reads: the PDF, the edition, the text laid out, the code and the readers."""
+    pages = [part for page in rendered.pages for part in (page.head, page.flow, page.foot)] if text_layer else []
+    return digest(code_digest(), tool_digest("pdftotext"), rendered.data, plan.lang,
+                  str(plan.options.large_print), str(text_layer), *pages)
 
 
 def preflight_files(project: Project | None, paths: list[Path]) -> list:

@@ -58,7 +58,7 @@ def render(project: Project, plan: Plan) -> bytes:
     that would print wrongly is refused. Its text layer is not read back here, to keep the counter
     fast; the same leaflet's stock edition had it compared when it was built."""
     rendered = render_edition(project, plan)
-    check_print(rendered, plan, Path("-"), text_layer=False)
+    check_print(project, rendered, plan, Path("-"), text_layer=False)
     return rendered.data
 
 

@@ -23,9 +23,11 @@ from leaflet.catalogs.pofile import (
     read_catalog,
     write_catalog,
 )
+from leaflet.errors import ContentError
 from leaflet.project import DIRECTIONS_DOMAIN, FRAME_DOMAIN, Project
 from leaflet.source.content import extract_babel
 from leaflet.source.directions import extract_babel as extract_directions
+from leaflet.verdicts import file_sha256
 
 COMMENT_TAGS = ("Translators:",)
 #: Gettext's keywords plus the templates' ``plain(context, text)``, which gives plain text for CSS and metadata.
@@ -74,18 +76,13 @@ def extract(project: Project) -> list[Path]:
 
 
 def extract_messages(project: Project, domain: str) -> list[Extracted]:
-    """The messages the English has now; cached while the source files are unchanged."""
-    sources = _domain_sources(project, domain)
-    stamp = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in sources if p.exists())
+    """The messages the English has now; cached by the source files' digests."""
+    sources = project.domain_sources(domain)
+    for path in sources:  # Babel would wait forever on a FIFO
+        if path.exists() and not path.is_file():
+            raise ContentError("not a regular file", path=path, hint="a source file is a text file")
+    stamp = tuple((str(p), file_sha256(p)) for p in sources)
     return list(_extract_cached(project, domain, stamp))
-
-
-def _domain_sources(project: Project, domain: str) -> list[Path]:
-    if domain == DIRECTIONS_DOMAIN:
-        return [project.directions_file]
-    if domain == FRAME_DOMAIN:
-        return sorted(project.templates_dir.rglob("*.html"))
-    return [project.content_file(domain)]
 
 
 @functools.lru_cache(maxsize=64)

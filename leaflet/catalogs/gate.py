@@ -11,13 +11,16 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from leaflet.catalogs.checks import ERROR, Problem, check_catalog, errors
-from leaflet.catalogs.extract import extract_messages
-from leaflet.catalogs.pofile import Catalog, read_catalog_cached
+from leaflet.catalogs.pofile import Catalog, file_digest, read_catalog_cached
 from leaflet.errors import CatalogError, CatalogProblems
 from leaflet.languages import SOURCE_LANGUAGE
 from leaflet.project import Project, refuse_link_out
+from leaflet.verdicts import code_digest, digest, file_sha256, passed, remember_pass
+
+if TYPE_CHECKING:
+    from leaflet.catalogs.checks import Problem
 
 Expected = tuple[tuple[str | None, str], ...]
 
@@ -26,18 +29,36 @@ def gate(project: Project, lang: str, domains: list[str]) -> None:
     """Refuse a language whose catalogs have any error (missing, fuzzy, altered, stale)."""
     if lang == SOURCE_LANGUAGE:
         return
-    problems = []
     for domain in domains:
         path = project.po_file(lang, domain)
         if not path.exists():
             raise CatalogProblems([], f"{path}: catalog not found; run 'leaflet update'")
-        problems += checked(read_catalog_cached(path), lang, expected_messages(project, domain))
+    key = _gate_key(project, lang, domains)
+    if passed(project.cache_dir, "gate", key):
+        return
+    from leaflet.catalogs.checks import errors  # only when the catalogs changed since they last passed
+
+    problems = []
+    for domain in domains:
+        problems += checked(read_catalog_cached(project.po_file(lang, domain)), lang, expected_messages(project, domain))
     if errors(problems):
         raise CatalogProblems(problems)
+    remember_pass(project.cache_dir, "gate", key)
+
+
+def _gate_key(project: Project, lang: str, domains: list[str]) -> str:
+    """Everything the gate reads: each catalog's and each source file's bytes, and the code."""
+    parts = [code_digest(), lang]
+    for domain in domains:
+        parts += [domain, file_digest(project.po_file(lang, domain))]
+        parts += [file_sha256(path) for path in project.domain_sources(domain)]
+    return digest(*parts)
 
 
 def expected_messages(project: Project, domain: str) -> Expected:
     """The (context, English) pairs a domain's catalogs must translate, as the sources say now."""
+    from leaflet.catalogs.extract import extract_messages
+
     return tuple((m.context, m.msgid) for m in extract_messages(project, domain))
 
 
@@ -50,6 +71,8 @@ def checked(catalog: Catalog, lang: str, expected: Expected) -> list[Problem]:
 def _checked(catalog: Catalog, lang: str, expected: Expected) -> tuple[Problem, ...]:
     """``read_catalog_cached`` gives one ``Catalog`` (hashed by identity) per SHA-256 of the
     file's bytes, so this is keyed by the file's contents."""
+    from leaflet.catalogs.checks import check_catalog
+
     return tuple(check_catalog(catalog, lang, expected))
 
 
@@ -63,6 +86,8 @@ class CheckedCatalog:
 
 def check_paths(project: Project, paths: list[Path]) -> list[CheckedCatalog]:
     """Check catalog files against the English the content and templates have now."""
+    from leaflet.catalogs.checks import ERROR, Problem
+
     expected_by_domain = {d: expected_messages(project, d) for d in project.domains()}
     results = []
     for path in paths:

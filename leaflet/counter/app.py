@@ -60,8 +60,7 @@ from leaflet.errors import LeafletError, UsageError
 from leaflet.languages import SOURCE_LANGUAGE, find_language, language
 from leaflet.project import COUNTER_TEMPLATES, Project
 from leaflet.render.context import directions_sentence
-from leaflet.render.html import PAPER_SIZES
-from leaflet.render.options import BuildOptions
+from leaflet.render.options import PAPER_SIZES, BuildOptions
 from leaflet.source.content import read_leaflet
 from leaflet.source.directions import read_directions
 from leaflet.source.pharmacy import read_pharmacy

@@ -20,7 +20,8 @@ from leaflet.errors import UsageError, display_path
 from leaflet.languages import SOURCE_LANGUAGE, language
 from leaflet.project import Project
 from leaflet.render.fonts import font_families
-from leaflet.render.html import PAPER_SIZES, environment
+from leaflet.render.html import environment
+from leaflet.render.options import PAPER_SIZES
 from leaflet.render.pdf import save_pdf
 from leaflet.render.printing import print_pdf
 

@@ -71,10 +71,10 @@ class LeafletHtml:
 def render_html(project: Project, edition: Edition, *, preview: bool = False) -> LeafletHtml:
     """The page as HTML. Drafts and previews show missing entries in English, marked;
     anything else is refused unless every catalog passes its checks."""
+    content = read_leaflet(project.content_file(edition.leaflet))  # a broken or hostile file is refused first
     if not edition.options.draft and not preview:
         gate(project, edition.lang, edition.domains)
     translations = load_translations(project, edition.lang, edition.domains)
-    content = read_leaflet(project.content_file(edition.leaflet))
     html = leaflet_html(project, content, translations, edition.options, edition.pharmacy,
                         preview=preview, edition=None if preview else edition.metadata())
     return LeafletHtml(html, translations)

@@ -56,7 +56,7 @@ def css_family(family: str) -> str:
     return f"leaflet {family}"
 
 
-@functools.cache
+@functools.lru_cache(maxsize=128)
 def find_font(family: str, style: str, package: str) -> FontFile:
     """Ask fontconfig for the file of one face; fontconfig matches loosely, so check the answer."""
     try:
@@ -75,7 +75,7 @@ def find_font(family: str, style: str, package: str) -> FontFile:
                       hint=f"install it with: apt-get install {package}")
 
 
-@functools.cache
+@functools.lru_cache(maxsize=64)
 def _cmap(font: FontFile, cache_dir: Path | None = None) -> frozenset[int]:
     """The characters a face has; a CJK cmap takes 0.1 s to parse, so it is cached on disk too."""
     cached = cache_dir / "fonts" / f"{font.path.stem}-{font.index}-{_file_key(font)}.cmap" if cache_dir else None
@@ -205,7 +205,7 @@ def _sharing_a_glyph(font: FontFile, chars: set[int], elsewhere: set[int], cache
     return later
 
 
-@functools.cache
+@functools.lru_cache(maxsize=64)
 def _glyph_groups(font: FontFile, cache_dir: Path | None = None) -> tuple[frozenset[int], ...]:
     """The characters the font draws with one glyph, in groups; cached on disk like the cmap."""
     cached = cache_dir / "fonts" / f"{font.path.stem}-{font.index}-{_file_key(font)}.shared" if cache_dir else None

@@ -11,6 +11,7 @@ right-to-left text; medicine names are marked so they are never hyphenated.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import html as html_lib
@@ -28,13 +29,14 @@ from markupsafe import Markup, escape
 
 from leaflet.catalogs.translations import Translations
 from leaflet.errors import CatalogProblems, TemplateProblem
+from leaflet.files import write_atomic
 from leaflet.languages import Language
 from leaflet.project import Project
+from leaflet.render.options import PAPER_SIZES
 from leaflet.source.content import Block, Leaflet
 from leaflet.source.markup import to_html
 
 TEMPLATE = "leaflet.html"
-PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -277,15 +279,18 @@ def css_content(text: str, counters: dict[str, str]) -> Markup:
 
 
 def environment(project: Project) -> jinja2.Environment:
-    return _environment(project.templates_dir)
+    return _environment(project.templates_dir, project.cache_dir / "templates")
 
 
 @functools.lru_cache(maxsize=8)
-def _environment(templates_dir: Path) -> jinja2.Environment:
+def _environment(templates_dir: Path, compiled_dir: Path) -> jinja2.Environment:
     """One environment per template folder: compiled templates are reused across
-    languages, and Jinja recompiles a template whose file changed (auto_reload)."""
+    languages, and Jinja recompiles a template whose file changed (auto_reload).
+    Compiling the print template takes longer than importing leaflet, so the compiled
+    code is kept on disk for the next process, keyed by the template's checksum."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
+        bytecode_cache=_CompiledTemplates(compiled_dir),
         auto_reload=True,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -294,6 +299,27 @@ def _environment(templates_dir: Path) -> jinja2.Environment:
     )
     env.filters["css_string"] = css_string
     return env
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's file cache, written as every file here is written (whole, never through a
+    link). Only a speed-up: a cache that cannot be read or written compiles again."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _path(self, bucket: jinja2.bccache.Bucket) -> Path:
+        return self.folder / f"{bucket.key}.jinja"
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        path = self._path(bucket)
+        if path.is_file() and not path.is_symlink():
+            with contextlib.suppress(OSError):
+                bucket.bytecode_from_string(path.read_bytes())
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            write_atomic(self._path(bucket), bucket.bytecode_to_string())
 
 
 def fill_template(project: Project, leaflet: Leaflet, lang: Language, renderer: Renderer, page: Page,

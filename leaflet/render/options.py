@@ -22,7 +22,6 @@ from leaflet.characters import BIDI_CONTROLS, hides_text
 from leaflet.errors import (
     UsageError,
 )
-from leaflet.render.html import PAPER_SIZES
 
 if TYPE_CHECKING:
     pass
@@ -30,6 +29,10 @@ if TYPE_CHECKING:
 
 #: Dispensing dates before this are typing mistakes (0001-01-01), as are those over a year ahead.
 EARLIEST_DATE = dt.date(2000, 1, 1)
+
+
+#: The papers a leaflet prints on: option value -> CSS @page size.
+PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 
 
 @dataclass(frozen=True)

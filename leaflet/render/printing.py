@@ -14,19 +14,15 @@ import hashlib
 import html as html_lib
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from leaflet import __version__
 from leaflet.catalogs.pofile import read_catalog_cached
-from leaflet.errors import (
-    LeafletError,
-)
+from leaflet.errors import LeafletError
 from leaflet.languages import language
 from leaflet.project import Project
+from leaflet.render.fonts import TYPING_REPERTOIRE, font_face_css, prepare_fonts
+from leaflet.render.pdf import Rendered, render_pdf
 from leaflet.source.pharmacy import Pharmacy
-
-if TYPE_CHECKING:
-    from leaflet.render.pdf import Rendered
 
 
 def print_pdf(project: Project, html: str, lang: str, pharmacy: Pharmacy | None = None,
@@ -34,9 +30,6 @@ def print_pdf(project: Project, html: str, lang: str, pharmacy: Pharmacy | None 
     """The rendered PDF and the installed font files it was made from. A personalised
     leaflet's fonts also hold the usual typed characters, so the cache of font subsets
     does not grow, and tell which characters were typed, with every patient."""
-    from leaflet.render.fonts import TYPING_REPERTOIRE, font_face_css, prepare_fonts
-    from leaflet.render.pdf import render_pdf
-
     optional = TYPING_REPERTOIRE + personal_repertoire(project, lang) if personal else ""
     faces = prepare_fonts(language(lang), visible_text(html), project.cache_dir, optional=optional)
     identifier = hashlib.sha256(html.encode() + __version__.encode()).hexdigest()[:32].encode()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import IO, Any
 from leaflet.errors import ContentError
 from leaflet.files import NotARegularFile, read_limited
 from leaflet.source.markup import is_balanced
+from leaflet.source.toml import parse_toml
 
 FRONT_MATTER = "+++"
 #: A leaflet is a few kilobytes; a megabyte is a wrong file.
@@ -110,13 +110,8 @@ def _parse_front_matter(lines: list[str], path: Path) -> tuple[dict[str, Any], i
     except ValueError:
         raise ContentError("front matter is not closed", path=path, line=1,
                            hint=f"add a line '{FRONT_MATTER}' after it") from None
-    try:
-        meta = tomllib.loads("\n".join(lines[1:end]))
-    except tomllib.TOMLDecodeError as exc:
-        where = re.search(r"line (\d+)", str(exc))
-        line = 1 + int(where.group(1)) if where else 1
-        raise ContentError(f"front matter: {str(exc).split(' (at')[0]}", path=path, line=line,
-                           hint="it is TOML: id = \"name\", revised = YYYY-MM-DD") from None
+    meta = parse_toml("\n".join(lines[1:end]), path, ContentError, part="front matter", first_line=2,
+                      hint='the front matter is TOML: id = "name", revised = YYYY-MM-DD')
     _check_front_matter(meta, path)
     return meta, end + 1
 
@@ -207,11 +202,12 @@ def _check_structure(leaflet: Leaflet) -> None:
 def read_names(path: Path) -> tuple[str, ...]:
     """The medicine names that are never hyphenated (``content/names.toml``); none without the file."""
     try:
-        table = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return ()
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ContentError(f"not valid TOML: {str(exc).split(' (at')[0]}", path=path) from None
+    except UnicodeDecodeError:
+        raise ContentError("not UTF-8 text", path=path, hint="save it as UTF-8") from None
+    table = parse_toml(text, path, ContentError)
     names = table.get("names", [])
     if not isinstance(names, list) or not all(isinstance(n, str) and re.fullmatch(r"\w+", n) for n in names):
         raise ContentError("'names' must be a list of single words", path=path,

@@ -8,13 +8,13 @@ typed free-hand are never translated (see ``BuildOptions.free_directions``).
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from leaflet.errors import ContentError, UsageError
+from leaflet.source.toml import parse_toml
 
 
 @dataclass(frozen=True)
@@ -37,10 +37,7 @@ def read_directions(path: Path) -> dict[str, Direction]:
 
 
 def parse_directions(text: str, path: Path) -> dict[str, Direction]:
-    try:
-        table = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ContentError(f"not valid TOML: {str(exc).split(' (at')[0]}", path=path) from None
+    table = parse_toml(text, path, ContentError)
     lines = {line.strip()[1:-1]: number for number, line in enumerate(text.splitlines(), start=1)
              if line.strip().startswith("[")}
     directions = {}

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import struct
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 from leaflet.errors import ProfileError
 from leaflet.files import NotARegularFile, read_limited
 from leaflet.project import leads_out, refuse_link_out
+from leaflet.source.toml import parse_toml
 
 REQUIRED = ("name", "address", "phone")
 OPTIONAL = ("logo", "paper")
@@ -42,10 +42,6 @@ class Pharmacy:
     def logo_url(self) -> str:
         return self.logo.as_uri() if self.logo else ""
 
-    def text(self) -> str:
-        """Everything of the profile that is printed, for the font coverage check."""
-        return " ".join((self.name, self.address, self.phone))
-
 
 def read_pharmacy(path: Path, project_root: Path) -> Pharmacy:
     try:
@@ -61,13 +57,7 @@ def read_pharmacy(path: Path, project_root: Path) -> Pharmacy:
     except (OSError, ValueError) as exc:
         raise ProfileError(f"cannot read the pharmacy profile: {getattr(exc, 'strerror', None) or exc}",
                            path=path) from None
-    try:
-        fields = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        where = re.search(r"line (\d+)", str(exc))
-        raise ProfileError(f"not valid TOML: {str(exc).split(' (at')[0]}", path=path,
-                           line=int(where.group(1)) if where else None,
-                           hint='write fields as name = "..."') from None
+    fields = parse_toml(text, path, ProfileError, hint='write fields as name = "..."')
     return _validated(fields, text, path, project_root)
 
 

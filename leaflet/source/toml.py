@@ -1,0 +1,28 @@
+"""TOML source files (directions, medicine names, front matter, pharmacy profiles) -> tables.
+
+One reading of tomllib's errors for all of them: the message without its position,
+and the line as a field, so the one-line error reads ``file:line: not valid TOML: ...``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from leaflet.errors import LeafletError
+
+_POSITION = re.compile(r" \(at line (\d+), column \d+\)|\(at end of document\)")
+
+
+def parse_toml(text: str, path: Path, error: type[LeafletError], *, part: str = "", first_line: int = 1,
+               hint: str | None = None) -> dict[str, Any]:
+    """``part``: which part of the file the text is ("front matter"), ``first_line`` where it starts."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        where = re.search(r"line (\d+)", str(exc))
+        line = int(where.group(1)) + first_line - 1 if where else None
+        raise error(f"{part + ': ' if part else ''}not valid TOML: {_POSITION.sub('', str(exc)).strip()}", path=path, line=line,
+                    hint=hint) from None
