@@ -320,15 +320,17 @@ def _ranks(ids: list[int], text: str, characters: dict[int, str], font: Any) -> 
     letters = list(unicodedata.normalize("NFD", text))
     ranks: list[int | None] = [None] * len(ids)
     claimed: set[int] = set()
+    noted: dict[int, str] = font.__dict__.setdefault("leaflet_text", {})
     for i, glyph in enumerate(ids):
         character = characters.get(glyph)
         at = next((j for j, c in enumerate(letters) if c == character and j not in claimed), None)
         if at is not None:
             ranks[i] = at
             claimed.add(at)
+            if len(ids) > 1:
+                noted.setdefault(glyph, letters[at])
     free = [j for j in range(len(letters)) if j not in claimed]
     unknown = [i for i, rank in enumerate(ranks) if rank is None]
-    noted = font.__dict__.setdefault("leaflet_text", {})
     for n, i in enumerate(unknown):
         ranks[i] = free[n] if n < len(free) else len(letters) + n
         if len(ids) > 1 and ids[i] not in noted:
