@@ -201,6 +201,7 @@ def _in_reading_order(draw_first_line: Any) -> Any:
     cluster of such a run the glyphs are drawn in the order of the letters they stand for,
     each at the place it had; the page looks the same. Every glyph of a cluster is also
     noted with its own letters, for the ``ToUnicode`` map (``_with_nominal_characters``)."""
+    @functools.wraps(draw_first_line)
     def draw(stream: Any, textbox: Any, *args: Any, **kwargs: Any) -> Any:
         layout = textbox.pango_layout
         get_first_line = layout.get_first_line
@@ -287,11 +288,13 @@ def _reorder_run(font: Any, glyph_item: Any, utf8: bytes) -> Any:
     saved = ffi.buffer(glyphs.glyphs, count * size)[:]
     saved_clusters = list(clusters)
     widths = [glyphs.glyphs[i].geometry.width for i in range(count)]
-    places = [sum(widths[:i]) + glyphs.glyphs[i].geometry.x_offset for i in range(count)]
+    pens = [sum(widths[:i]) for i in range(count)]
+    offsets = [glyphs.glyphs[i].geometry.x_offset for i in range(count)]
     pen = 0
     for new, old in enumerate(order):
         ffi.memmove(glyphs.glyphs + new, saved[old * size:(old + 1) * size], size)
-        glyphs.glyphs[new].geometry.x_offset = places[old] - pen
+        # WeasyPrint draws an offset of n Pango units (1/1024 pt) n/1000 pt away from the pen.
+        glyphs.glyphs[new].geometry.x_offset = round((pens[old] - pen) * 1000 / 1024) + offsets[old]
         glyphs.log_clusters[new] = saved_clusters[old]
         pen += widths[old]
 
