@@ -85,9 +85,9 @@ NO_PDF_UA = {
               "and the punctuation of right-to-left lines, out of order",
     "Hebrew": "Hebrew vowel points are drawn raised and apart from their letters, and readers put them, "
               "and the punctuation of right-to-left lines, out of order",
-    "Bengali": "Bengali vowel signs drawn before their consonant are stored in drawing order",
-    "Devanagari": "Devanagari vowel signs drawn before their consonant are stored in drawing order",
-    "Myanmar": "Myanmar vowel signs drawn before their consonant are stored in drawing order",
+    "Bengali": "pdftotext reads the two columns of the bilingual edition interleaved",
+    "Devanagari": "pdftotext reads the two columns of the bilingual edition interleaved",
+    "Myanmar": "pdftotext reads the two columns of the bilingual edition interleaved",
 }
 
 #: The zero of each CLDR numbering system our languages use by default (Babel formats with Latin digits).
