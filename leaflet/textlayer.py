@@ -11,7 +11,10 @@ above an Arabic or Hebrew letter, a Nastaliq ligature, a glyph two characters sh
   content (what poppler, Acrobat and screen readers read), a right-to-left run on its
   structure element (what screen readers read; poppler lays marked content's actual text
   out left to right, so there right-to-left runs keep their glyphs' text);
-- maps a glyph that is the font's own glyph for one character to that character;
+- maps a glyph that is the font's own glyph for one character to that character, and every
+  glyph of a cluster to the letters it draws (a conjunct without its vowel sign);
+- draws the glyphs of each left-to-right cluster in reading order, each at its own place, so
+  readers that follow the drawing order (pypdf) read "কে", not "েক";
 - joins WeasyPrint's one-string-per-glyph ``TJ`` arrays, which readers parse slowly.
 
 ``leaflet preflight`` measures the result for every edition (``preflight.check_text_layer``).
