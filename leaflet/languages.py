@@ -72,11 +72,11 @@ HEBREW = Script("Hebrew", ("Noto Sans Hebrew", "Noto Sans"), no_pdf_ua=(
     "Hebrew vowel points are drawn raised and apart from their letters, and readers put them, "
     "and the punctuation of right-to-left lines, out of order"))
 BENGALI = Script("Bengali", ("Noto Sans Bengali", "Noto Sans"),
-                 no_pdf_ua="Bengali vowel signs drawn before their consonant are stored in drawing order")
+                 no_pdf_ua="pdftotext reads the two columns of the bilingual edition interleaved")
 DEVANAGARI = Script("Devanagari", ("Noto Sans Devanagari", "Noto Sans"),
-                    no_pdf_ua="Devanagari vowel signs drawn before their consonant are stored in drawing order")
+                    no_pdf_ua="pdftotext reads the two columns of the bilingual edition interleaved")
 MYANMAR = Script("Myanmar", ("Noto Sans Myanmar", "Noto Sans"),
-                 no_pdf_ua="Myanmar vowel signs drawn before their consonant are stored in drawing order")
+                 no_pdf_ua="pdftotext reads the two columns of the bilingual edition interleaved")
 
 
 @dataclass(frozen=True)

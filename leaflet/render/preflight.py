@@ -59,9 +59,8 @@ MIN_LAST_PAGE_LINES = 4
 #: The share of a page's characters its text layer must give back, in order.
 TEXT_LAYER_SHARE = 0.98
 #: Where the PDF does not claim PDF/UA (``Language.pdf_ua``), its glyphs need not read back in
-#: order, but must still hold the letters: WeasyPrint maps a ligature to the whole syllable it
-#: was first drawn in, which costs Bengali up to 3 % (duplicated vowel signs); a font whose
-#: glyphs do not map back to letters (Nastaliq: 86 %) is far below.
+#: order, but must still hold the letters: a font whose glyphs do not map back to letters
+#: (Nastaliq: 86 %) is far below.
 GLYPH_LETTERS_SHARE = 0.95
 HEADINGS = frozenset({"H", "H1", "H2", "H3", "H4", "H5", "H6"})
 #: Runs whose baselines are this close (points) are on one line.

@@ -11,7 +11,10 @@ above an Arabic or Hebrew letter, a Nastaliq ligature, a glyph two characters sh
   content (what poppler, Acrobat and screen readers read), a right-to-left run on its
   structure element (what screen readers read; poppler lays marked content's actual text
   out left to right, so there right-to-left runs keep their glyphs' text);
-- maps a glyph that is the font's own glyph for one character to that character;
+- maps a glyph that is the font's own glyph for one character to that character, and every
+  glyph of a cluster to the letters it draws (a conjunct without its vowel sign);
+- draws the glyphs of each left-to-right cluster in reading order, each at its own place, so
+  readers that follow the drawing order (pypdf) read "কে", not "েক";
 - joins WeasyPrint's one-string-per-glyph ``TJ`` arrays, which readers parse slowly.
 
 ``leaflet preflight`` measures the result for every edition (``preflight.check_text_layer``).
@@ -23,6 +26,7 @@ import contextlib
 import functools
 import io
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -111,13 +115,17 @@ def finish(document: Any, pdf: Any) -> None:
 
 
 def install() -> None:
-    """Replace WeasyPrint's ``Stream.marked`` and wrap its ``build_fonts_dictionary``, once."""
+    """Replace WeasyPrint's ``Stream.marked``, wrap its ``build_fonts_dictionary`` and its
+    ``draw_first_line``, once."""
+    import weasyprint.draw.text
     import weasyprint.pdf
     from weasyprint.pdf.stream import Stream
 
     Stream.marked = _marked_with_actual_text  # type: ignore[method-assign]
     if not getattr(weasyprint.pdf.build_fonts_dictionary, "leaflet", False):
         weasyprint.pdf.build_fonts_dictionary = _with_nominal_characters(weasyprint.pdf.build_fonts_dictionary)
+    if not getattr(weasyprint.draw.text.draw_first_line, "leaflet", False):
+        weasyprint.draw.text.draw_first_line = _in_reading_order(weasyprint.draw.text.draw_first_line)
 
 
 def _with_nominal_characters(build_fonts_dictionary: Any) -> Any:
@@ -129,9 +137,12 @@ def _with_nominal_characters(build_fonts_dictionary: Any) -> Any:
         for font in fonts.values():
             if font.to_unicode and not font.bitmap:
                 nominal, forms = _glyph_characters(font.file_content, font.index)
+                in_clusters: dict[int, str] = getattr(font, "leaflet_text", {})
                 for glyph, text in font.to_unicode.items():
                     if glyph in nominal:
                         font.to_unicode[glyph] = nominal[glyph]
+                    elif glyph in in_clusters:
+                        font.to_unicode[glyph] = in_clusters[glyph]
                     elif not text and glyph in forms:
                         font.to_unicode[glyph] = forms[glyph]
         return build_fonts_dictionary(pdf, fonts, *args, **kwargs)
@@ -175,3 +186,166 @@ def _single_substitutions(font: Any) -> Iterator[tuple[str, str]]:
                 yield from table.mapping.items()
             elif type(table).__name__ == "AlternateSubst":
                 yield from ((source, target) for source, targets in table.alternates.items() for target in targets)
+
+
+# -- glyphs in reading order ---------------------------------------------------------------
+
+#: The longest pen move (thousandths of an em) a ``TJ`` array gets in one number. pypdf reads
+#: a move of half a space or more to the right as a word space, so the jump over a pre-base
+#: vowel drawn after its consonant is written as several short moves: the same place on
+#: the page, no space that is not printed.
+_LONGEST_MOVE = 60.0
+_MOVE = re.compile(rb"(?<=[>\[])-[0-9.e+-]+(?=<)")
+
+
+def _in_reading_order(draw_first_line: Any) -> Any:
+    """WeasyPrint draws a left-to-right run's glyphs in visual order, so a reader that follows
+    the drawing order (pypdf, and anyone searching the page's content stream) reads the
+    Bengali "কে" as "েক": the vowel sign is drawn, left of its consonant, first. Within each
+    cluster of such a run the glyphs are drawn in the order of the letters they stand for,
+    each at the place it had; the page looks the same. Every glyph of a cluster is also
+    noted with its own letters, for the ``ToUnicode`` map (``_with_nominal_characters``)."""
+    @functools.wraps(draw_first_line)
+    def draw(stream: Any, textbox: Any, *args: Any, **kwargs: Any) -> Any:
+        layout = textbox.pango_layout
+        get_first_line = layout.get_first_line
+        undo: list[Any] = []
+
+        def first_line() -> Any:
+            _undo(undo)
+            line, index = get_first_line()
+            undo.extend(_reorder_line(stream, line, layout.text))
+            return line, index
+
+        layout.get_first_line = first_line
+        start = len(stream.stream)
+        try:
+            return draw_first_line(stream, textbox, *args, **kwargs)
+        finally:
+            del layout.get_first_line
+            if undo:
+                stream.stream[start:] = [_short_moves(item) for item in stream.stream[start:]]
+            _undo(undo)
+
+    draw.leaflet = True  # type: ignore[attr-defined]
+    return draw
+
+
+def _undo(undo: list[Any]) -> None:
+    while undo:
+        undo.pop()()
+
+
+def _short_moves(item: Any) -> Any:
+    """``[<0012>-180<0034>] TJ`` becomes ``[<0012>-60 -60 -60<0034>] TJ``: the same move."""
+    if not (isinstance(item, bytes) and item.endswith(b"] TJ")):
+        return item
+
+    def split(match: re.Match[bytes]) -> bytes:
+        move = float(match.group())
+        if move >= -_LONGEST_MOVE:
+            return match.group()
+        pieces = int(-move // _LONGEST_MOVE) + 1
+        return b" ".join([b"%g" % (move / pieces)] * pieces)
+
+    return _MOVE.sub(split, item)
+
+
+def _reorder_line(stream: Any, line: Any, text: str) -> Iterator[Any]:
+    """Reorder the glyphs of each left-to-right run of a Pango line; yields how to undo it."""
+    from weasyprint.text.ffi import ffi
+
+    utf8 = text.encode()
+    run = line.runs
+    while run != ffi.NULL:
+        glyph_item = run.data
+        run = run.next
+        font, _ = stream.add_font(glyph_item.item.analysis.font)
+        if font.bitmap or not font.file_content:
+            continue
+        restore = _reorder_run(font, glyph_item, utf8)
+        if restore is not None:
+            yield restore
+
+
+def _reorder_run(font: Any, glyph_item: Any, utf8: bytes) -> Any:
+    """The glyphs of one run, cluster by cluster in reading order at their own places, and a
+    function that puts them back. None when nothing moves (or the run is right-to-left:
+    readers that follow the drawing order expect those glyphs in visual order)."""
+    from weasyprint.text.ffi import ffi
+
+    item, glyphs = glyph_item.item, glyph_item.glyphs
+    count = glyphs.num_glyphs
+    clusters = [glyphs.log_clusters[i] for i in range(count)]
+    ids = [glyphs.glyphs[i].glyph for i in range(count)]
+    bounds = sorted(set(clusters)) + [item.length]
+    texts = {start: utf8[item.offset + start:item.offset + bounds[bounds.index(start) + 1]].decode(errors="replace")
+             for start in set(clusters)}
+    characters = _known_characters(font)
+    order = list(range(count))
+    for first, last in _groups(clusters):
+        ranks = _ranks(ids[first:last], texts[clusters[first]], characters, font)
+        order[first:last] = [first + i for i in sorted(range(last - first), key=ranks.__getitem__)]
+    if item.analysis.level % 2 or order == list(range(count)):
+        return None
+    size = ffi.sizeof("PangoGlyphInfo")
+    saved = ffi.buffer(glyphs.glyphs, count * size)[:]
+    saved_clusters = list(clusters)
+    widths = [glyphs.glyphs[i].geometry.width for i in range(count)]
+    pens = [sum(widths[:i]) for i in range(count)]
+    offsets = [glyphs.glyphs[i].geometry.x_offset for i in range(count)]
+    pen = 0
+    for new, old in enumerate(order):
+        ffi.memmove(glyphs.glyphs + new, saved[old * size:(old + 1) * size], size)
+        # WeasyPrint draws an offset of n Pango units (1/1024 pt) n/1000 pt away from the pen.
+        glyphs.glyphs[new].geometry.x_offset = round((pens[old] - pen) * 1000 / 1024) + offsets[old]
+        glyphs.log_clusters[new] = saved_clusters[old]
+        pen += widths[old]
+
+    def restore() -> None:
+        ffi.memmove(glyphs.glyphs, saved, count * size)
+        for i, cluster in enumerate(saved_clusters):
+            glyphs.log_clusters[i] = cluster
+
+    return restore
+
+
+def _groups(clusters: list[int]) -> Iterator[tuple[int, int]]:
+    """The runs of glyphs of one cluster, as (first, end) indices."""
+    first = 0
+    for i in range(1, len(clusters) + 1):
+        if i == len(clusters) or clusters[i] != clusters[first]:
+            yield first, i
+            first = i
+
+
+def _ranks(ids: list[int], text: str, characters: dict[int, str], font: Any) -> list[int]:
+    """Where each glyph of a cluster comes in its text (decomposed: HarfBuzz draws Bengali
+    "ো" as "ে" and "া"): a glyph that is the font's glyph for a letter at that letter, the
+    others (conjuncts, ligatures) at the first letters no glyph claims, in the order drawn.
+    What each glyph stands for is noted on the font, once, for its ``ToUnicode`` entry."""
+    letters = list(unicodedata.normalize("NFD", text))
+    ranks: list[int | None] = [None] * len(ids)
+    claimed: set[int] = set()
+    noted: dict[int, str] = font.__dict__.setdefault("leaflet_text", {})
+    for i, glyph in enumerate(ids):
+        character = characters.get(glyph)
+        at = next((j for j, c in enumerate(letters) if c == character and j not in claimed), None)
+        if at is not None:
+            ranks[i] = at
+            claimed.add(at)
+            if len(ids) > 1:
+                noted.setdefault(glyph, letters[at])
+    free = [j for j in range(len(letters)) if j not in claimed]
+    unknown = [i for i, rank in enumerate(ranks) if rank is None]
+    for n, i in enumerate(unknown):
+        ranks[i] = free[n] if n < len(free) else len(letters) + n
+        if len(ids) > 1 and ids[i] not in noted:
+            mine = free[n:n + 1] if n < len(unknown) - 1 else free[n:]  # the last takes the rest
+            noted[ids[i]] = unicodedata.normalize("NFC", "".join(letters[j] for j in mine))
+    return [rank if rank is not None else 0 for rank in ranks]
+
+
+def _known_characters(font: Any) -> dict[int, str]:
+    nominal, forms = _glyph_characters(font.file_content, font.index)
+    return {**forms, **nominal}
