@@ -13,6 +13,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -31,6 +32,11 @@ from leaflet.languages import SOURCE_LANGUAGE, language
 from leaflet.project import Project, is_project
 from leaflet.render.html import PAPER_SIZES
 from leaflet.render.options import DEFAULT_OPTIONS, BuildOptions
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from leaflet.builder.batch import Job
 
 
 class Context:
@@ -100,20 +106,20 @@ def cli(ctx: click.Context, project_dir: Path | None, debug: bool) -> None:
               help="Write the one leaflet asked for to FILE ('-': standard output) instead of output/.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @pass_context
-def build(obj: Context, langs: tuple[str, ...], leaflets: tuple[str, ...], quiet: bool, date: object,
-          jobs: int | None, rebuild: bool, output: str | None, **choices: object) -> None:
+def build(obj: Context, /, langs: tuple[str, ...], leaflets: tuple[str, ...], quiet: bool, date: dt.datetime | None,
+          jobs: int | None, rebuild: bool, output: str | None, **choices: Any) -> None:
     """Build PDF leaflets into output/<lang>/<leaflet>.pdf.
 
     With --patient or directions, a leaflet is for one patient and goes to
     output/<lang>/personal/<leaflet>-<date>-<hash>.pdf: the stock leaflet stays as it was."""
-    from leaflet.builder.batch import Job, build_all, default_jobs
+    from leaflet.builder.batch import Job, Outcome, build_all, default_jobs
     from leaflet.doctor import require_build
 
     project = obj.project
     require_build()
     codes = list(dict.fromkeys(project.resolve_language(lang) for lang in langs)) or project.languages()
     names = [project.resolve_leaflet(name) for name in leaflets] or project.leaflets()
-    options = BuildOptions(date=date.date() if date else None, **choices).validated()  # type: ignore[arg-type,attr-defined]
+    options = BuildOptions(date=date.date() if date else None, **choices).validated()
     todo = [Job(name, code) for code in codes for name in names]
     plan_build(names[0], codes[0], project, options)  # a bad profile or option: one message, not one per leaflet
     if output is not None:
@@ -122,7 +128,7 @@ def build(obj: Context, langs: tuple[str, ...], leaflets: tuple[str, ...], quiet
         return
     done = 0
 
-    def report(outcome) -> None:
+    def report(outcome: Outcome) -> None:
         nonlocal done
         done += 1
         if outcome.error:
@@ -131,6 +137,7 @@ def build(obj: Context, langs: tuple[str, ...], leaflets: tuple[str, ...], quiet
             prefix = "Error:" if len(todo) == 1 else f"[{done:>{len(str(len(todo)))}}/{len(todo)}] {outcome.job.lang:8}"
             click.echo(f"{prefix} {outcome.error}", err=True)
         elif not quiet:
+            assert outcome.path is not None  # every outcome without an error has its file
             what = "up to date" if outcome.skipped else f"{outcome.seconds:.2f} s"
             whose = "  (personalised: for this patient only)" if options.personalised else ""
             click.echo(f"[{done:>{len(str(len(todo)))}}/{len(todo)}] {outcome.job.lang:8} "
@@ -145,7 +152,7 @@ def build(obj: Context, langs: tuple[str, ...], leaflets: tuple[str, ...], quiet
         raise LeafletError(f"{len(failed)} of {len(todo)} leaflet(s) not built; see the messages above")
 
 
-def _build_one(project: Project, todo: list, options: BuildOptions, output: str, quiet: bool) -> None:
+def _build_one(project: Project, todo: list[Job], options: BuildOptions, output: str, quiet: bool) -> None:
     """``build -o FILE`` and ``build -o -``: one leaflet, written where asked, never skipped."""
     from leaflet.builder.pipeline import build_bytes, run_build
     from leaflet.errors import CatalogProblems, PreflightFailed
@@ -286,7 +293,7 @@ def stats(obj: Context, fmt: str) -> None:
                    f"{row['review']}")
 
 
-def _stats_rows(project: Project) -> list[dict]:
+def _stats_rows(project: Project) -> list[dict[str, Any]]:  # JSON for 'stats --json'
     rows = []
     for lang in project.translated_languages():
         paths = catalog_paths(project, [lang])

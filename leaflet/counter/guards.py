@@ -209,7 +209,7 @@ class RateLimit:
 
 
 def _costly(scope: Scope) -> bool:
-    return scope["method"] == "POST" or scope["path"].endswith(".pdf")
+    return bool(scope["method"] == "POST" or scope["path"].endswith(".pdf"))
 
 
 # -- CSRF ---------------------------------------------------------------------------------------

@@ -219,7 +219,8 @@ def read_names(path: Path) -> tuple[str, ...]:
     return tuple(names)
 
 
-def extract_babel(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]) -> Iterator[tuple]:
+def extract_babel(fileobj: IO[bytes], keywords: Any, comment_tags: Any,
+                  options: dict[str, Any]) -> Iterator[tuple[int, str, tuple[str, str], list[str]]]:
     """Babel extraction method ``leaflet_content``: one ``pgettext(block id, text)`` per block."""
     name = getattr(fileobj, "name", "content.md")
     leaflet = parse_leaflet(fileobj.read().decode("utf-8"), Path(name))

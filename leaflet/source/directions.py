@@ -57,7 +57,8 @@ def resolve_direction(directions: dict[str, Direction], code: str) -> Direction:
     return directions[code]
 
 
-def extract_babel(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]) -> Iterator[tuple]:
+def extract_babel(fileobj: IO[bytes], keywords: Any, comment_tags: Any,
+                  options: dict[str, Any]) -> Iterator[tuple[int, str, tuple[str, str, str], list[str]]]:
     """Babel extraction method ``leaflet_directions``: ``npgettext(code, one, other)`` per direction."""
     name = getattr(fileobj, "name", "directions.toml")
     for direction in parse_directions(fileobj.read().decode("utf-8"), Path(name)).values():
