@@ -80,7 +80,8 @@ def cli(ctx: click.Context, project_dir: Path | None, debug: bool) -> None:
 @cli.command()
 @click.option("--lang", "-l", "langs", multiple=True, metavar="LANG",
               help="Language to build (repeatable); es_ES.UTF-8 and es-MX find es. Default: all.")
-@click.option("--leaflet", "leaflets", multiple=True, metavar="NAME", help="Leaflet to build (repeatable). Default: all.")
+@click.option("--leaflet", "leaflets", multiple=True, metavar="NAME",
+              help="Leaflet to build (repeatable). Default: all.")
 @click.option("--paper", type=click.Choice(sorted(PAPER_SIZES)), default=None,
               help="Paper size. Default: the pharmacy profile's, else a4.")
 @click.option("--pharmacy", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
@@ -409,7 +410,8 @@ def proof(obj: Context, lang: str, leaflets: tuple[str, ...], paper: str, since_
     code = obj.project.resolve_language(lang)
     names = [obj.project.resolve_leaflet(n) for n in leaflets] or obj.project.leaflets()
     for name in names[:1] if since_review else names:  # the changes cover every catalog of the language
-        click.echo(f"wrote {display_path(write_review_proof(obj.project, code, name, paper, since_review=since_review))}")
+        written = write_review_proof(obj.project, code, name, paper, since_review=since_review)
+        click.echo(f"wrote {display_path(written)}")
 
 
 @cli.command()
@@ -465,7 +467,8 @@ def _data_dir(project: Project) -> Path:
 @cli.command()
 @click.option("--leaflet", metavar="NAME", help="Only this leaflet.")
 @click.option("--lang", "-l", metavar="LANG", help="Only this language.")
-@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="From this day (UTC), YYYY-MM-DD.")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="From this day (UTC), YYYY-MM-DD.")
 @click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="To this day (UTC), included.")
 @click.option("--csv", "csv_file", metavar="FILE", help="Write the prints as CSV to FILE ('-': standard output).")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",

@@ -69,8 +69,9 @@ async def _refuse(scope: Scope, receive: Receive, send: Send, error: RequestRefu
 
 
 class SecurityHeaders:
-    """nosniff, no referrer beyond this site (Chrome sends "Origin: null" with none at all), never framed; the CSP on everything a browser renders as a page
-    (a PDF gets ``frame-ancestors`` only: Chrome's PDF viewer is a page of its own)."""
+    """nosniff, no referrer beyond this site (Chrome sends "Origin: null" with none at all), never
+    framed; the CSP on everything a browser renders as a page (a PDF gets ``frame-ancestors``
+    only: Chrome's PDF viewer is a page of its own)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app

@@ -85,7 +85,8 @@ def read_leaflet(path: Path) -> Leaflet:
     except FileNotFoundError:
         raise ContentError("content file not found", path=path) from None
     except NotARegularFile as exc:
-        raise ContentError(f"the content file is {exc}", path=path, hint="a leaflet's text is a few kilobytes") from None
+        raise ContentError(f"the content file is {exc}", path=path,
+                           hint="a leaflet's text is a few kilobytes") from None
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ContentError("not UTF-8 text", path=path, line=line, hint="save it as UTF-8") from None

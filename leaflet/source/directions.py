@@ -45,9 +45,11 @@ def parse_directions(text: str, path: Path) -> dict[str, Direction]:
              if line.strip().startswith("[")}
     directions = {}
     for code, fields in table.items():
-        if not isinstance(fields, dict) or not isinstance(fields.get("one"), str) or not isinstance(fields.get("other"), str):
+        if (not isinstance(fields, dict) or not isinstance(fields.get("one"), str)
+                or not isinstance(fields.get("other"), str)):
             raise ContentError(f"direction '{code}' needs 'one' and 'other' texts", path=path, line=lines.get(code))
-        directions[code] = Direction(code, fields["one"], fields["other"], fields.get("comment", ""), lines.get(code, 1))
+        directions[code] = Direction(code, fields["one"], fields["other"], fields.get("comment", ""),
+                                     lines.get(code, 1))
     return directions
 
 
