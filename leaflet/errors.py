@@ -10,12 +10,9 @@ CLI can print one line and pick the exit code: 1 for a failed check or build,
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from leaflet.catalogs.checks import Problem
-    from leaflet.render.preflight import Finding
+from typing import Any, Protocol
 
 
 class LeafletError(Exception):
@@ -84,10 +81,17 @@ class CatalogError(LeafletError):
     """A .po/.pot file that cannot be parsed."""
 
 
+class Found(Protocol):
+    """What a check found (``checks.Problem``, ``preflight.Finding``): printed as one line."""
+
+    @property
+    def severity(self) -> str: ...
+
+
 class CatalogProblems(LeafletError):
     """Checks found errors in catalogs; the build refuses to print them."""
 
-    def __init__(self, problems: list[Problem], message: str | None = None) -> None:
+    def __init__(self, problems: Sequence[Found], message: str | None = None) -> None:
         self.problems = problems
         errors = [p for p in problems if p.severity == "error"]
         super().__init__(
@@ -104,7 +108,7 @@ class LinkOutsideProject(LeafletError):
 class PreflightFailed(LeafletError):
     """The preflight found pages that would print wrongly; the PDF is not written."""
 
-    def __init__(self, problems: list[Finding]) -> None:
+    def __init__(self, problems: Sequence[Found]) -> None:
         self.problems = problems
         super().__init__(f"{len(problems)} problem(s) in the printed pages; the PDF was not written",
                          hint="see the lines above; 'leaflet preflight FILE' checks a PDF")
