@@ -474,7 +474,7 @@ def _data_dir(project: Project) -> Path:
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Folder of the print history (default: $LEAFLET_DATA, else <project>/data).")
 @pass_context
-def history(obj: Context, leaflet: str | None, lang: str | None, since: object, until: object,
+def history(obj: Context, leaflet: str | None, lang: str | None, since: dt.datetime | None, until: dt.datetime | None,
             csv_file: str | None, data_dir: Path | None) -> None:
     """List the leaflets the counter printed (no personal data), or export them as CSV."""
     from leaflet.counter.history import history_file, read_prints, write_csv
@@ -483,7 +483,7 @@ def history(obj: Context, leaflet: str | None, lang: str | None, since: object, 
     prints = read_prints(history_file(data_dir or _data_dir(project)),
                          leaflet=project.resolve_leaflet(leaflet) if leaflet else None,
                          lang=project.resolve_language(lang) if lang else None,
-                         since=since.date() if since else None, until=until.date() if until else None)  # type: ignore[attr-defined]
+                         since=since.date() if since else None, until=until.date() if until else None)
     if csv_file == "-":
         write_csv(prints, sys.stdout)
     elif csv_file:
