@@ -5,7 +5,7 @@
 #   make pdf LANG=ar PHARMACY=pharmacy.example.toml PAPER=letter LARGE_PRINT=1 BILINGUAL=1
 #   make editions        standard, large-print and bilingual editions of everything
 #   make preflight       check every PDF in output/ page by page (fonts, page flow, margins, type, text layer)
-#   make test            run the test suite
+#   make test            lint (ruff), types (mypy --strict), then the test suite
 #   make check / stats   check the catalogs / show what is left to translate
 #   make proofs          output/proofs/contact-sheet.png (ALL=1 for every page)
 #   make proof LANG=es   output/es/diazepam.review.pdf, for a translation's reviewer
@@ -78,7 +78,10 @@ preflight: $(STAMP) $(SYSTEM_STAMP)
 draft: $(STAMP) $(SYSTEM_STAMP)
 	$(LEAFLET) build --draft $(LANG_ARGS) $(BUILD_ARGS)
 
+# Lint and types first (quiet when clean; mypy reads its settings from pyproject.toml), then the tests.
 test: $(STAMP) $(SYSTEM_STAMP)
+	@$(BIN)/ruff check --quiet leaflet tests scripts benchmarks
+	@$(BIN)/mypy --no-error-summary
 	$(BIN)/python -m pytest -q
 
 check: $(STAMP)

@@ -86,8 +86,8 @@ def per_language(langs: list[str]) -> list[tuple]:
     rows = []
     for lang in langs:
         html, font_css = bare_inputs(lang)
-        ours, bare = interleaved(lambda: run_build(LEAFLET, lang, project=PROJECT, rebuild=True),
-                                 lambda: bare_render(html, font_css))
+        ours, bare = interleaved(lambda lang=lang: run_build(LEAFLET, lang, project=PROJECT, rebuild=True),
+                                 lambda html=html, font_css=font_css: bare_render(html, font_css))
         size = PROJECT.output_file(lang, LEAFLET).stat().st_size
         rows.append((lang, ours, bare, ours / bare, size))
     return rows
@@ -158,7 +158,8 @@ def hostile_checks() -> list[tuple[str, float]]:
             po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Precauciones"', f'msgstr "{text}"'),
                           encoding="utf-8")
             command = [LEAFLET_CLI, "--project", tmp, "check", "es"]  # exits 1: the text is wrong on purpose
-            seconds = median_seconds(lambda: subprocess.run(command, env=ENV, capture_output=True), runs=3)
+            seconds = median_seconds(lambda command=command: subprocess.run(command, env=ENV, capture_output=True),
+                                     runs=3)
         rows.append(((f"{prefix!r} + " if prefix else "") + f"{unit!r} x {count}", seconds))
     return rows
 
@@ -183,7 +184,8 @@ def main() -> None:
     rows = per_language(langs)
     es = next(r for r in rows if r[0] == "es")
     lines += ["## One leaflet, in-process: leaflet vs bare WeasyPrint on the same HTML, CSS and fonts", "",
-              "| lang | leaflet (s) | bare WeasyPrint (s) | ratio | vs es | PDF size (KB) |", "|---|---|---|---|---|---|"]
+              "| lang | leaflet (s) | bare WeasyPrint (s) | ratio | vs es | PDF size (KB) |",
+              "|---|---|---|---|---|---|"]
     for lang, ours, bare, ratio, size in rows:
         lines.append(f"| {lang} | {ours:.3f} | {bare:.3f} | {ratio:.3f} | {ours / es[1]:.2f}x | {size / 1024:.1f} |")
     ratios = [r[3] for r in rows]
@@ -197,7 +199,8 @@ def main() -> None:
     lines += ["## Every language", "",
               "| run | seconds |", "|---|---|",
               f"| {len(langs)} languages, `--jobs 1` | {one:.2f} |",
-              f"| {len(langs)} languages, `--jobs {default_jobs()}` | {two:.2f} ({two / one:.2f}x of one job; target <= 0.6x) |",
+              f"| {len(langs)} languages, `--jobs {default_jobs()}` | {two:.2f} "
+              f"({two / one:.2f}x of one job; target <= 0.6x) |",
               f"| `make pdf` when everything is up to date | {no_op():.3f} (target < 1 s) |", "",
               f"Peak memory of the largest worker process: {peak / 1024:.0f} MB (target < 400 MB).", ""]
     if two / one > 0.6:

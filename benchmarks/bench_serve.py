@@ -33,8 +33,7 @@ from pathlib import Path
 
 from bench import PROJECT, ROOT, bare_render, interleaved
 
-from leaflet.builder.batch import default_jobs
-from leaflet.builder.batch import plan_build
+from leaflet.builder.batch import default_jobs, plan_build
 from leaflet.catalogs.translations import load_translations
 from leaflet.counter.offer import counter_domains
 from leaflet.languages import language

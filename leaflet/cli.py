@@ -13,6 +13,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -23,6 +24,11 @@ from leaflet.errors import LeafletError, UsageError, display_path
 from leaflet.languages import SOURCE_LANGUAGE, language
 from leaflet.project import Project, is_project
 from leaflet.render.options import DEFAULT_OPTIONS, PAPER_SIZES, BuildOptions
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from leaflet.builder.batch import Job
 
 
 class Context:
@@ -66,7 +72,8 @@ def cli(ctx: click.Context, project_dir: Path | None, debug: bool) -> None:
 @cli.command()
 @click.option("--lang", "-l", "langs", multiple=True, metavar="LANG",
               help="Language to build (repeatable); es_ES.UTF-8 and es-MX find es. Default: all.")
-@click.option("--leaflet", "leaflets", multiple=True, metavar="NAME", help="Leaflet to build (repeatable). Default: all.")
+@click.option("--leaflet", "leaflets", multiple=True, metavar="NAME",
+              help="Leaflet to build (repeatable). Default: all.")
 @click.option("--paper", type=click.Choice(sorted(PAPER_SIZES)), default=None,
               help="Paper size. Default: the pharmacy profile's, else a4.")
 @click.option("--pharmacy", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
@@ -92,20 +99,20 @@ def cli(ctx: click.Context, project_dir: Path | None, debug: bool) -> None:
               help="Write the one leaflet asked for to FILE ('-': standard output) instead of output/.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @pass_context
-def build(obj: Context, langs: tuple[str, ...], leaflets: tuple[str, ...], quiet: bool, date: object,
-          jobs: int | None, rebuild: bool, output: str | None, **choices: object) -> None:
+def build(obj: Context, /, langs: tuple[str, ...], leaflets: tuple[str, ...], quiet: bool, date: dt.datetime | None,
+          jobs: int | None, rebuild: bool, output: str | None, **choices: Any) -> None:
     """Build PDF leaflets into output/<lang>/<leaflet>.pdf.
 
     With --patient or directions, a leaflet is for one patient and goes to
     output/<lang>/personal/<leaflet>-<date>-<hash>.pdf: the stock leaflet stays as it was."""
-    from leaflet.builder.batch import Job, build_all, default_jobs
+    from leaflet.builder.batch import Job, Outcome, build_all, default_jobs
     from leaflet.doctor import require_build
 
     project = obj.project
     require_build()
     codes = list(dict.fromkeys(project.resolve_language(lang) for lang in langs)) or project.languages()
     names = [project.resolve_leaflet(name) for name in leaflets] or project.leaflets()
-    options = BuildOptions(date=date.date() if date else None, **choices).validated()  # type: ignore[arg-type,attr-defined]
+    options = BuildOptions(date=date.date() if date else None, **choices).validated()
     todo = [Job(name, code) for code in codes for name in names]
     from leaflet.builder.pipeline import plan_build
 
@@ -116,7 +123,7 @@ def build(obj: Context, langs: tuple[str, ...], leaflets: tuple[str, ...], quiet
         return
     done = 0
 
-    def report(outcome) -> None:
+    def report(outcome: Outcome) -> None:
         nonlocal done
         done += 1
         if outcome.error:
@@ -125,6 +132,7 @@ def build(obj: Context, langs: tuple[str, ...], leaflets: tuple[str, ...], quiet
             prefix = "Error:" if len(todo) == 1 else f"[{done:>{len(str(len(todo)))}}/{len(todo)}] {outcome.job.lang:8}"
             click.echo(f"{prefix} {outcome.error}", err=True)
         elif not quiet:
+            assert outcome.path is not None  # every outcome without an error has its file
             what = "up to date" if outcome.skipped else f"{outcome.seconds:.2f} s"
             whose = "  (personalised: for this patient only)" if options.personalised else ""
             click.echo(f"[{done:>{len(str(len(todo)))}}/{len(todo)}] {outcome.job.lang:8} "
@@ -139,7 +147,7 @@ def build(obj: Context, langs: tuple[str, ...], leaflets: tuple[str, ...], quiet
         raise LeafletError(f"{len(failed)} of {len(todo)} leaflet(s) not built; see the messages above")
 
 
-def _build_one(project: Project, todo: list, options: BuildOptions, output: str, quiet: bool) -> None:
+def _build_one(project: Project, todo: list[Job], options: BuildOptions, output: str, quiet: bool) -> None:
     """``build -o FILE`` and ``build -o -``: one leaflet, written where asked, never skipped."""
     from leaflet.builder.pipeline import build_bytes, run_build
     from leaflet.catalogs.checks import ERROR
@@ -289,7 +297,7 @@ def stats(obj: Context, fmt: str) -> None:
                    f"{row['review']}")
 
 
-def _stats_rows(project: Project) -> list[dict]:
+def _stats_rows(project: Project) -> list[dict[str, Any]]:  # JSON for 'stats --json'
     from leaflet.catalogs.checks import ERROR
     from leaflet.catalogs.gate import catalog_paths, check_paths
     from leaflet.catalogs.pofile import read_catalog
@@ -416,7 +424,8 @@ def proof(obj: Context, lang: str, leaflets: tuple[str, ...], paper: str, since_
     code = obj.project.resolve_language(lang)
     names = [obj.project.resolve_leaflet(n) for n in leaflets] or obj.project.leaflets()
     for name in names[:1] if since_review else names:  # the changes cover every catalog of the language
-        click.echo(f"wrote {display_path(write_review_proof(obj.project, code, name, paper, since_review=since_review))}")
+        written = write_review_proof(obj.project, code, name, paper, since_review=since_review)
+        click.echo(f"wrote {display_path(written)}")
 
 
 @cli.command()
@@ -472,13 +481,14 @@ def _data_dir(project: Project) -> Path:
 @cli.command()
 @click.option("--leaflet", metavar="NAME", help="Only this leaflet.")
 @click.option("--lang", "-l", metavar="LANG", help="Only this language.")
-@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="From this day (UTC), YYYY-MM-DD.")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="From this day (UTC), YYYY-MM-DD.")
 @click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="To this day (UTC), included.")
 @click.option("--csv", "csv_file", metavar="FILE", help="Write the prints as CSV to FILE ('-': standard output).")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Folder of the print history (default: $LEAFLET_DATA, else <project>/data).")
 @pass_context
-def history(obj: Context, leaflet: str | None, lang: str | None, since: object, until: object,
+def history(obj: Context, leaflet: str | None, lang: str | None, since: dt.datetime | None, until: dt.datetime | None,
             csv_file: str | None, data_dir: Path | None) -> None:
     """List the leaflets the counter printed (no personal data), or export them as CSV."""
     from leaflet.counter.history import history_file, read_prints, write_csv
@@ -487,7 +497,7 @@ def history(obj: Context, leaflet: str | None, lang: str | None, since: object, 
     prints = read_prints(history_file(data_dir or _data_dir(project)),
                          leaflet=project.resolve_leaflet(leaflet) if leaflet else None,
                          lang=project.resolve_language(lang) if lang else None,
-                         since=since.date() if since else None, until=until.date() if until else None)  # type: ignore[attr-defined]
+                         since=since.date() if since else None, until=until.date() if until else None)
     if csv_file == "-":
         write_csv(prints, sys.stdout)
     elif csv_file:

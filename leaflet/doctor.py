@@ -39,7 +39,8 @@ class Finding:
 
     def __str__(self) -> str:
         status = "ok" if self.ok else "missing"
-        tail = self.detail if self.ok else "; ".join(x for x in (self.detail, f"fix: {self.fix}" if self.fix else "") if x)
+        tail = (self.detail if self.ok
+                else "; ".join(x for x in (self.detail, f"fix: {self.fix}" if self.fix else "") if x))
         needed = "" if self.ok or self.needed_by == BUILD else f" (needed by the {self.needed_by})"
         return f"{status:8} {self.what}{needed}" + (f"  {tail}" if tail else "")
 

@@ -10,7 +10,9 @@ CLI can print one line and pick the exit code: 1 for a failed check or build,
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, Protocol
 
 
 class LeafletError(Exception):
@@ -43,14 +45,14 @@ class LeafletError(Exception):
         text = f"{self.location}: {self.message}" if self.location else self.message
         return f"{text} ({self.hint})" if self.hint else text
 
-    def __reduce__(self):  # type: ignore[override]
+    def __reduce__(self) -> tuple[Any, tuple[type[LeafletError], str, dict[str, Any]]]:
         """Cross process boundaries whole (the counter renders in worker processes):
         pickle's default would call ``__init__`` with the message alone and lose the
         hint, the location and a ``CatalogProblems``' problems."""
         return _restore, (type(self), self.message, self.__dict__)
 
 
-def _restore(cls: type[LeafletError], message: str, state: dict) -> LeafletError:
+def _restore(cls: type[LeafletError], message: str, state: dict[str, Any]) -> LeafletError:
     error = cls.__new__(cls)
     Exception.__init__(error, message)
     error.__dict__.update(state)
@@ -79,10 +81,17 @@ class CatalogError(LeafletError):
     """A .po/.pot file that cannot be parsed."""
 
 
+class Found(Protocol):
+    """What a check found (``checks.Problem``, ``preflight.Finding``): printed as one line."""
+
+    @property
+    def severity(self) -> str: ...
+
+
 class CatalogProblems(LeafletError):
     """Checks found errors in catalogs; the build refuses to print them."""
 
-    def __init__(self, problems: list, message: str | None = None) -> None:
+    def __init__(self, problems: Sequence[Found], message: str | None = None) -> None:
         self.problems = problems
         errors = [p for p in problems if p.severity == "error"]
         super().__init__(
@@ -99,7 +108,7 @@ class LinkOutsideProject(LeafletError):
 class PreflightFailed(LeafletError):
     """The preflight found pages that would print wrongly; the PDF is not written."""
 
-    def __init__(self, problems: list) -> None:
+    def __init__(self, problems: Sequence[Found]) -> None:
         self.problems = problems
         super().__init__(f"{len(problems)} problem(s) in the printed pages; the PDF was not written",
                          hint="see the lines above; 'leaflet preflight FILE' checks a PDF")

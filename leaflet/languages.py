@@ -249,7 +249,8 @@ def find_language(typed: str, available: list[str]) -> str:
     except UnknownLanguage:
         raise
     except UsageError:
-        raise UnknownLanguage(f"unknown language '{typed[:60]}'", hint="available: " + ", ".join(sorted(available))) from None
+        raise UnknownLanguage(f"unknown language '{typed[:60]}'",
+                              hint="available: " + ", ".join(sorted(available))) from None
 
 
 def _folded(name: str) -> str:

@@ -33,7 +33,8 @@ COPIED = ("content", "locales", "templates")
 #: Font subsets are keyed by font and characters, so every copy shares one cache, outside the repository.
 os.environ.setdefault(CACHE_VARIABLE, str(Path(tempfile.gettempdir()) / f"leaflet-test-cache-{os.getuid()}"))
 #: Hypothesis keeps its examples and Unicode tables outside the repository too.
-os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempdir()) / f"leaflet-hypothesis-{os.getuid()}"))
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY",
+                      str(Path(tempfile.gettempdir()) / f"leaflet-hypothesis-{os.getuid()}"))
 
 #: What the interpreter and the checkers keep beside the code; everything else in the repository
 #: must be as it was when the tests started.

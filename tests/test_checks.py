@@ -63,7 +63,8 @@ def test_numbers_ignore_markup():
 def test_unchanged_warns_only_for_other_scripts(tmp_path):
     po = tmp_path / "ar.po"
     po.write_text('msgid ""\nmsgstr ""\n"Language: ar\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
-                  '"Plural-Forms: nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);\\n"\n\n'
+                  '"Plural-Forms: nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : '
+                  'n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);\\n"\n\n'
                   'msgctxt "a"\nmsgid "Keep this leaflet."\nmsgstr "Keep this leaflet."\n', encoding="utf-8")
     assert [(p.severity, p.check) for p in check_catalog(read_catalog(po), "ar")] == [("warning", "unchanged")]
 

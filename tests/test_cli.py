@@ -119,7 +119,8 @@ def test_python_dash_m_works():
 def test_recording_a_review_changes_the_footer_and_stats(capsys, project):
     from conftest import pdf_text
 
-    code, out, _ = run(capsys, "--project", str(project.root), "review", "es", "--by", "Ana García", "--date", "2026-11-20")
+    code, out, _ = run(capsys, "--project", str(project.root), "review", "es", "--by", "Ana García",
+                       "--date", "2026-11-20")
     assert code == 0 and "recorded the review of es in " in out and out.strip().endswith("reviews/es.json")
     code, out, _ = run(capsys, "--project", str(project.root), "stats", "--format", "json")
     row = next(r for r in json.loads(out) if r["lang"] == "es")

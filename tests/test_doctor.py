@@ -53,7 +53,8 @@ def test_build_names_a_missing_library_before_it_starts(capsys, project, missing
     code, _, err = run_cli(capsys, "--project", project.root, "build", "--lang", "es")
     assert code == 1
     assert err.strip() == ("Error: this machine lacks what a build needs: library Imaginary "
-                           f"(install with: {doctor.apt_command(['libimaginary0'])}; 'leaflet doctor' checks everything)")
+                           f"(install with: {doctor.apt_command(['libimaginary0'])}; "
+                           "'leaflet doctor' checks everything)")
     assert not project.output_file("es", "diazepam").exists()
 
 
@@ -89,7 +90,8 @@ def test_setup_script_installs_the_declared_packages():
 
 def _requirements() -> list[Requirement]:
     project = PYPROJECT["project"]
-    wanted = [*project["dependencies"], *project["optional-dependencies"]["test"], *PYPROJECT["build-system"]["requires"]]
+    wanted = [*project["dependencies"], *project["optional-dependencies"]["test"],
+              *PYPROJECT["build-system"]["requires"]]
     return [Requirement(text) for text in wanted]
 
 

@@ -145,8 +145,8 @@ def test_directions_use_the_plural_form_the_catalog_defines(shared_project, lang
     expected = forms[rule(count)].replace("{count}", digits)
     options = BuildOptions(directions="bedtime", count=count, patient="X")
     content = read_leaflet(shared_project.content_file("diazepam"))
-    html = leaflet_html(shared_project, content, load_translations(shared_project, lang, ["frame", "directions", "diazepam"]),
-                        options)
+    translations = load_translations(shared_project, lang, ["frame", "directions", "diazepam"])
+    html = leaflet_html(shared_project, content, translations, options)
     isolated = forms[rule(count)].replace("{count}", f'<bdi dir="ltr">{digits}</bdi>')  # the count reads as typed
     assert f'<p class="directions">{isolated}</p>' in html.replace("\u2060", "")
     # In the PDF (pdftotext reorders right-to-left runs), every word of the form is printed.

@@ -18,7 +18,8 @@ FUZZ = settings(max_examples=max(EXAMPLES // 5, 10), deadline=None, derandomize=
 NASTY = st.sampled_from(["", " ", "\x00", "\u202e", "\u200b", "es", "ar", "zz", "../etc", "bedtime", "0", "-1",
                          "1000", "2", "2026-11-20", "0001-01-01", "large", "bilingual", "letter", "a3",
                          "😀" * 30, "x" * 3000, "{count}", "<b>", "%s"])
-VALUE = st.one_of(NASTY, st.text(max_size=30), st.integers(-5, 2000), st.none(), st.booleans(), st.lists(st.text(max_size=3)))
+VALUE = st.one_of(NASTY, st.text(max_size=30), st.integers(-5, 2000), st.none(), st.booleans(),
+                  st.lists(st.text(max_size=3)))
 FIELDS = st.dictionaries(st.sampled_from(["patient", "directions", "count", "date", "free_directions", "edition",
                                           "paper", "colour"]), VALUE, max_size=7)
 
@@ -52,4 +53,5 @@ def test_random_personalised_requests_are_printed_or_refused(client, lang, field
 @FUZZ
 @given(lang=NASTY, edition=NASTY, paper=NASTY)
 def test_random_stock_requests_are_served_or_refused(client, lang, edition, paper):
-    answered_well(client.get(f"/leaflets/diazepam/{quote(lang, safe='')}.pdf", params={"edition": edition, "paper": paper}))
+    answered_well(client.get(f"/leaflets/diazepam/{quote(lang, safe='')}.pdf",
+                             params={"edition": edition, "paper": paper}))

@@ -131,7 +131,7 @@ def hyphenated_names(path, names):
     """Words split at the end of a line whose two halves make a medicine name."""
     lines = pdf_text(path).splitlines()
     found = []
-    for line, following in zip(lines, lines[1:]):
+    for line, following in zip(lines, lines[1:], strict=False):
         end = re.search(r"(\w+)[\u2010\u00ad-]$", line.rstrip())
         start = re.match(r"\s*(\w+)", following)
         if end and start and any(fold(end.group(1) + start.group(1)).startswith(fold(n)) for n in names):

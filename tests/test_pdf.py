@@ -1,11 +1,13 @@
 """The PDF stage: only the project's own files are fetched, and outputs are never half-written."""
 
+import os
+
 import pytest
 from conftest import edit_file, pdf_text
 
-import leaflet.render.pdf as pdf_module
+import leaflet.files as files_module
 from leaflet import build
-from leaflet.errors import RenderError
+from leaflet.errors import OutputError, RenderError
 from leaflet.render.pdf import render_pdf, save_pdf
 
 PAGE = '<html lang="en"><head><title>t</title></head><body><p>Hello</p>{}</body></html>'
@@ -38,12 +40,20 @@ def test_a_failure_while_writing_keeps_the_previous_pdf(tmp_path, monkeypatch):
     target = tmp_path / "es" / "diazepam.pdf"
     save_pdf(b"%PDF-old", target)
 
-    def broken_replace(src, dst):
-        raise OSError(28, "No space left on device")
+    class OsWithBrokenReplace:
+        """The os module as leaflet.files sees it: the disk fills up at the rename."""
 
-    monkeypatch.setattr(pdf_module.os if hasattr(pdf_module, "os") else __import__("os"), "replace", broken_replace)
-    with pytest.raises(Exception):
+        def __getattr__(self, name):
+            return getattr(os, name)
+
+        @staticmethod
+        def replace(src, dst):
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files_module, "os", OsWithBrokenReplace())  # the rest of the process keeps os.replace
+    with pytest.raises(OutputError, match="cannot write the PDF: No space left on device") as failure:
         save_pdf(b"%PDF-new", target)
+    assert failure.value.path == target.parent
     assert target.read_bytes() == b"%PDF-old"
     assert [p.name for p in target.parent.iterdir()] == ["diazepam.pdf"]
 
@@ -64,6 +74,5 @@ def test_an_interrupted_build_keeps_the_previous_pdf(project, monkeypatch):
 def test_an_unwritable_output_folder_is_a_clear_error(tmp_path):
     blocker = tmp_path / "output"
     blocker.write_text("a file where the folder should be")
-    with pytest.raises(Exception) as exc:
+    with pytest.raises(OutputError, match="cannot write the PDF"):
         save_pdf(b"%PDF", blocker / "es" / "diazepam.pdf")
-    assert "cannot write the PDF" in str(exc.value)

@@ -159,7 +159,8 @@ def test_update_follows_a_cldr_change_and_marks_plural_entries_fuzzy(capsys, pro
     # Simulate a Babel upgrade whose CLDR gives Spanish a form of its own for 2.
     upgraded = PluralRule({"one": "n = 1", "two": "n = 2"})
     real = plurals.cldr_rule
-    monkeypatch.setattr(plurals, "cldr_rule", lambda code: upgraded if Locale.parse(code).language == "es" else real(code))
+    monkeypatch.setattr(plurals, "cldr_rule",
+                        lambda code: upgraded if Locale.parse(code).language == "es" else real(code))
     plurals.cldr_partition.cache_clear()
     try:
         code, out, err = run_cli(capsys, "--project", project.root, "update")
@@ -168,7 +169,8 @@ def test_update_follows_a_cldr_change_and_marks_plural_entries_fuzzy(capsys, pro
     assert code == 0, err
     assert "es: CLDR groups the counts as form 0: 1 | form 1: 2 | form 2: 0, 3-1000" in out
     assert "(the catalog had form 0: 1 | form 1: 0, 2-1000)" in out
-    assert "Plural-Forms is now 'nplurals=3; plural=(n == 1 ? 0 : n == 2 ? 1 : 2);'; 4 plural entries marked fuzzy" in out
+    assert ("Plural-Forms is now 'nplurals=3; plural=(n == 1 ? 0 : n == 2 ? 1 : 2);'; "
+            "4 plural entries marked fuzzy") in out
     po = read_catalog(project.po_file("es", "directions")).po
     assert po.metadata["Plural-Forms"] == "nplurals=3; plural=(n == 1 ? 0 : n == 2 ? 1 : 2);"
     bedtime = next(e for e in po if e.msgctxt == "bedtime")
@@ -185,7 +187,8 @@ def test_update_says_which_counts_moved(capsys, project):
     path = project.po_file("ht", "directions")
     text = path.read_text(encoding="utf-8").replace("nplurals=1; plural=0;", "nplurals=2; plural=(n > 1);")
     path.write_text(text.replace('msgstr[0] "Pran {count} grenn nan maten."',
-                                 'msgstr[0] "Pran {count} grenn nan maten."\nmsgstr[1] "Pran {count} grenn nan maten!"'),
+                                 'msgstr[0] "Pran {count} grenn nan maten."\n'
+                                 'msgstr[1] "Pran {count} grenn nan maten!"'),
                     encoding="utf-8")
     code, out, _ = run_cli(capsys, "--project", project.root, "update")
     assert code == 0

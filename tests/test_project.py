@@ -34,7 +34,8 @@ READERS = [
     pytest.param(lambda p: p.po_file("es", "frame"), lambda p: build("diazepam", "es", project=p), id="catalog-build"),
     pytest.param(lambda p: p.pot_file("diazepam"), update, id="template-update"),
     pytest.param(lambda p: p.content_file("diazepam"), check, id="content-check"),
-    pytest.param(lambda p: p.content_file("diazepam"), lambda p: build("diazepam", "en", project=p), id="content-build"),
+    pytest.param(lambda p: p.content_file("diazepam"), lambda p: build("diazepam", "en", project=p),
+                 id="content-build"),
     pytest.param(lambda p: p.directions_file, lambda p: build("diazepam", "es", project=p, directions="bedtime"),
                  id="directions-build"),
 ]

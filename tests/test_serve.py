@@ -97,7 +97,8 @@ def test_stock_pdf_comes_from_the_build_output_with_an_etag_from_its_manifest(cl
     assert "Diazepam para dormir" in pdf_bytes_text(response.content)
     page = pdf_reader(built).pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792)  # US Letter
-    again = client.get("/leaflets/diazepam/es.pdf?edition=large&paper=letter", headers={"If-None-Match": response.headers["etag"]})
+    again = client.get("/leaflets/diazepam/es.pdf?edition=large&paper=letter",
+                       headers={"If-None-Match": response.headers["etag"]})
     assert again.status_code == 304 and not again.content
 
 
@@ -130,7 +131,8 @@ def test_personalised_pdf_from_json(client):
 
 
 def test_personalised_pdf_from_form_fields_in_utf8(client):
-    response = client.post("/leaflets/diazepam/ar.pdf", content="patient=Zoë Müller&directions=morning&count=3".encode(),
+    response = client.post("/leaflets/diazepam/ar.pdf",
+                           content="patient=Zoë Müller&directions=morning&count=3".encode(),
                            headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert response.status_code == 200, response.text
     text = squeeze(pdf_bytes_text(response.content))
@@ -146,7 +148,8 @@ def test_unknown_language_is_404_listing_the_available_ones(client, project):
 
 
 def test_unknown_leaflet_is_404(client):
-    assert problem(client.get("/leaflets/aspirin/es.pdf"), 404)["detail"] == "unknown leaflet 'aspirin' (available: diazepam)"
+    detail = problem(client.get("/leaflets/aspirin/es.pdf"), 404)["detail"]
+    assert detail == "unknown leaflet 'aspirin' (available: diazepam)"
 
 
 @pytest.mark.parametrize("count, detail", [
@@ -264,13 +267,16 @@ def test_the_form_needs_the_pages_csrf_token(client):
     assert refused.status_code == 403 and "this form did not come from the counter&#39;s page" in refused.text
     token = page_token(client)
     assert client.post("/print", data={**fields, "csrf": "forged"}).status_code == 403
-    assert client.post("/print", data={**fields, "csrf": token}, headers={"Origin": "http://evil.example"}).status_code == 403
+    assert client.post("/print", data={**fields, "csrf": token},
+                       headers={"Origin": "http://evil.example"}).status_code == 403
     assert client.post("/print", data={**fields, "csrf": token}).status_code == 200
 
 
 def test_the_api_refuses_what_a_browser_sends_from_another_site(client):
-    problem(client.post("/leaflets/diazepam/es.pdf", data={"patient": "A"}, headers={"Sec-Fetch-Site": "cross-site"}), 403)
-    problem(client.post("/leaflets/diazepam/es.pdf", json={"patient": "A"}, headers={"Origin": "http://evil.example"}), 403)
+    problem(client.post("/leaflets/diazepam/es.pdf", data={"patient": "A"},
+                        headers={"Sec-Fetch-Site": "cross-site"}), 403)
+    problem(client.post("/leaflets/diazepam/es.pdf", json={"patient": "A"},
+                        headers={"Origin": "http://evil.example"}), 403)
 
 
 def test_security_headers_and_no_inline_script(client):
@@ -283,7 +289,8 @@ def test_security_headers_and_no_inline_script(client):
     assert "<style" not in response.text and " style=" not in response.text
     assert not re.search(r"<[^>]*\son[a-z]+=", response.text)  # no inline event handlers
     pdf = client.get("/leaflets/diazepam/en.pdf")
-    assert pdf.headers["x-content-type-options"] == "nosniff" and "frame-ancestors 'none'" in pdf.headers["content-security-policy"]
+    assert pdf.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors 'none'" in pdf.headers["content-security-policy"]
     assert client.get("/static/counter.css").headers["content-type"].startswith("text/css")
     problem(client.get("/static/page.html"), 404)
 
@@ -313,7 +320,8 @@ def test_unknown_paths_and_methods_are_problems(client):
 
 def test_the_page_shows_each_language_in_its_own_script_with_its_review_status(client):
     page = client.get("/").text
-    assert '<td><span lang="fa" dir="rtl">فارسی</span></td>' in page and '<td><span lang="zh-Hans" dir="ltr">中文 (简体)</span></td>' in page
+    assert '<td><span lang="fa" dir="rtl">فارسی</span></td>' in page
+    assert '<td><span lang="zh-Hans" dir="ltr">中文 (简体)</span></td>' in page
     assert 'label="فارسی · Persian · Farsi · not reviewed"' in page
     assert page.count("<td>not reviewed</td>") == 23
     for field in ("leaflet", "lang", "patient", "directions", "count", "free_directions", "date"):
@@ -323,7 +331,8 @@ def test_the_page_shows_each_language_in_its_own_script_with_its_review_status(c
 
 @pytest.mark.parametrize("typed", ["farsi", "فارسی", "fa", "Persian", " FARSI "])
 def test_the_form_finds_a_language_by_any_of_its_names(client, typed):
-    response = client.post("/print", data={"leaflet": "diazepam", "lang": typed, "patient": "Ana", "csrf": page_token(client)})
+    response = client.post("/print", data={"leaflet": "diazepam", "lang": typed, "patient": "Ana",
+                                           "csrf": page_token(client)})
     assert response.status_code == 200, response.text
     assert str(pdf_reader_bytes(response.content).trailer["/Root"]["/Lang"]) == "fa"
 
@@ -340,7 +349,8 @@ def test_a_refused_form_shows_the_page_again_with_the_clis_words(client):
     fields = {"leaflet": "diazepam", "lang": "klingon", "patient": "Ana", "count": "2", "csrf": page_token(client)}
     response = client.post("/print", data=fields)
     assert response.status_code == 404
-    assert "The leaflet was not made" in response.text and "unknown language &#39;klingon&#39; (available: am," in response.text
+    assert "The leaflet was not made" in response.text
+    assert "unknown language &#39;klingon&#39; (available: am," in response.text
     assert 'value="Ana"' in response.text  # nothing typed is lost
     response = client.post("/print", data={**fields, "lang": "es", "count": "0"})
     assert response.status_code == 422 and "--count must be between 1 and 999, not 0" in response.text
@@ -350,7 +360,8 @@ def test_the_sentence_is_shown_in_the_patients_language_and_english_without_java
     response = client.post("/", data={"leaflet": "diazepam", "lang": "arabic", "directions": "bedtime", "count": "2",
                                       "csrf": page_token(client)})
     assert response.status_code == 200
-    assert '<p class="patient-text" lang="ar" dir="rtl">تناول <bdi dir="ltr">2</bdi> قرصين عند النوم.</p>' in response.text
+    assert ('<p class="patient-text" lang="ar" dir="rtl">تناول <bdi dir="ltr">2</bdi> قرصين عند النوم.</p>'
+            in response.text)
     assert '<p class="english-text">Take <bdi dir="ltr">2</bdi> tablets at bedtime.</p>' in response.text
 
 
@@ -413,7 +424,8 @@ def test_the_real_server_logs_nothing_personal(project, tmp_path):
                 time.sleep(0.2)
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         connection.request("POST", f"/leaflets/diazepam/es.pdf?patient={PATIENT.replace(' ', '+')}",
-                           json.dumps({"patient": PATIENT, "free_directions": FREE}), {"Content-Type": "application/json"})
+                           json.dumps({"patient": PATIENT, "free_directions": FREE}),
+                           {"Content-Type": "application/json"})
         response = connection.getresponse()
         assert response.status == 200 and PATIENT in pdf_bytes_text(response.read())
     finally:

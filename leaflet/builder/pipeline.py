@@ -17,7 +17,7 @@ import io
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from leaflet import __version__
 from leaflet.builder.manifest import record, up_to_date
@@ -41,10 +41,11 @@ from leaflet.verdicts import code_digest, digest, passed, remember_pass, tool_di
 
 if TYPE_CHECKING:
     from leaflet.render.pdf import Rendered
+    from leaflet.render.preflight import Expected, Finding
 
 
 def build(leaflet: str = "diazepam", lang: str = "es", *, project: Project | None = None,
-          options: BuildOptions = DEFAULT_OPTIONS, **overrides: object) -> Path:
+          options: BuildOptions = DEFAULT_OPTIONS, **overrides: Any) -> Path:
     """Build ``output/<lang>/<leaflet>[.edition].pdf`` (personalised: under ``output/<lang>/personal/``)
     and return its path."""
     return run_build(leaflet, lang, project=project, options=replace(options, **overrides)).path
@@ -135,11 +136,11 @@ def _preflight_key(rendered: Rendered, plan: Plan, text_layer: bool) -> str:
                   str(plan.options.large_print), str(text_layer), *pages)
 
 
-def preflight_files(project: Project | None, paths: list[Path]) -> list:
+def preflight_files(project: Project | None, paths: list[Path]) -> list[Finding]:
     """``leaflet preflight``: every problem of each PDF, and a note on what could not be checked."""
     from leaflet.render.preflight import NOTE, Finding, preflight
 
-    found: list = []
+    found: list[Finding] = []
     for path in paths:
         shown = display_path(path)
         try:
@@ -158,18 +159,22 @@ def preflight_files(project: Project | None, paths: list[Path]) -> list:
     return found
 
 
-def expected_of(project: Project | None, data: bytes) -> tuple:
+def expected_of(project: Project | None, data: bytes) -> tuple[Expected, str | None]:
     """What a PDF should be, from its metadata (``Edition.metadata``): a stock leaflet is
     rebuilt, and its layout's text is what its text layer must read back, if the rebuild
     gives these very bytes. Gives the expectation and, when the text is not known, why."""
     from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject
 
     from leaflet.render.preflight import Expected
 
     reader = PdfReader(io.BytesIO(data))
     pdf_info = {str(k).lstrip("/"): str(v) for k, v in (reader.metadata or {}).items()}
     info = {key: pdf_info[key.replace("-", "")] for key in EDITION_KEYS if key.replace("-", "") in pdf_info}
-    lang = info.get("leaflet-language") or str(reader.trailer["/Root"].get("/Lang", SOURCE_LANGUAGE)).replace("-", "_")
+    lang = info.get("leaflet-language")
+    if not lang:
+        root = cast(DictionaryObject, reader.trailer["/Root"])  # pypdf types each object as a PdfObject
+        lang = str(root.get("/Lang", SOURCE_LANGUAGE)).replace("-", "_")
     parts = info.get("leaflet-edition", "standard").split(".")
     expected = Expected(lang, "large" in parts)
     if "leaflet-id" not in info:

@@ -16,6 +16,7 @@ the stock leaflet (``build_stock``) is written, to the build output.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
 import threading
 from collections.abc import Callable
@@ -47,10 +48,9 @@ def warm_up(project: Project) -> None:
     sample = BuildOptions(patient="A", directions=directions, free_directions="a")
     for leaflet in project.leaflets()[:1]:
         for code in project.languages():
-            try:
+            # a broken catalog or a missing font is reported when that language is asked for
+            with contextlib.suppress(LeafletError):
                 build_bytes(leaflet, code, project=project, options=sample)
-            except LeafletError:
-                pass  # a broken catalog or a missing font is reported when that language is asked for
 
 
 def render(project: Project, plan: Plan) -> bytes:

@@ -14,6 +14,7 @@ starting position (tests/test_checks.py times 1 MB of each hostile pattern).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import unicodedata
@@ -115,10 +116,8 @@ def _readings(token: str) -> frozenset[Decimal]:
     separators = _SEPARATOR.findall(token)
     readings = {Decimal("".join(parts))}  # every separator groups thousands
     if separators and separators[-1] in ".,\u066b":
-        try:  # the last separator is a decimal point or comma
+        with contextlib.suppress(InvalidOperation):  # the last separator is a decimal point or comma
             readings.add(Decimal("".join(parts[:-1]) + "." + parts[-1]))
-        except InvalidOperation:
-            pass
     if separators and len(set(separators)) == 1 and separators[0] in ".," and any(len(p) != 3 for p in parts[1:]):
         readings.discard(Decimal("".join(parts)))
     if " " in separators and len(parts) > 1 and any(len(p) != 3 for p in parts[1:]):
@@ -208,7 +207,8 @@ def check_markup(source: str, translation: str, lang: str) -> Iterator[tuple[str
     if not is_balanced(translation):
         yield ERROR, "markup", "unbalanced '*' markup: close every **bold** and *emphasis*"
     elif markup_tokens(source) != markup_tokens(translation):
-        yield ERROR, "markup", (f"markup differs from the English: English has {' '.join(markup_tokens(source)) or 'none'}, "
+        yield ERROR, "markup", ("markup differs from the English: "
+                                f"English has {' '.join(markup_tokens(source)) or 'none'}, "
                                 f"translation has {' '.join(markup_tokens(translation)) or 'none'}")
 
 
@@ -233,7 +233,8 @@ def check_links(source: str, translation: str, lang: str) -> Iterator[tuple[str,
         wanted = sorted(ascii_digits(m) for m in find(source))
         found = sorted(ascii_digits(m) for m in find(translation))
         if wanted != found:
-            yield ERROR, "links", f"{name} differ from the English: expected {wanted or 'none'}, found {found or 'none'}"
+            yield ERROR, "links", (f"{name} differ from the English: "
+                                   f"expected {wanted or 'none'}, found {found or 'none'}")
 
 
 def check_unchanged(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
@@ -245,7 +246,8 @@ def check_sentences(source: str, translation: str, lang: str) -> Iterator[tuple[
     wanted = len(_SENTENCE_END.findall(strip_markup(source)))
     found = len(_SENTENCE_END.findall(strip_markup(translation)))
     if wanted != found:
-        yield WARNING, "sentences", f"English has {wanted} sentence(s), translation has {found}: a dropped or added sentence?"
+        yield WARNING, "sentences", (f"English has {wanted} sentence(s), translation has {found}: "
+                                     "a dropped or added sentence?")
 
 
 def check_doubled_words(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
@@ -368,7 +370,8 @@ def _unknown_entries(catalog: Catalog, expected: set[tuple[str | None, str]]) ->
         return []
     unknown = [e for e in catalog.entries() if (e.msgctxt, e.msgid) not in expected]
     problems = [Problem(catalog.path, catalog.line_of(e), WARNING, "unknown",
-                        f"'{e.msgctxt or e.msgid[:40]}' is not in the template: run 'leaflet update' to make it obsolete")
+                        f"'{e.msgctxt or e.msgid[:40]}' is not in the template: "
+                        "run 'leaflet update' to make it obsolete")
                 for e in unknown[:MAX_LISTED]]
     if len(unknown) > MAX_LISTED:
         problems.append(Problem(catalog.path, catalog.header_line, WARNING, "unknown",
@@ -408,7 +411,8 @@ def is_safety_warning(entry: polib.POEntry) -> bool:
     return any(line.strip().startswith(SAFETY_WARNING) for line in (entry.comment or "").splitlines())
 
 
-def _pairs(entry: polib.POEntry, nplurals: int | None, one_number: frozenset[int] = frozenset()) -> list[tuple[str, str]]:
+def _pairs(entry: polib.POEntry, nplurals: int | None,
+           one_number: frozenset[int] = frozenset()) -> list[tuple[str, str]]:
     """(English, translation) for each form. A form used for exactly one count may say it
     in words, as msgfmt -c allows (Arabic "قرصين" is "two tablets"): then it is compared
     with the English without its placeholders."""

@@ -45,9 +45,15 @@ class Extracted:
     msgid_plural: str | None = None
 
 
+#: What Babel's ``extract_from_file`` and ``extract_from_dir`` give, with the file name:
+#: (filename, lineno, message or (singular, plural), comments, context).
+_Found = tuple[str, int, str | tuple[str, ...], list[str], str | None]
+
 # -- extraction ---------------------------------------------------------------
 
-def extract_templates(fileobj: Any, keywords: Any, comment_tags: Any, options: dict[str, Any]) -> Iterator[tuple]:
+def extract_templates(
+    fileobj: Any, keywords: Any, comment_tags: Any, options: dict[str, Any],
+) -> Iterator[tuple[int, str, str | None | tuple[str | None, ...], list[str]]]:
     """Babel extraction method ``leaflet_templates``: Jinja's, with our settings built in, so
     ``pybabel extract -F babel.cfg -o messages.pot .`` finds every string and translator
     comment as typed, without ``-k plain:1c,2`` or ``-c Translators:``. ``plain(context,
@@ -86,28 +92,32 @@ def extract_messages(project: Project, domain: str) -> list[Extracted]:
 
 
 @functools.lru_cache(maxsize=64)
-def _extract_cached(project: Project, domain: str, stamp: tuple) -> tuple[Extracted, ...]:
+def _extract_cached(project: Project, domain: str, stamp: tuple[tuple[str, int, int], ...]) -> tuple[Extracted, ...]:
     return tuple(_extract_domain(project, domain))
 
 
 def _extract_domain(project: Project, domain: str) -> list[Extracted]:
     root = project.root
+    results: list[_Found]
+    # Babel types an extraction method as yielding what extract_from_file gives (lineno, message,
+    # comments, context), not the (lineno, funcname, message, comments) its methods yield: hence the ignores.
     if domain == DIRECTIONS_DOMAIN:
         path = project.directions_file
-        found = extract_from_file(extract_directions, path, keywords=KEYWORDS)
+        found = extract_from_file(extract_directions, path, keywords=KEYWORDS)  # type: ignore[arg-type]
         results = [(str(path.relative_to(root)), *rest) for rest in found]
     elif domain == FRAME_DOMAIN:
-        found = extract_from_dir(project.templates_dir, _TEMPLATE_METHODS, _TEMPLATE_OPTIONS,
-                                 keywords=KEYWORDS, comment_tags=COMMENT_TAGS, strip_comment_tags=True)
-        results = [(f"templates/{name}", *rest) for name, *rest in found]
+        in_dir = extract_from_dir(project.templates_dir, _TEMPLATE_METHODS, _TEMPLATE_OPTIONS,
+                                  keywords=KEYWORDS, comment_tags=COMMENT_TAGS, strip_comment_tags=True)
+        results = [(f"templates/{name}", line, message, comments, context)
+                   for name, line, message, comments, context in in_dir]
     else:
         path = project.content_file(domain)
-        found = extract_from_file(extract_babel, path, keywords=KEYWORDS)
+        found = extract_from_file(extract_babel, path, keywords=KEYWORDS)  # type: ignore[arg-type]
         results = [(str(path.relative_to(root)), *rest) for rest in found]
     return _merge_locations(results)
 
 
-def _merge_locations(results: list[tuple]) -> list[Extracted]:
+def _merge_locations(results: list[_Found]) -> list[Extracted]:
     merged: dict[tuple[str | None, str], Extracted] = {}
     for filename, lineno, message, comments, context in results:
         msgid, plural = (message[0], message[1]) if isinstance(message, tuple) else (message, None)

@@ -40,7 +40,8 @@ def gate(project: Project, lang: str, domains: list[str]) -> None:
 
     problems = []
     for domain in domains:
-        problems += checked(read_catalog_cached(project.po_file(lang, domain)), lang, expected_messages(project, domain))
+        catalog = read_catalog_cached(project.po_file(lang, domain))
+        problems += checked(catalog, lang, expected_messages(project, domain))
     if errors(problems):
         raise CatalogProblems(problems)
     remember_pass(project.cache_dir, "gate", key)
@@ -99,12 +100,13 @@ def check_paths(project: Project, paths: list[Path]) -> list[CheckedCatalog]:
             results.append(CheckedCatalog(path, lang, domain, [problem]))
             continue
         if not _in_locales(project, path):  # a file from Weblate or an e-mail: its header says the language
-            lang = _header_language(catalog)
-            if lang is None:
+            header_lang = _header_language(catalog)
+            if header_lang is None:
                 problem = Problem(path, catalog.header_line, ERROR, "header",
                                   "no valid Language header: a catalog outside locales/ must say its language")
                 results.append(CheckedCatalog(path, "", domain, [problem]))
                 continue
+            lang = header_lang
         results.append(CheckedCatalog(path, lang, domain, checked(catalog, lang, expected_by_domain.get(domain, ()))))
     return results
 
@@ -116,7 +118,7 @@ def _in_locales(project: Project, path: Path) -> bool:
 def _header_language(catalog: Catalog) -> str | None:
     from babel import Locale, UnknownLocaleError
 
-    code = catalog.po.metadata.get("Language", "").strip().replace("-", "_")
+    code: str = catalog.po.metadata.get("Language", "").strip().replace("-", "_")
     try:
         Locale.parse(code)
     except (ValueError, UnknownLocaleError, TypeError):

@@ -143,7 +143,7 @@ def parse_plural_forms(header: str) -> tuple[int, Callable[[int], int]]:
     """``nplurals`` and the plural function; ValueError if the header is not valid C."""
     match = _HEADER.match((header or "").strip())
     expression = _expression(match.group(2)) if match else ""
-    if not expression:
+    if match is None or not expression:
         raise ValueError("expected 'nplurals=N; plural=EXPRESSION;'")
     nplurals = int(match.group(1))
     if not 1 <= nplurals <= 6:

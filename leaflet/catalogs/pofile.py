@@ -289,7 +289,8 @@ def _flush(po: polib.POFile, lines: dict[tuple[str | None, str], int], pending: 
         lines[(None, "")] = pending.msgstr_line
         return _Pending()
     entry = polib.POEntry(
-        msgid=msgid, msgctxt=context, msgstr=pending.text("msgstr") or "", msgid_plural=pending.text("msgid_plural") or "",
+        msgid=msgid, msgctxt=context, msgstr=pending.text("msgstr") or "",
+        msgid_plural=pending.text("msgid_plural") or "",
         msgstr_plural=dict(sorted(plural.items())), occurrences=pending.references, flags=pending.flags,
         comment="\n".join(pending.extracted), tcomment="\n".join(pending.comments), obsolete=pending.obsolete,
         previous_msgctxt=previous.get("msgctxt"), previous_msgid=previous.get("msgid"),

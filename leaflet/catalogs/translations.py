@@ -54,7 +54,7 @@ class Translations:
 
     def header(self, field: str) -> str:
         for catalog in self.catalogs:
-            value = catalog.po.metadata.get(field, "").strip()
+            value: str = catalog.po.metadata.get(field, "").strip()
             if value:
                 return value
         return ""

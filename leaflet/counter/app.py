@@ -251,7 +251,8 @@ class Counter:
     async def _personal(self, plan: Plan) -> Response:
         data = await self.pool.render(plan)
         await self._record(plan, data)
-        return Response(data, media_type=PDF, headers={"Cache-Control": "no-store", "Content-Disposition": _inline(plan)})
+        return Response(data, media_type=PDF,
+                        headers={"Cache-Control": "no-store", "Content-Disposition": _inline(plan)})
 
     async def _record(self, plan: Plan, data: bytes) -> None:
         await run_in_threadpool(lambda: record_print(self.history, print_of(self.project, plan, data)))

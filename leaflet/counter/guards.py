@@ -69,8 +69,9 @@ async def _refuse(scope: Scope, receive: Receive, send: Send, error: RequestRefu
 
 
 class SecurityHeaders:
-    """nosniff, no referrer beyond this site (Chrome sends "Origin: null" with none at all), never framed; the CSP on everything a browser renders as a page
-    (a PDF gets ``frame-ancestors`` only: Chrome's PDF viewer is a page of its own)."""
+    """nosniff, no referrer beyond this site (Chrome sends "Origin: null" with none at all), never
+    framed; the CSP on everything a browser renders as a page (a PDF gets ``frame-ancestors``
+    only: Chrome's PDF viewer is a page of its own)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -209,7 +210,7 @@ class RateLimit:
 
 
 def _costly(scope: Scope) -> bool:
-    return scope["method"] == "POST" or scope["path"].endswith(".pdf")
+    return bool(scope["method"] == "POST" or scope["path"].endswith(".pdf"))
 
 
 # -- CSRF ---------------------------------------------------------------------------------------

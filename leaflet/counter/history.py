@@ -48,6 +48,8 @@ CREATE TABLE IF NOT EXISTS prints (
 );
 CREATE INDEX IF NOT EXISTS prints_by_leaflet ON prints (leaflet, lang, time);
 """
+#: A row of ``prints``, column by column.
+_Row = tuple[str, str, str, str, str, str, str, str, int, str]
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,7 @@ def read_prints(path: Path, *, leaflet: str | None = None, lang: str | None = No
     query = "SELECT * FROM prints" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY time, rowid"
     connection = _connect(path)
     try:
-        rows = connection.execute(query, values).fetchall()
+        rows: list[_Row] = connection.execute(query, values).fetchall()
     except sqlite3.Error as exc:
         raise HistoryError(f"cannot read the print history: {exc}", path=path) from None
     finally:

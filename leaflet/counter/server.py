@@ -8,6 +8,7 @@ lines instead (path and status only), through the same handler as uvicorn's.
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import uvicorn
 from uvicorn.config import LOGGING_CONFIG
@@ -16,7 +17,7 @@ from leaflet.counter.app import Settings, create_app
 from leaflet.project import Project
 
 
-def log_config() -> dict:
+def log_config() -> dict[str, Any]:
     config = copy.deepcopy(LOGGING_CONFIG)
     config["loggers"]["leaflet"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     return config

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from leaflet.catalogs.checks import Problem
 from leaflet.catalogs.gate import checked, expected_messages
@@ -24,6 +25,9 @@ from leaflet.render.html import environment
 from leaflet.render.options import PAPER_SIZES
 from leaflet.render.pdf import save_pdf
 from leaflet.render.printing import print_pdf
+
+if TYPE_CHECKING:
+    import polib
 
 TEMPLATE = "review.html"
 
@@ -59,7 +63,7 @@ def review_sections(project: Project, lang: str, leaflet: str) -> list[Section]:
     return sections
 
 
-def _row(entry, line: int, path: Path, by_line: dict[int, list[Problem]]) -> Row:
+def _row(entry: polib.POEntry, line: int, path: Path, by_line: dict[int, list[Problem]]) -> Row:
     if entry.msgid_plural:
         source = f"{entry.msgid} | {entry.msgid_plural}"
         translation = " | ".join(text for _, text in sorted(entry.msgstr_plural.items()))
@@ -89,10 +93,11 @@ def since_review_sections(project: Project, lang: str) -> list[Section]:
     return [Section(title, rows)]
 
 
-def _words(entry: dict) -> str:
+def _words(entry: dict[str, Any]) -> str:  # an entry of the review record (JSON)
     if not entry:
         return ""
-    text = " | ".join(v for _, v in sorted(entry["msgstr_plural"].items())) if entry.get("msgid_plural") else entry["msgstr"]
+    text = (" | ".join(v for _, v in sorted(entry["msgstr_plural"].items())) if entry.get("msgid_plural")
+            else entry["msgstr"])
     return f"{text} [{', '.join(entry['flags'])}]" if entry.get("flags") and "fuzzy" in entry["flags"] else text
 
 

@@ -83,7 +83,8 @@ figcaption { text-align: center; white-space: nowrap; overflow: hidden; }
 </style></head><body>
 <h1>{{ title }}</h1>
 {% for tile in tiles %}
-<figure style="left: {{ tile.x }}px; top: {{ tile.y }}px"><a href="{{ tile.pdf }}"><img src="{{ tile.png }}" alt="{{ tile.label }}"></a>
+<figure style="left: {{ tile.x }}px; top: {{ tile.y }}px"><a href="{{ tile.pdf }}"><img src="{{ tile.png }}"
+ alt="{{ tile.label }}"></a>
 <figcaption><span dir="auto">{{ tile.label }}</span></figcaption></figure>
 {% endfor %}
 </body></html>""")
@@ -135,7 +136,7 @@ def contact_sheet(project: Project, *, all_pages: bool = False) -> tuple[Path, P
     with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
         sheet_pdf = Path(tmp) / "sheet.pdf"
         sheet_pdf.write_bytes(pdf)
-        subprocess.run(["pdftoppm", "-png", "-r", str(SHEET_DPI), "-singlefile", str(sheet_pdf), str(Path(tmp) / "sheet")],
-                       check=True, capture_output=True)
+        subprocess.run(["pdftoppm", "-png", "-r", str(SHEET_DPI), "-singlefile", str(sheet_pdf),
+                        str(Path(tmp) / "sheet")], check=True, capture_output=True)
         write_atomic(png, (Path(tmp) / "sheet.png").read_bytes())
     return png, index, tiles

@@ -61,7 +61,8 @@ def _review(project: Project, lang: str, fallback: dt.date) -> dict[str, object]
     if lang == SOURCE_LANGUAGE:
         return {"reviewer": "", "review_date": fallback, "review_changed": False}
     status = review_status(project, lang)
-    return {"reviewer": status.reviewer if status.reviewed else "", "review_date": _header_date(status.date) or fallback,
+    return {"reviewer": status.reviewer if status.reviewed else "",
+            "review_date": _header_date(status.date) or fallback,
             "review_changed": status.changed, "changed_reviewer": status.reviewer if status.changed else ""}
 
 

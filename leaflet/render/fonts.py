@@ -20,10 +20,14 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from leaflet.errors import MissingFont, MissingGlyphs, OutputError
 from leaflet.files import write_atomic
 from leaflet.languages import Language
+
+if TYPE_CHECKING:
+    from fontTools.ttLib import TTFont
 
 WEIGHTS = {"Regular": 400, "Bold": 700}
 #: Always kept so generated text (bullets, list numbers, page numbers) has glyphs.
@@ -94,7 +98,7 @@ def _file_key(font: FontFile) -> str:
     return hashlib.sha256(f"{font.path}|{font.index}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
 
 
-def _open(font: FontFile):  # -> fontTools.ttLib.TTFont, imported late: a no-op build never needs it
+def _open(font: FontFile) -> TTFont:  # fontTools is imported late: a no-op build never needs it
     from fontTools.ttLib import TTFont
 
     if font.path.suffix.lower() == ".ttc":
@@ -198,7 +202,7 @@ def _sharing_a_glyph(font: FontFile, chars: set[int], elsewhere: set[int], cache
     """The characters to draw from a later font: each that shares its glyph here with a lower
     character of ``chars`` (Noto Sans CJK draws "·" and "•" alike), where a later font has it.
     A glyph stands for one character in the PDF's text, so the other would read back wrong."""
-    later = set()
+    later: set[int] = set()
     for group in _glyph_groups(font, cache_dir):
         members = sorted(group & chars)
         later.update(c for c in members[1:] if c in elsewhere)

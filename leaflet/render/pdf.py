@@ -24,25 +24,25 @@ from urllib.parse import unquote, urlparse
 from weasyprint import CSS, HTML
 from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from leaflet.errors import OutputError, RenderError
 from leaflet.files import write_atomic
 from leaflet.render import textlayer
 
 
-class RefusedURL(FatalURLFetchingError):
+class RefusedURL(FatalURLFetchingError):  # type: ignore[misc]  # WeasyPrint has no type information
     """A URL outside the project's assets; stops rendering at once."""
 
 
-class ProjectFetcher(URLFetcher):
+class ProjectFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no type information
     """Serves ``file:`` URLs inside the allowed folders, and nothing else."""
 
     def __init__(self, allowed: list[Path]) -> None:
         super().__init__(allowed_protocols={"file"})
         self.allowed = [folder.resolve() for folder in allowed]
 
-    def fetch(self, url: str, headers: dict[str, str] | None = None):  # type: ignore[override]
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         parsed = urlparse(url)
         path = Path(unquote(parsed.path)).resolve() if parsed.scheme == "file" else None
         if path is None or not any(path.is_relative_to(folder) for folder in self.allowed):
@@ -71,7 +71,7 @@ def weasyprint_warnings() -> Iterator[list[str]]:
         logger.removeHandler(handler)
 
 
-class PreparedFontsOnly(FontConfiguration):
+class PreparedFontsOnly(FontConfiguration):  # type: ignore[misc]  # WeasyPrint has no type information
     """A fontconfig configuration without the system's fonts: only the ``@font-face``
     faces the stylesheet adds exist, so Pango cannot fall back to an installed font."""
 
@@ -84,8 +84,8 @@ class PreparedFontsOnly(FontConfiguration):
         pangoft2.pango_fc_font_map_set_config(ffi.cast("PangoFcFontMap *", self.font_map), self._config)
         fontconfig.FcConfigDestroy(self._config)  # the font map keeps its own reference
         self._folder = None
-        self.strut_layouts: dict = {}
-        self.font_features: dict = {}
+        self.strut_layouts: dict[Any, Any] = {}  # WeasyPrint's caches, as its own __init__ makes them
+        self.font_features: dict[Any, Any] = {}
 
 
 _declared: list[bool] = []
@@ -136,7 +136,8 @@ def render_pdf(html: str, *, base_dir: Path, font_css: str, allowed: list[Path],
         except RefusedURL as exc:
             raise RenderError(str(exc)) from None
     if warnings:
-        raise RenderError(f"WeasyPrint: {warnings[0]}" + (f" (and {len(warnings) - 1} more)" if len(warnings) > 1 else ""),
+        raise RenderError(f"WeasyPrint: {warnings[0]}"
+                          + (f" (and {len(warnings) - 1} more)" if len(warnings) > 1 else ""),
                           hint=_hint(warnings[0]))
     return Rendered(data, tuple(page_text(page._page_box) for page in document.pages))
 
@@ -158,7 +159,8 @@ def laid_out_text(box: Any) -> str:
     are out of the flow, behind a placeholder."""
     box = getattr(box, "_box", box)  # an AbsolutePlaceholder
     if isinstance(box, boxes.TextBox):
-        return box.text
+        text: str = box.text
+        return text
     if isinstance(box, boxes.ParentBox):
         return "".join(laid_out_text(child) for child in box.children) + "\n"
     return ""

@@ -155,7 +155,7 @@ def check_flow(printed: Printed) -> Iterator[Problem]:
             yield (page.number, f"the heading {_shown(stranded, 60)} is the last thing on the page; "
                                 "what it introduces starts on the next page",
                    "keep headings with what follows (break-after: avoid; orphans)")
-    for page, following in zip(pages, pages[1:]):
+    for page, following in zip(pages, pages[1:], strict=False):
         if _contents_split(printed, page, following):
             yield (page.number, f"the contents list goes on over pages {page.number} and {following.number}",
                    "keep the contents list on one page (break-inside: avoid)")
@@ -254,7 +254,7 @@ def check_sizes(printed: Printed, large_print: bool) -> Iterator[Problem]:
 # -- the text layer -----------------------------------------------------------------
 
 
-def _start_pdftotext(data: bytes) -> subprocess.Popen:
+def _start_pdftotext(data: bytes) -> subprocess.Popen[bytes]:
     """Started first: poppler reads the PDF in its own process while Python checks the rest."""
     try:
         process = subprocess.Popen(["pdftotext", "-enc", "UTF-8", "-", "-"], stdin=subprocess.PIPE,
@@ -271,7 +271,7 @@ def _start_pdftotext(data: bytes) -> subprocess.Popen:
     return process
 
 
-def _pdftotext_pages(process: subprocess.Popen) -> list[str]:
+def _pdftotext_pages(process: subprocess.Popen[bytes]) -> list[str]:
     assert process.stdout is not None
     out = process.stdout.read().decode("utf-8", errors="replace")
     process.wait()
@@ -289,7 +289,7 @@ def check_text_layer(printed: Printed, expected: Expected, pdftotext: list[str])
         yield None, f"the PDF has {len(printed.pages)} pages, the layout {len(pages)}", "rebuild it"
         return
     tagged = tagged_text(printed)
-    for index, (page, laid_out) in enumerate(zip(printed.pages, pages)):
+    for index, (page, laid_out) in enumerate(zip(printed.pages, pages, strict=True)):
         readings = {"pdftotext": pdftotext[index] if index < len(pdftotext) else "",
                     "pypdf": printed.reader.pages[index].extract_text()}
         head, flow, foot = (normalised(part) for part in (laid_out.head, laid_out.flow, laid_out.foot))

@@ -19,7 +19,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from pypdf import PdfReader
 from pypdf.generic import (
@@ -32,6 +32,7 @@ from pypdf.generic import (
     NameObject,
     NullObject,
     NumberObject,
+    StreamObject,
     create_string_object,
 )
 
@@ -50,6 +51,8 @@ _TOKEN = re.compile(rb"""
 
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+#: One operation of a content stream: its operands and its operator.
+Operation = tuple[list[Any], str]
 
 
 def multiply(m: Matrix, n: Matrix) -> Matrix:
@@ -92,7 +95,7 @@ class Run:
 
     def element_of(self, types: frozenset[str]) -> int | None:
         """The object number of the innermost element of one of ``types`` around the run."""
-        found = [ref.num for ref, kind in zip(self.elements, self.path) if kind in types]
+        found = [ref.num for ref, kind in zip(self.elements, self.path, strict=True) if kind in types]
         return found[-1] if found else None
 
     @property
@@ -144,7 +147,7 @@ class _Reader(PdfReader):
 def read_printed(data: bytes) -> Printed:
     reader = _Reader(io.BytesIO(data))
     objects = reader.objects = Objects(reader)
-    root = reader.trailer["/Root"]
+    root = cast(DictionaryObject, reader.trailer["/Root"])  # pypdf types each object as a PdfObject
     pages, fonts = [], []
     fonts_cache: dict[int, Font] = {}
     for number, page in enumerate(reader.pages, start=1):
@@ -168,12 +171,12 @@ def _page_runs(page: Any, objects: Objects, base: Matrix, cache: dict[int, Font]
     if contents is None:
         return
     resources = objects.resolve(objects[page.indirect_reference.idnum].get("/Resources")) or {}
-    record: list = []
+    record: list[Operation] = []
     yield from _interpret(contents.get_data(), resources, objects, base, cache, [], actual, record)
     _lend_content(page, record)
 
 
-def _lend_content(page: Any, operations: list) -> None:
+def _lend_content(page: Any, operations: list[Operation]) -> None:
     """Give pypdf the page's operations as this reader parsed them, as it would have parsed
     them itself (``ContentStream(..., "bytes")`` for text): its parser reads a glyph
     string one byte at a time, which took most of its text extraction."""
@@ -187,7 +190,7 @@ def _lend_content(page: Any, operations: list) -> None:
 
 
 def _tokens(data: bytes) -> Iterator[tuple[str, Any]]:
-    stack: list[list] = []
+    stack: list[list[Any]] = []
     for match in _TOKEN.finditer(data):
         kind = match.lastgroup
         if kind is None:
@@ -222,14 +225,15 @@ def _parse_objects(data: bytes, count: int, first: int) -> dict[int, Any]:
     header = data[:first].split()
     numbers = [int(header[i]) for i in range(0, 2 * count, 2)]
     offsets = [int(header[i]) + first for i in range(1, 2 * count, 2)] + [len(data)]
-    return {num: _parse_value(data[start:end]) for num, start, end in zip(numbers, offsets, offsets[1:])}
+    return {num: _parse_value(data[start:end])
+            for num, start, end in zip(numbers, offsets, offsets[1:], strict=False)}
 
 
 _NAME_ESCAPE = re.compile("#([0-9A-Fa-f]{2})")
 
 
 def _parse_value(data: bytes) -> Any:
-    stack: list[list] = [[]]
+    stack: list[list[Any]] = [[]]
     for match in _TOKEN.finditer(data):
         kind = match.lastgroup
         if kind is None:
@@ -266,9 +270,9 @@ def _scalar(kind: str, text: bytes) -> Any:
     return _literal(text[1:-1])
 
 
-def _closed(opened: list) -> Any:
+def _closed(opened: list[Any]) -> Any:
     """An array or a dictionary, from its opening bracket and the values read since."""
-    return opened[1:] if opened[0] == b"[" else dict(zip(opened[1::2], opened[2::2]))
+    return opened[1:] if opened[0] == b"[" else dict(zip(opened[1::2], opened[2::2], strict=False))
 
 
 def pdf_text_string(value: Any) -> str:
@@ -297,8 +301,8 @@ class _TextState:
     line: Matrix = IDENTITY
 
 
-def _interpret(data: bytes, resources: dict, objects: Objects, ctm: Matrix, cache: dict[int, Font],
-               mcids: list, actual: dict[int, str], record: list | None = None) -> Iterator[Run]:
+def _interpret(data: bytes, resources: dict[str, Any], objects: Objects, ctm: Matrix, cache: dict[int, Font],
+               mcids: list[int | None], actual: dict[int, str], record: list[Operation] | None = None) -> Iterator[Run]:
     """Runs of one content stream (a page's, or a form XObject's drawn with ``Do``); each
     operation goes to ``record`` too, for pypdf (``_lend_content``)."""
     operands: list[Any] = []
@@ -317,11 +321,11 @@ def _interpret(data: bytes, resources: dict, objects: Objects, ctm: Matrix, cach
         elif op == "Q" and saved:
             ctm, state = saved.pop()
         elif op == "cm" and len(operands) == 6:
-            ctm = multiply(tuple(operands), ctm)  # type: ignore[arg-type]
+            ctm = multiply(tuple(operands), ctm)
         elif op == "BT":
             state.matrix = state.line = IDENTITY
         elif op == "Tm" and len(operands) == 6:
-            state.matrix = state.line = tuple(operands)  # type: ignore[assignment]
+            state.matrix = state.line = tuple(operands)
         elif op in ("Td", "TD") and len(operands) == 2:
             state.leading = -operands[1] if op == "TD" else state.leading
             state.matrix = state.line = multiply((1, 0, 0, 1, operands[0], operands[1]), state.line)
@@ -366,21 +370,21 @@ def _copy(state: _TextState) -> _TextState:
     return _TextState(**vars(state))
 
 
-def _form(resources: dict, objects: Objects, name: str, ctm: Matrix, cache: dict[int, Font],
-          mcids: list, actual: dict[int, str]) -> Iterator[Run]:
+def _form(resources: dict[str, Any], objects: Objects, name: str, ctm: Matrix, cache: dict[int, Font],
+          mcids: list[int | None], actual: dict[int, str]) -> Iterator[Run]:
     ref = (objects.resolve(resources.get("/XObject")) or {}).get(name)
     if not isinstance(ref, Ref):
         return
     xobject = objects[ref]
     if xobject.get("/Subtype") != "/Form":
         return
-    matrix = tuple(float(v) for v in xobject.get("/Matrix", IDENTITY))
+    a, b, c, d, e, f = (float(v) for v in xobject.get("/Matrix", IDENTITY))
     inner = objects.resolve(xobject.get("/Resources")) or resources
-    yield from _interpret(objects.stream_data(ref), inner, objects, multiply(matrix, ctm), cache,  # type: ignore[arg-type]
+    yield from _interpret(objects.stream_data(ref), inner, objects, multiply((a, b, c, d, e, f), ctm), cache,
                           mcids, actual)
 
 
-def _show(shown: list, state: _TextState, ctm: Matrix, mcid: int | None) -> Run | None:
+def _show(shown: list[Any], state: _TextState, ctm: Matrix, mcid: int | None) -> Run | None:
     font = state.font
     assert font is not None
     width = 1 if not font.two_bytes else 2
@@ -416,7 +420,7 @@ def _font(objects: Objects, ref: Any, cache: dict[int, Font]) -> Font | None:
     return cache[ref.num]
 
 
-def _read_font(objects: Objects, font: dict) -> Font:
+def _read_font(objects: Objects, font: dict[str, Any]) -> Font:
     name = str(font.get("/BaseFont", "")).lstrip("/")
     name = name.split("+", 1)[1] if re.match(r"^[A-Z]{6}\+", name) else name
     two_bytes = font.get("/Subtype") == "/Type0"
@@ -505,12 +509,12 @@ class Objects:
         return self[value] if isinstance(value, Ref) else value
 
     def stream_data(self, ref: Ref) -> bytes:
-        return self.reader.get_object(ref.num).get_data()
+        return cast(StreamObject, self.reader.get_object(ref.num)).get_data()
 
     def _read_streams(self) -> None:
         self._streams_read = True
         for stream_num in sorted({stream for stream, _ in self.reader.xref_objStm.values()}):
-            stream = self.reader.get_object(stream_num)
+            stream: Any = self.reader.get_object(stream_num)  # a StreamObject, with its /N and /First numbers
             self._parsed.update(_parse_objects(stream.get_data(), int(stream["/N"]), int(stream["/First"])))
 
 
@@ -558,7 +562,7 @@ def _plain(value: Any) -> Any:
 
 def _tag(reader: PdfReader, objects: Objects, pages: list[Page]) -> None:
     """Give each run its structure elements and types, and whether it is in a margin box."""
-    catalog = reader.trailer["/Root"]
+    catalog = cast(DictionaryObject, reader.trailer["/Root"])
     root_ref = catalog.raw_get("/StructTreeRoot") if "/StructTreeRoot" in catalog else None
     if not isinstance(root_ref, IndirectObject):
         return
@@ -566,7 +570,8 @@ def _tag(reader: PdfReader, objects: Objects, pages: list[Page]) -> None:
     document = _document(objects, root)
     top_level = [ref for ref in _kids(document) if isinstance(ref, Ref)] if document else []
     in_tree = {ref.num for ref in top_level}
-    page_ids = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)}
+    # A page read from a file has its reference; pypdf types it optional for pages made anew.
+    page_ids = {cast(IndirectObject, page.indirect_reference).idnum: i for i, page in enumerate(reader.pages)}
     for ref in top_level:
         element = objects[ref]
         page_index = page_ids.get(element["/Pg"].num) if isinstance(element.get("/Pg"), Ref) else None
@@ -588,12 +593,12 @@ def _tag(reader: PdfReader, objects: Objects, pages: list[Page]) -> None:
             run.margin = not run.elements or run.elements[0].num not in in_tree
 
 
-def _kids(element: Any) -> list:
+def _kids(element: Any) -> list[Any]:
     kids = element.get("/K", [])
     return kids if isinstance(kids, list) else [kids]
 
 
-def _document(objects: Objects, root: dict) -> Any:
+def _document(objects: Objects, root: dict[str, Any]) -> Any:
     for kid in _kids(root):
         if isinstance(kid, Ref) and objects[kid].get("/S") == "/Document":
             return objects[kid]
@@ -634,15 +639,16 @@ def tagged_text(printed: Printed) -> list[str]:
     of its glyphs."""
     pages, objects = printed.pages, printed.objects
     by_mcid: list[dict[int, str]] = [{} for _ in pages]
-    for page, texts in zip(pages, by_mcid):
+    for page, texts in zip(pages, by_mcid, strict=True):
         for run in page.runs:
             if run.mcid is not None:
                 texts[run.mcid] = texts.get(run.mcid, "") + run.text
         texts.update(page.actual_text)
     out: list[list[str]] = [[] for _ in pages]
-    page_ids = {page.indirect_reference.idnum: i for i, page in enumerate(printed.reader.pages)}
+    page_ids = {cast(IndirectObject, page.indirect_reference).idnum: i
+                for i, page in enumerate(printed.reader.pages)}
 
-    def walk(element: dict, page: int | None) -> None:
+    def walk(element: dict[str, Any], page: int | None) -> None:
         if isinstance(element.get("/Pg"), Ref):
             page = page_ids.get(element["/Pg"].num, page)
         if "/ActualText" in element:
@@ -664,7 +670,7 @@ def tagged_text(printed: Printed) -> list[str]:
     return ["\n".join(parts) for parts in out]
 
 
-def kid_types(printed: Printed, element: dict) -> list[str]:
+def kid_types(printed: Printed, element: dict[str, Any]) -> list[str]:
     """The structure types of an element's children."""
     objects = printed.objects
     return [str(objects[kid].get("/S", "")).lstrip("/") for kid in _kids(element)

@@ -55,7 +55,7 @@ def _stamp(path: Path) -> tuple[str, int]:
 
 
 @functools.lru_cache(maxsize=64)
-def _personal_repertoire(project: Project, lang: str, stamp: tuple) -> str:
+def _personal_repertoire(project: Project, lang: str, stamp: tuple[tuple[str, int], ...]) -> str:
     from babel.dates import get_month_names
 
     info = language(lang)

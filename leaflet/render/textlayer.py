@@ -121,7 +121,7 @@ def install() -> None:
     import weasyprint.pdf
     from weasyprint.pdf.stream import Stream
 
-    Stream.marked = _marked_with_actual_text  # type: ignore[method-assign]
+    Stream.marked = _marked_with_actual_text
     if not getattr(weasyprint.pdf.build_fonts_dictionary, "leaflet", False):
         weasyprint.pdf.build_fonts_dictionary = _with_nominal_characters(weasyprint.pdf.build_fonts_dictionary)
     if not getattr(weasyprint.draw.text.draw_first_line, "leaflet", False):
@@ -133,7 +133,7 @@ def _with_nominal_characters(build_fonts_dictionary: Any) -> Any:
     whole cluster for one glyph, nothing for the others. In Bengali "লি" the glyph of
     "ল" then means "লি" wherever it is drawn, and "লে" reads back as "লি". A glyph that is
     the font's own glyph for exactly one character means that character."""
-    def build(pdf: Any, fonts: dict, *args: Any, **kwargs: Any) -> Any:
+    def build(pdf: Any, fonts: dict[Any, Any], *args: Any, **kwargs: Any) -> Any:
         for font in fonts.values():
             if font.to_unicode and not font.bitmap:
                 nominal, forms = _glyph_characters(font.file_content, font.index)

@@ -85,7 +85,8 @@ def read_leaflet(path: Path) -> Leaflet:
     except FileNotFoundError:
         raise ContentError("content file not found", path=path) from None
     except NotARegularFile as exc:
-        raise ContentError(f"the content file is {exc}", path=path, hint="a leaflet's text is a few kilobytes") from None
+        raise ContentError(f"the content file is {exc}", path=path,
+                           hint="a leaflet's text is a few kilobytes") from None
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ContentError("not UTF-8 text", path=path, line=line, hint="save it as UTF-8") from None
@@ -215,7 +216,8 @@ def read_names(path: Path) -> tuple[str, ...]:
     return tuple(names)
 
 
-def extract_babel(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]) -> Iterator[tuple]:
+def extract_babel(fileobj: IO[bytes], keywords: Any, comment_tags: Any,
+                  options: dict[str, Any]) -> Iterator[tuple[int, str, tuple[str, str], list[str]]]:
     """Babel extraction method ``leaflet_content``: one ``pgettext(block id, text)`` per block."""
     name = getattr(fileobj, "name", "content.md")
     leaflet = parse_leaflet(fileobj.read().decode("utf-8"), Path(name))

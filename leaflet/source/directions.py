@@ -42,9 +42,11 @@ def parse_directions(text: str, path: Path) -> dict[str, Direction]:
              if line.strip().startswith("[")}
     directions = {}
     for code, fields in table.items():
-        if not isinstance(fields, dict) or not isinstance(fields.get("one"), str) or not isinstance(fields.get("other"), str):
+        if (not isinstance(fields, dict) or not isinstance(fields.get("one"), str)
+                or not isinstance(fields.get("other"), str)):
             raise ContentError(f"direction '{code}' needs 'one' and 'other' texts", path=path, line=lines.get(code))
-        directions[code] = Direction(code, fields["one"], fields["other"], fields.get("comment", ""), lines.get(code, 1))
+        directions[code] = Direction(code, fields["one"], fields["other"], fields.get("comment", ""),
+                                     lines.get(code, 1))
     return directions
 
 
@@ -54,7 +56,8 @@ def resolve_direction(directions: dict[str, Direction], code: str) -> Direction:
     return directions[code]
 
 
-def extract_babel(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]) -> Iterator[tuple]:
+def extract_babel(fileobj: IO[bytes], keywords: Any, comment_tags: Any,
+                  options: dict[str, Any]) -> Iterator[tuple[int, str, tuple[str, str, str], list[str]]]:
     """Babel extraction method ``leaflet_directions``: ``npgettext(code, one, other)`` per direction."""
     name = getattr(fileobj, "name", "directions.toml")
     for direction in parse_directions(fileobj.read().decode("utf-8"), Path(name)).values():

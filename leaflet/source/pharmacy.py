@@ -15,6 +15,7 @@ import struct
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from leaflet.errors import ProfileError
 from leaflet.files import NotARegularFile, read_limited
@@ -68,7 +69,7 @@ def _line_of(text: str, key: str) -> int | None:
     return None
 
 
-def _validated(fields: dict, text: str, path: Path, project_root: Path) -> Pharmacy:
+def _validated(fields: dict[str, Any], text: str, path: Path, project_root: Path) -> Pharmacy:
     unknown = sorted(set(fields) - set(REQUIRED) - set(OPTIONAL))
     if unknown:
         raise ProfileError(f"unknown field '{unknown[0]}'", path=path, line=_line_of(text, unknown[0]),

@@ -24,5 +24,5 @@ def parse_toml(text: str, path: Path, error: type[LeafletError], *, part: str = 
     except tomllib.TOMLDecodeError as exc:
         where = re.search(r"line (\d+)", str(exc))
         line = int(where.group(1)) + first_line - 1 if where else None
-        raise error(f"{part + ': ' if part else ''}not valid TOML: {_POSITION.sub('', str(exc)).strip()}", path=path, line=line,
-                    hint=hint) from None
+        message = f"{part + ': ' if part else ''}not valid TOML: {_POSITION.sub('', str(exc)).strip()}"
+        raise error(message, path=path, line=line, hint=hint) from None
