@@ -39,6 +39,8 @@ class Script:
     #: Empty where the glyphs read back as the words in order (``leaflet preflight`` measures it);
     #: else why not, said on the review proof and in the README.
     no_pdf_ua: str = ""
+    #: The same, for the bilingual edition only (its two columns side by side).
+    no_pdf_ua_bilingual: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,12 +73,15 @@ ARABIC = Script("Arabic", ("Noto Naskh Arabic", "Noto Sans"), no_pdf_ua=(
 HEBREW = Script("Hebrew", ("Noto Sans Hebrew", "Noto Sans"), no_pdf_ua=(
     "Hebrew vowel points are drawn raised and apart from their letters, and readers put them, "
     "and the punctuation of right-to-left lines, out of order"))
+#: pdftotext reads a page by position: where one column's lines are taller than the other's,
+#: it reads lines of both columns as one line. Single-column editions read back in order.
+_COLUMNS_INTERLEAVED = "pdftotext reads the two columns of the bilingual edition interleaved"
 BENGALI = Script("Bengali", ("Noto Sans Bengali", "Noto Sans"),
-                 no_pdf_ua="pdftotext reads the two columns of the bilingual edition interleaved")
+                 no_pdf_ua_bilingual=_COLUMNS_INTERLEAVED)
 DEVANAGARI = Script("Devanagari", ("Noto Sans Devanagari", "Noto Sans"),
-                    no_pdf_ua="pdftotext reads the two columns of the bilingual edition interleaved")
+                    no_pdf_ua_bilingual=_COLUMNS_INTERLEAVED)
 MYANMAR = Script("Myanmar", ("Noto Sans Myanmar", "Noto Sans"),
-                 no_pdf_ua="pdftotext reads the two columns of the bilingual edition interleaved")
+                 no_pdf_ua_bilingual=_COLUMNS_INTERLEAVED)
 
 
 @dataclass(frozen=True)
@@ -101,9 +106,14 @@ class Language:
 
     @property
     def pdf_ua(self) -> bool:
-        """The PDF claims PDF/UA-1 only where its glyphs read back as the words in order;
-        every PDF is tagged, with each run's words as ``/ActualText``."""
-        return not self.script.no_pdf_ua
+        """The standard and large-print editions claim PDF/UA-1 (``claims_pdf_ua``)."""
+        return self.claims_pdf_ua()
+
+    def claims_pdf_ua(self, bilingual: bool = False) -> bool:
+        """The PDF claims PDF/UA-1 only where its glyphs read back as the words in order
+        (the preflight of every build checks it); every PDF is tagged, with each run's
+        words as ``/ActualText``."""
+        return not (self.script.no_pdf_ua or (bilingual and self.script.no_pdf_ua_bilingual))
 
     @property
     def hyphenate(self) -> bool:
@@ -112,8 +122,11 @@ class Language:
     @property
     def pdf_ua_note(self) -> str:
         """One line for reviewers: does this language's PDF claim PDF/UA-1, and if not, why."""
-        if self.pdf_ua:
+        if self.claims_pdf_ua(bilingual=True):
             return "Leaflets in this language are tagged PDF/UA-1 files: their text reads back in order."
+        if self.pdf_ua:
+            return ("Leaflets in this language are tagged PDF/UA-1 files: their text reads back in order; "
+                    f"the bilingual edition does not claim it: {self.script.no_pdf_ua_bilingual}.")
         return (f"Leaflets in this language do not claim PDF/UA-1: {self.script.no_pdf_ua}. They are tagged, and "
                 "screen readers get every run's words from the tags.")
 

@@ -118,7 +118,7 @@ def write_review_proof(project: Project, lang: str, leaflet: str, paper: str = "
         leaflet=leaflet, lang=info, lang_tag=lang.replace("_", "-"), sections=sections, summary=summary,
         paper_size=PAPER_SIZES[paper], families=families, pdf_ua=info.pdf_ua_note,
         footer=f"{leaflet} · {lang} · review copy · {summary}")
-    rendered, _ = print_pdf(project, html, lang)
+    rendered, _ = print_pdf(project, html, lang, bilingual=True)  # English and translation side by side
     out = project.output_file(lang, leaflet, "review-changes" if since_review else "review")
     save_pdf(rendered.data, out)
     return out

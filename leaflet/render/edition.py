@@ -84,7 +84,7 @@ def render_edition(project: Project, edition: Edition) -> Rendered:
     """The PDF, with the text laid out on each page and every file it was made from."""
     page = render_html(project, edition)
     rendered, fonts = print_pdf(project, page.html, edition.lang, edition.pharmacy,
-                                personal=edition.options.personalised)
+                                personal=edition.options.personalised, bilingual=edition.options.bilingual)
     return replace(rendered, html=page.html, inputs=tuple(_inputs(project, edition, page.translations, fonts)))
 
 

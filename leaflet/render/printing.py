@@ -26,8 +26,10 @@ from leaflet.source.pharmacy import Pharmacy
 
 
 def print_pdf(project: Project, html: str, lang: str, pharmacy: Pharmacy | None = None,
-              personal: bool = False) -> tuple[Rendered, list[Path]]:
-    """The rendered PDF and the installed font files it was made from. A personalised
+              personal: bool = False, bilingual: bool = False) -> tuple[Rendered, list[Path]]:
+    """The rendered PDF and the installed font files it was made from. ``bilingual``: the
+    page sets two languages side by side, which some scripts' text layers cannot read
+    in order (``Language.claims_pdf_ua``). A personalised
     leaflet's fonts also hold the usual typed characters, so the cache of font subsets
     does not grow, and tell which characters were typed, with every patient."""
     optional = TYPING_REPERTOIRE + personal_repertoire(project, lang) if personal else ""
@@ -35,7 +37,8 @@ def print_pdf(project: Project, html: str, lang: str, pharmacy: Pharmacy | None 
     identifier = hashlib.sha256(html.encode() + __version__.encode()).hexdigest()[:32].encode()
     allowed = [project.cache_dir / "fonts"] + ([pharmacy.logo] if pharmacy and pharmacy.logo else [])
     rendered = render_pdf(html, base_dir=project.templates_dir, font_css=font_face_css(faces),
-                          allowed=allowed, identifier=identifier, pdf_ua=language(lang).pdf_ua)
+                          allowed=allowed, identifier=identifier,
+                          pdf_ua=language(lang).claims_pdf_ua(bilingual))
     return rendered, sorted({face.source for face in faces})
 
 

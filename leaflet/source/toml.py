@@ -23,6 +23,7 @@ def parse_toml(text: str, path: Path, error: type[LeafletError], *, part: str = 
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         where = re.search(r"line (\d+)", str(exc))
-        line = int(where.group(1)) + first_line - 1 if where else None
+        last = text.rstrip("\n").count("\n") + 1  # tomllib says "at end of document" for the last line
+        line = (int(where.group(1)) if where else last) + first_line - 1
         message = f"{part + ': ' if part else ''}not valid TOML: {_POSITION.sub('', str(exc)).strip()}"
         raise error(message, path=path, line=line, hint=hint) from None
