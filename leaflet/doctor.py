@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ctypes
 import functools
-import importlib.metadata
 import os
 import re
 import shutil
@@ -156,6 +155,8 @@ def canonical(name: str) -> str:
 
 
 def package_findings(lock: Path) -> list[Finding]:
+    import importlib.metadata  # only 'leaflet doctor' asks: a build starts without it
+
     fix = f"make setup (pip install --require-hashes -r {LOCK_FILE})"
     if not lock.is_file():
         return [Finding("Python packages", True, f"no {LOCK_FILE} in the project to compare with")]
@@ -176,6 +177,8 @@ def package_findings(lock: Path) -> list[Finding]:
 
 def runtime_packages(root: str = "leaflet") -> set[str]:
     """leaflet's own dependencies and theirs, without the test extra."""
+    import importlib.metadata
+
     seen: set[str] = set()
     todo = [root]
     while todo:

@@ -102,7 +102,7 @@ def test_jinja_syntax_error_names_the_template_line(capsys, project):
 
 def test_missing_font_names_the_package(capsys, project, monkeypatch):
     monkeypatch.setitem(LANGUAGES, "es", Language("es", Script("Latin", ("Noto Sans Klingon",), "fonts-klingon")))
-    fonts_module.find_font.cache_clear()
+    fonts_module._ask_fontconfig.cache_clear()
     code, _, err = run(capsys, "--project", project.root, "build", "--lang", "es", "-j", "1")
     assert code == 1
     assert "font 'Noto Sans Klingon Regular' is not installed (install it with: apt-get install fonts-klingon)" in err

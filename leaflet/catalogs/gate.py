@@ -40,7 +40,7 @@ def gate(project: Project, lang: str, domains: list[str]) -> None:
 
     problems = []
     for domain in domains:
-        catalog = read_catalog_cached(project.po_file(lang, domain))
+        catalog = read_catalog_cached(project.po_file(lang, domain), project.cache_dir)
         problems += checked(catalog, lang, expected_messages(project, domain))
     if errors(problems):
         raise CatalogProblems(problems)

@@ -27,6 +27,7 @@ import polib
 
 from leaflet.errors import CatalogError, MissingSystemLibrary
 from leaflet.files import NotARegularFile, read_limited, write_atomic
+from leaflet.verdicts import digest, passed, remember_pass, tool_digest
 
 WRAP_WIDTH = 79
 #: Our largest catalog is 20 KB; the checks stay fast on 1 MB; more is a wrong file.
@@ -54,21 +55,27 @@ class Catalog:
         return [e for e in self.po if not e.obsolete and e.msgid != ""]
 
 
-def read_catalog(path: Path) -> Catalog:
+def read_catalog(path: Path, cache_dir: Path | None = None) -> Catalog:
+    """``cache_dir``: remember the texts msgfmt accepted, so an unchanged catalog is not sent
+    to it again (``verdicts``)."""
     text = _decode(path)
     if not any(line.strip() and not line.lstrip().startswith("#") for line in text.split("\n")):
         raise CatalogError("the catalog is empty", path=path, line=1,
                            hint="restore it from version control, or run 'leaflet update' to recreate it")
-    _msgfmt_accepts(path, text)
+    key = digest(tool_digest("msgfmt"), text) if cache_dir else ""
+    if not (cache_dir and passed(cache_dir, "msgfmt", key)):
+        _msgfmt_accepts(path, text)
+        if cache_dir:
+            remember_pass(cache_dir, "msgfmt", key)
     po, lines = parse_po(text)
     header_line = lines.pop((None, ""), 1)
     return Catalog(path, po, lines, header_line)
 
 
-def read_catalog_cached(path: Path) -> Catalog:
+def read_catalog_cached(path: Path, cache_dir: Path | None = None) -> Catalog:
     """For readers that never change the catalog (the checks, the renderer, reviews): parsed
     once per version of the file's bytes (its SHA-256), whatever its mtime says."""
-    return _read_cached(path.resolve(), file_digest(path))
+    return _read_cached(path.resolve(), file_digest(path), cache_dir)
 
 
 def file_digest(path: Path) -> str:
@@ -80,9 +87,9 @@ def file_digest(path: Path) -> str:
 
 
 @functools.lru_cache(maxsize=256)
-def _read_cached(path: Path, digest: str) -> Catalog:
-    catalog = read_catalog(path)
-    catalog.digest = digest
+def _read_cached(path: Path, sha256: str, cache_dir: Path | None) -> Catalog:
+    catalog = read_catalog(path, cache_dir)
+    catalog.digest = sha256
     return catalog
 
 

@@ -75,7 +75,7 @@ def _plural_rule(catalog: Catalog, lang: str) -> Callable[[int], int]:
 def load_translations(project: Project, lang: str, domains: list[str]) -> Translations:
     if lang == SOURCE_LANGUAGE:
         return Translations(lang, {}, [])
-    catalogs = [read_catalog_cached(project.po_file(lang, domain)) for domain in domains]
+    catalogs = [read_catalog_cached(project.po_file(lang, domain), project.cache_dir) for domain in domains]
     strings = {
         (entry.msgctxt, entry.msgid): entry.msgstr
         for catalog in catalogs

@@ -60,9 +60,32 @@ def css_family(family: str) -> str:
     return f"leaflet {family}"
 
 
+def find_font(family: str, style: str, package: str, cache_dir: Path | None = None) -> FontFile:
+    """The file of one face. With a cache folder the answer is kept there while the file it
+    names is unchanged: asking fontconfig costs a process each time (``leaflet doctor``
+    always asks)."""
+    remembered = cache_dir / "fonts" / f"face-{hashlib.sha256(f'{family}|{style}'.encode()).hexdigest()[:16]}" \
+        if cache_dir else None
+    if remembered is not None:
+        with contextlib.suppress(OSError, ValueError):
+            path, index, stamp = remembered.read_text(encoding="utf-8").split("\n")[:3]
+            if stamp == _stamp(Path(path)):
+                return FontFile(family, style, Path(path), int(index))
+    font = _ask_fontconfig(family, style, package)
+    if remembered is not None:
+        with contextlib.suppress(OSError):  # only a speed-up
+            write_atomic(remembered, f"{font.path}\n{font.index}\n{_stamp(font.path)}".encode())
+    return font
+
+
+def _stamp(path: Path) -> str:
+    info = path.stat()
+    return f"{info.st_size}:{info.st_mtime_ns}"
+
+
 @functools.lru_cache(maxsize=128)
-def find_font(family: str, style: str, package: str) -> FontFile:
-    """Ask fontconfig for the file of one face; fontconfig matches loosely, so check the answer."""
+def _ask_fontconfig(family: str, style: str, package: str) -> FontFile:
+    """fontconfig matches loosely, so its answer is checked."""
     try:
         listing = subprocess.run(
             ["fc-list", "-f", "%{file}|%{index}|%{style}\n", f":family={family}"],
@@ -114,7 +137,7 @@ def needs_glyph(char: str) -> bool:
 
 def check_coverage(lang: Language, text: str, *, source: str = "", cache_dir: Path | None = None) -> list[FontFile]:
     """Every drawn character has a glyph in one of the language's regular fonts."""
-    fonts = [find_font(family, "Regular", lang.font_package) for family in lang.fonts]
+    fonts = [find_font(family, "Regular", lang.font_package, cache_dir) for family in lang.fonts]
     covered = _coverage(lang, cache_dir)
     missing = sorted({c for c in text if needs_glyph(c) and ord(c) not in covered})
     if missing:
@@ -168,7 +191,7 @@ def _covered(lang: Language, chars: frozenset[str], cache_dir: Path) -> frozense
 
 def _coverage(lang: Language, cache_dir: Path | None) -> frozenset[int]:
     """Every character one of the language's regular fonts has."""
-    fonts = [find_font(family, "Regular", lang.font_package) for family in lang.fonts]
+    fonts = [find_font(family, "Regular", lang.font_package, cache_dir) for family in lang.fonts]
     return frozenset().union(*(_cmap(f, cache_dir) for f in fonts))
 
 
@@ -180,8 +203,8 @@ def _prepared(lang: Language, chars: frozenset[str], cache_dir: Path) -> tuple[F
     base = {ord(c) for c in BASE_CHARACTERS}
     faces = []
     for index, family in enumerate(lang.fonts):
-        regular = find_font(family, "Regular", lang.font_package)
-        later = set().union(*(_cmap(find_font(f, "Regular", lang.font_package), cache_dir)
+        regular = find_font(family, "Regular", lang.font_package, cache_dir)
+        later = set().union(*(_cmap(find_font(f, "Regular", lang.font_package, cache_dir), cache_dir)
                               for f in lang.fonts[index + 1:]))
         moved = _sharing_a_glyph(regular, remaining | base, later, cache_dir)
         cmap = _cmap(regular, cache_dir) - moved
@@ -192,7 +215,7 @@ def _prepared(lang: Language, chars: frozenset[str], cache_dir: Path) -> tuple[F
         # Spaces and punctuation next to a run in this font are shaped with it too.
         drawn = own | (base & cmap)
         for style, weight in WEIGHTS.items():
-            font = find_font(family, style, lang.font_package)
+            font = find_font(family, style, lang.font_package, cache_dir)
             path = _subset_cached(font, frozenset(drawn & _cmap(font, cache_dir)), cache_dir)
             faces.append(FontFace(css_family(family), weight, path, font.path))
     return tuple(faces)

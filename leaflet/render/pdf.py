@@ -118,11 +118,12 @@ class Rendered:
 
 
 def render_pdf(html: str, *, base_dir: Path, font_css: str, allowed: list[Path],
-               identifier: bytes | None = None, system_fonts: bool = False, pdf_ua: bool = True) -> Rendered:
-    """A tagged PDF, which claims PDF/UA-1 when ``pdf_ua`` (``Language.pdf_ua``: only where its
-    glyphs read back in order). ``system_fonts=True`` lets WeasyPrint use installed fonts
-    too (the contact sheet's labels)."""
-    textlayer.install()
+               identifier: bytes | None = None, system_fonts: bool = False, pdf_ua: bool = True,
+               cache_dir: Path | None = None) -> Rendered:
+    """A tagged PDF, which claims PDF/UA-1 when ``pdf_ua`` (``Language.claims_pdf_ua``: only where
+    its glyphs read back in order). ``system_fonts=True`` lets WeasyPrint use installed fonts
+    too (the contact sheet's labels). ``cache_dir`` keeps what the text layer learns of each font."""
+    textlayer.install(cache_dir)
     fetcher = ProjectFetcher([base_dir, *allowed])
     font_config = FontConfiguration() if system_fonts else PreparedFontsOnly()
     options: dict[str, Any] = {"pdf_variant": "pdf/ua-1" if pdf_ua else None, "pdf_version": "1.7",

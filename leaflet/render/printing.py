@@ -38,7 +38,7 @@ def print_pdf(project: Project, html: str, lang: str, pharmacy: Pharmacy | None 
     allowed = [project.cache_dir / "fonts"] + ([pharmacy.logo] if pharmacy and pharmacy.logo else [])
     rendered = render_pdf(html, base_dir=project.templates_dir, font_css=font_face_css(faces),
                           allowed=allowed, identifier=identifier,
-                          pdf_ua=language(lang).claims_pdf_ua(bilingual))
+                          pdf_ua=language(lang).claims_pdf_ua(bilingual), cache_dir=project.cache_dir)
     return rendered, sorted({face.source for face in faces})
 
 

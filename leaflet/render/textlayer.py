@@ -24,13 +24,18 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import io
+import json
 import re
 import unicodedata
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from weasyprint.formatting_structure import boxes
+
+from leaflet.files import write_atomic
 
 
 @contextlib.contextmanager
@@ -114,9 +119,11 @@ def finish(document: Any, pdf: Any) -> None:
     _join_glyph_strings(document, pdf)
 
 
-def install() -> None:
+def install(cache_dir: Path | None = None) -> None:
     """Replace WeasyPrint's ``Stream.marked``, wrap its ``build_fonts_dictionary`` and its
-    ``draw_first_line``, once."""
+    ``draw_first_line``, once; what each font's glyphs stand for is kept in ``cache_dir``."""
+    global _CACHE_DIR
+    _CACHE_DIR = cache_dir
     import weasyprint.draw.text
     import weasyprint.pdf
     from weasyprint.pdf.stream import Stream
@@ -151,8 +158,33 @@ def _with_nominal_characters(build_fonts_dictionary: Any) -> Any:
     return build
 
 
-@functools.lru_cache(maxsize=64)
+#: Where ``_glyph_characters`` keeps its answers between processes (``install``).
+_CACHE_DIR: Path | None = None
+
+
 def _glyph_characters(data: bytes, index: int) -> tuple[dict[int, str], dict[int, str]]:
+    """``_read_glyph_characters``, kept on disk by the font's digest: reading a font's tables
+    takes longer than the rest of the text layer's work."""
+    return _glyph_characters_cached(hashlib.sha256(data).hexdigest(), data, index, _CACHE_DIR)
+
+
+@functools.lru_cache(maxsize=64)
+def _glyph_characters_cached(digest: str, data: bytes, index: int,
+                             cache_dir: Path | None) -> tuple[dict[int, str], dict[int, str]]:
+    kept = cache_dir / "fonts" / f"{digest[:32]}-{index}.glyphs.json" if cache_dir else None
+    if kept is not None and kept.is_file() and not kept.is_symlink():
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            saved = json.loads(kept.read_text(encoding="utf-8"))
+            return ({int(g): str(c) for g, c in saved["own"].items()},
+                    {int(g): str(c) for g, c in saved["forms"].items()})
+    own, forms = _read_glyph_characters(data, index)
+    if kept is not None:
+        with contextlib.suppress(OSError):  # only a speed-up
+            write_atomic(kept, json.dumps({"own": own, "forms": forms}, ensure_ascii=False).encode())
+    return own, forms
+
+
+def _read_glyph_characters(data: bytes, index: int) -> tuple[dict[int, str], dict[int, str]]:
     """Glyph id -> the one character it stands for: the font's own glyphs (its cmap), and
     the forms a one-to-one substitution makes from them (a Devanagari "ि" sized to its
     consonant), which only name glyphs WeasyPrint mapped to nothing. Glyphs two characters
@@ -277,6 +309,8 @@ def _reorder_run(font: Any, glyph_item: Any, utf8: bytes) -> Any:
     item, glyphs = glyph_item.item, glyph_item.glyphs
     count = glyphs.num_glyphs
     clusters = [glyphs.log_clusters[i] for i in range(count)]
+    if len(set(clusters)) == count:  # one glyph per letter (Latin, Cyrillic, CJK): in order, each its own
+        return None
     ids = [glyphs.glyphs[i].glyph for i in range(count)]
     bounds = sorted(set(clusters)) + [item.length]
     texts = {start: utf8[item.offset + start:item.offset + bounds[bounds.index(start) + 1]].decode(errors="replace")
@@ -347,5 +381,9 @@ def _ranks(ids: list[int], text: str, characters: dict[int, str], font: Any) -> 
 
 
 def _known_characters(font: Any) -> dict[int, str]:
-    nominal, forms = _glyph_characters(font.file_content, font.index)
-    return {**forms, **nominal}
+    """Kept on the font: every run drawn with it asks."""
+    known: dict[int, str] | None = font.__dict__.get("leaflet_known")
+    if known is None:
+        nominal, forms = _glyph_characters(font.file_content, font.index)
+        known = font.__dict__["leaflet_known"] = {**forms, **nominal}
+    return known
