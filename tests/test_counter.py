@@ -470,3 +470,34 @@ def test_a_dead_render_worker_fails_one_request_and_the_pool_recovers(project):
         assert "Patient information" in pdf_bytes_text(asyncio.run(pool.render(plan)))
     finally:
         pool.close()
+
+
+def test_ctrl_c_while_the_workers_warm_up_stops_the_server_at_once_without_a_traceback(project, tmp_path):
+    """Ctrl-C reaches the server and its workers (one process group): the workers ignore it,
+    the server stops them and shuts down, and nobody sees a traceback."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path / "server.log"
+    with log.open("wb") as stream:
+        server = subprocess.Popen([sys.executable, "-m", "leaflet", "--project", str(project.root), "serve",
+                                   "--port", str(port), "--workers", "1", "--data", str(tmp_path / "data")],
+                                  stdout=stream, stderr=stream, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while b"starting 1 render workers" not in log.read_bytes():
+        assert server.poll() is None and time.monotonic() < deadline, log.read_text()
+        time.sleep(0.1)
+    time.sleep(1.0)  # the worker is busy warming up
+    os.killpg(server.pid, signal.SIGINT)  # what the terminal does: the whole group
+    started = time.monotonic()
+    server.wait(timeout=30)
+    logged = log.read_text()
+    assert time.monotonic() - started < 10, logged  # not after the whole warm-up
+    assert "Traceback" not in logged and "stopping before the counter was ready" in logged

@@ -18,9 +18,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
+import signal
 import threading
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TypeVar
@@ -71,8 +72,12 @@ def _ready() -> bool:
     return True
 
 
-def _nothing(project: Project) -> None:
-    pass
+def _start_worker(project: Project, warm: bool) -> None:
+    """Ctrl-C in the terminal reaches every process of the group: the server stops its
+    workers itself, so a worker ignores it instead of dying with a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if warm:
+        warm_up(project)
 
 
 class RenderPool:
@@ -82,6 +87,15 @@ class RenderPool:
         self.warm = warm
         self._executor: Executor | None = None
         self._lock = threading.Lock()  # in-process rendering: WeasyPrint is not made for threads
+        self._stop = threading.Event()
+
+    @property
+    def stopped(self) -> bool:
+        return self._stop.is_set()
+
+    def stop(self) -> None:
+        """Give up a start that is still warming up (the server was asked to stop)."""
+        self._stop.set()
 
     def start(self) -> None:
         """Start and warm every worker now, so the first patient does not wait for it."""
@@ -89,10 +103,21 @@ class RenderPool:
             self._executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="render")
             return
         self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=warm_up if self.warm else _nothing,
-                                             initargs=(self.project,))
-        for future in [self._executor.submit(_ready) for _ in range(self.workers)]:
-            future.result()
+                                             initializer=_start_worker, initargs=(self.project, self.warm))
+        waiting = {self._executor.submit(_ready) for _ in range(self.workers)}
+        while waiting and not self._stop.is_set():
+            done, waiting = wait(waiting, timeout=0.2)
+            for future in done:
+                future.result()
+        if self._stop.is_set():
+            self._end_workers()
+
+    def _end_workers(self) -> None:
+        executor, self._executor = self._executor, None
+        if isinstance(executor, ProcessPoolExecutor):
+            for process in list(getattr(executor, "_processes", {}).values()):  # still warming up: no need to wait
+                process.terminate()
+            executor.shutdown(wait=True, cancel_futures=True)
 
     def restart(self) -> None:
         """A worker died (killed, out of memory): the executor is broken for good, so make a new one."""

@@ -18,11 +18,14 @@ import datetime as dt
 import functools
 import json
 import logging
+import signal
+import threading
 import traceback
 import urllib.parse
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import jinja2
@@ -98,6 +101,30 @@ def create_app(project: Project, settings: Settings | None = None) -> Starlette:
                      exception_handlers={404: _not_found, 405: _not_allowed})
 
 
+@contextlib.contextmanager
+def _stops_warm_up(pool: RenderPool) -> Iterator[None]:
+    """Ctrl-C (or a SIGTERM) while the workers warm up stops them at once, then goes on to
+    the server's own handler (uvicorn's, which shuts down), instead of waiting out the warm-up."""
+    if threading.current_thread() is not threading.main_thread():  # in tests: no signals here
+        yield
+        return
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+    def stop(sig: int, frame: FrameType | None) -> None:
+        pool.stop()
+        handler = previous[signal.Signals(sig)]
+        if callable(handler):
+            handler(sig, frame)
+
+    for sig in previous:
+        signal.signal(sig, stop)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 async def _not_found(request: Request, exc: Exception) -> Response:
     return plain_problem(404, f"nothing at {request.url.path[:200]}")
 
@@ -150,8 +177,9 @@ class Counter:
         if self.settings.workers > 0:
             log.info("starting %d render workers: each makes a sample leaflet in every language first",
                      self.settings.workers)
-        await run_in_threadpool(self.pool.start)
-        log.info("the counter is ready")
+        with _stops_warm_up(self.pool):
+            await run_in_threadpool(self.pool.start)
+        log.info("stopping before the counter was ready" if self.pool.stopped else "the counter is ready")
         try:
             yield
         finally:
