@@ -47,9 +47,24 @@ def file_sha256(path: Path) -> str:
 
 @functools.lru_cache(maxsize=1)
 def code_digest() -> str:
-    """The checking code: every module of the package, and its data files."""
+    """The checking code: every module of the package and its data files, and the name and
+    version of every installed distribution (Babel's CLDR data decides plural rules and
+    digits, pypdf how the text layer reads): upgrading any of them checks everything again."""
     files = sorted(p for p in PACKAGE.rglob("*") if p.suffix in (".py", ".toml") and p.is_file())
-    return digest(*(p.relative_to(PACKAGE).as_posix().encode() + b"\0" + p.read_bytes() for p in files))
+    return digest(*(p.relative_to(PACKAGE).as_posix().encode() + b"\0" + p.read_bytes() for p in files),
+                  *installed_distributions())
+
+
+def installed_distributions() -> list[str]:
+    """``Babel-2.18.0.dist-info`` and the like, from one folder listing (no metadata read)."""
+    import sysconfig
+
+    folders = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
+    names: set[str] = set()
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            names.update(n for n in os.listdir(folder) if n.endswith((".dist-info", ".egg-info")))
+    return sorted(names)
 
 
 def tool_digest(*commands: str) -> str:
