@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 import polib
 
 from leaflet.catalogs.plurals import (
+    header_nplurals,
     header_partition,
     matches_cldr,
     parse_plural_forms,
@@ -349,7 +350,7 @@ ENTRY_CHECKS: tuple[EntryCheck, ...] = (
 def check_catalog(catalog: Catalog, lang: str, expected: Iterable[tuple[str | None, str]] = ()) -> list[Problem]:
     """Every problem in one catalog; ``expected`` are the (msgctxt, msgid) the English has now."""
     problems = list(_header_problems(catalog, lang))
-    nplurals = _nplurals_or_none(catalog)
+    nplurals = header_nplurals(catalog.po.metadata)
     one_number = _forms_for_one_number(catalog)
     for entry in catalog.entries():
         line = catalog.line_of(entry)
@@ -435,13 +436,6 @@ def _forms_for_one_number(catalog: Catalog) -> frozenset[int]:
         return frozenset()
     nplurals, plural = parse_plural_forms(catalog.po.metadata.get("Plural-Forms", ""))
     return frozenset(plural(min(group)) for group in groups if len(group) == 1)
-
-
-def _nplurals_or_none(catalog: Catalog) -> int | None:
-    try:
-        return parse_plural_forms(catalog.po.metadata.get("Plural-Forms", ""))[0]
-    except ValueError:
-        return None
 
 
 def _header_problems(catalog: Catalog, lang: str) -> Iterator[Problem]:

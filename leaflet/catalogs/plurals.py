@@ -151,6 +151,15 @@ def parse_plural_forms(header: str) -> tuple[int, Callable[[int], int]]:
     return nplurals, compile_c_expression(expression)
 
 
+def header_nplurals(metadata: dict[str, str]) -> int | None:
+    """A catalog's number of plural forms, from its header; None when the header is broken
+    (``leaflet check`` names it)."""
+    try:
+        return parse_plural_forms(metadata.get("Plural-Forms", ""))[0]
+    except ValueError:
+        return None
+
+
 def _expression(rest: str) -> str:
     """The text after ``plural=`` without one final ';' and the spaces around it. Done with
     str methods: a pattern like ``(.+?)\\s*;?\\s*$`` rescans a run of spaces from each of them."""

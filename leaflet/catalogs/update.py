@@ -15,7 +15,7 @@ import polib
 from leaflet.catalogs.extract import extract, now
 from leaflet.catalogs.plurals import (
     PluralChange,
-    parse_plural_forms,
+    header_nplurals,
     plural_change,
     plural_forms,
 )
@@ -87,7 +87,7 @@ def merge(po: polib.POFile, template: polib.POFile) -> polib.POFile:
     exact = {(e.msgctxt, e.msgid): e for e in live}
     exact.update({(e.msgctxt, e.msgid): e for e in po.obsolete_entries()})
     by_context = {e.msgctxt: e for e in live if e.msgctxt}
-    nplurals = _nplurals(po)
+    nplurals = header_nplurals(po.metadata) or 2  # 'leaflet check' names a broken header
     merged = polib.POFile()
     merged.header, merged.metadata = po.header, dict(po.metadata)
     merged.metadata_is_fuzzy = po.metadata_is_fuzzy  # a header nobody checked stays marked
@@ -169,11 +169,4 @@ def init(project: Project, lang: str) -> list[Path]:
     for domain, path in zip(project.domains(), paths, strict=True):
         write_catalog(new_catalog(lang, read_catalog(project.pot_file(domain)).po), path)
     return paths
-
-
-def _nplurals(po: polib.POFile) -> int:
-    try:
-        return parse_plural_forms(po.metadata.get("Plural-Forms", ""))[0]
-    except ValueError:
-        return 2  # 'leaflet check' names the broken header
 
