@@ -8,6 +8,7 @@ fonts, the Debian package that has them) is in ``LANGUAGES``.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -130,8 +131,9 @@ class Language:
         return (f"Leaflets in this language do not claim PDF/UA-1: {self.script.no_pdf_ua}. They are tagged, and "
                 "screen readers get every run's words from the tags.")
 
-    @property
+    @functools.cached_property
     def locale(self) -> Locale:
+        """Parsed once per language: the renderer asks for its direction and digits per string."""
         return Locale.parse(self.code)
 
     @property
