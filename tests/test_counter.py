@@ -7,6 +7,7 @@ import logging
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import (
@@ -394,14 +395,11 @@ def test_the_server_renders_in_warm_worker_processes(project, tmp_path):
         assert body["problems"] and "diazepam.po" in body["problems"][0]
 
 
-def test_the_real_server_logs_nothing_personal(project, tmp_path):
-    """``leaflet serve`` itself, with uvicorn's logging as configured for production."""
-    import http.client
-    import json
+def start_server(project, tmp_path: Path, *, workers: int, **popen: Any) -> tuple[Any, int, Path]:
+    """``leaflet serve`` in its own process on a free port: the process, the port, its log."""
     import socket
     import subprocess
     import sys
-    import time
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -409,8 +407,18 @@ def test_the_real_server_logs_nothing_personal(project, tmp_path):
     log = tmp_path / "server.log"
     with log.open("wb") as stream:
         server = subprocess.Popen([sys.executable, "-m", "leaflet", "--project", str(project.root), "serve",
-                                   "--port", str(port), "--workers", "0", "--data", str(tmp_path / "data")],
-                                  stdout=stream, stderr=stream)
+                                   "--port", str(port), "--workers", str(workers), "--data", str(tmp_path / "data")],
+                                  stdout=stream, stderr=stream, **popen)
+    return server, port, log
+
+
+def test_the_real_server_logs_nothing_personal(project, tmp_path):
+    """``leaflet serve`` itself, with uvicorn's logging as configured for production."""
+    import http.client
+    import json
+    import time
+
+    server, port, log = start_server(project, tmp_path, workers=0)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -477,19 +485,9 @@ def test_ctrl_c_while_the_workers_warm_up_stops_the_server_at_once_without_a_tra
     the server stops them and shuts down, and nobody sees a traceback."""
     import os
     import signal
-    import socket
-    import subprocess
-    import sys
     import time
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    log = tmp_path / "server.log"
-    with log.open("wb") as stream:
-        server = subprocess.Popen([sys.executable, "-m", "leaflet", "--project", str(project.root), "serve",
-                                   "--port", str(port), "--workers", "1", "--data", str(tmp_path / "data")],
-                                  stdout=stream, stderr=stream, start_new_session=True)
+    server, _, log = start_server(project, tmp_path, workers=1, start_new_session=True)
     deadline = time.monotonic() + 60
     while b"starting 1 render workers" not in log.read_bytes():
         assert server.poll() is None and time.monotonic() < deadline, log.read_text()

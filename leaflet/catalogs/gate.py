@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from leaflet.catalogs.pofile import Catalog, file_digest, read_catalog_cached
+from leaflet.catalogs.pofile import Catalog, read_catalog_cached
 from leaflet.errors import CatalogError, CatalogProblems
 from leaflet.languages import SOURCE_LANGUAGE
 from leaflet.project import Project, refuse_link_out
@@ -51,7 +51,7 @@ def _gate_key(project: Project, lang: str, domains: list[str]) -> str:
     """Everything the gate reads: each catalog's and each source file's bytes, and the code."""
     parts = [code_digest(), lang]
     for domain in domains:
-        parts += [domain, file_digest(project.po_file(lang, domain))]
+        parts += [domain, file_sha256(project.po_file(lang, domain))]
         parts += [file_sha256(path) for path in project.domain_sources(domain)]
     return digest(*parts)
 

@@ -16,7 +16,6 @@ Poedit write it, and round trips between them make no diff.
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 import shutil
 import subprocess
@@ -27,7 +26,7 @@ import polib
 
 from leaflet.errors import CatalogError, MissingSystemLibrary
 from leaflet.files import NotARegularFile, read_limited, write_atomic
-from leaflet.verdicts import digest, passed, remember_pass, tool_digest
+from leaflet.verdicts import digest, file_sha256, passed, remember_pass, tool_digest
 
 WRAP_WIDTH = 79
 #: Our largest catalog is 20 KB; the checks stay fast on 1 MB; more is a wrong file.
@@ -75,15 +74,7 @@ def read_catalog(path: Path, cache_dir: Path | None = None) -> Catalog:
 def read_catalog_cached(path: Path, cache_dir: Path | None = None) -> Catalog:
     """For readers that never change the catalog (the checks, the renderer, reviews): parsed
     once per version of the file's bytes (its SHA-256), whatever its mtime says."""
-    return _read_cached(path.resolve(), file_digest(path), cache_dir)
-
-
-def file_digest(path: Path) -> str:
-    """The SHA-256 of a catalog's bytes, or "" when it cannot be read (``read_catalog`` says why)."""
-    try:
-        return hashlib.sha256(read_limited(path, MAX_CATALOG_BYTES)).hexdigest()
-    except (OSError, NotARegularFile):
-        return ""
+    return _read_cached(path.resolve(), file_sha256(path), cache_dir)
 
 
 @functools.lru_cache(maxsize=256)

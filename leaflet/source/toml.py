@@ -13,7 +13,8 @@ from typing import Any
 
 from leaflet.errors import LeafletError
 
-_POSITION = re.compile(r" \(at line (\d+), column \d+\)|\(at end of document\)")
+#: Where tomllib says the mistake is; "at end of document" is the text's last line.
+_POSITION = re.compile(r" ?\((?:at line (\d+), column \d+|at end of document)\)")
 
 
 def parse_toml(text: str, path: Path, error: type[LeafletError], *, part: str = "", first_line: int = 1,
@@ -22,8 +23,8 @@ def parse_toml(text: str, path: Path, error: type[LeafletError], *, part: str = 
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        where = re.search(r"line (\d+)", str(exc))
-        last = text.rstrip("\n").count("\n") + 1  # tomllib says "at end of document" for the last line
-        line = (int(where.group(1)) if where else last) + first_line - 1
+        where = _POSITION.search(str(exc))
+        last = text.rstrip("\n").count("\n") + 1
+        line = (int(where.group(1)) if where and where.group(1) else last) + first_line - 1
         message = f"{part + ': ' if part else ''}not valid TOML: {_POSITION.sub('', str(exc)).strip()}"
         raise error(message, path=path, line=line, hint=hint) from None
