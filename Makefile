@@ -11,7 +11,7 @@
 #   make proof LANG=es   output/es/diazepam.review.pdf, for a translation's reviewer
 #   make html LANG=es    output/es/html/diazepam.html, to open in a browser
 #   make doctor          is this machine ready? one line per requirement, ok or missing
-#   make conformance     read every Django and Sphinx catalog as GNU msgfmt does
+#   make conformance     read every Django and Sphinx catalog as GNU msgfmt does (downloads them once)
 #   make lock            refresh requirements.lock on purpose (UPGRADE=1 or UPGRADE=babel)
 #   make serve           the pharmacy counter on http://127.0.0.1:8000/ (PORT=8080 PHARMACY=file.toml)
 #   make bench-serve     load-test the counter (also part of make bench); docs/benchmarks.md
@@ -78,11 +78,12 @@ preflight: $(STAMP) $(SYSTEM_STAMP)
 draft: $(STAMP) $(SYSTEM_STAMP)
 	$(LEAFLET) build --draft $(LANG_ARGS) $(BUILD_ARGS)
 
-# Lint and types first (quiet when clean; mypy reads its settings from pyproject.toml), then the tests.
+# Lint and types first (quiet when clean; mypy reads its settings from pyproject.toml), then the tests,
+# offline, with the 15 slowest listed (the slow groups are marked: slow, browser, fuzz; pytest -m 'not slow').
 test: $(STAMP) $(SYSTEM_STAMP)
 	@$(BIN)/ruff check --quiet leaflet tests scripts benchmarks
 	@$(BIN)/mypy --no-error-summary
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=15
 
 check: $(STAMP)
 	$(LEAFLET) check $(LANG_ARG)
@@ -109,7 +110,9 @@ fuzz: $(STAMP) $(SYSTEM_STAMP)
 	FUZZ_INPUT_EXAMPLES=2500 FUZZ_EXAMPLES=100 FUZZ_RANDOM=1 $(BIN)/python -m pytest -q -p no:cacheprovider \
 	  tests/test_fuzz_input.py tests/test_fuzz_api.py tests/test_fuzz.py --hypothesis-show-statistics
 
-# leaflet's .po reader against GNU msgfmt on every catalog of pinned Django and Sphinx releases.
+# leaflet's .po reader against GNU msgfmt on every catalog of pinned Django and Sphinx releases,
+# downloaded once (checked against pinned SHA-256) into $LEAFLET_CONFORMANCE_CACHE or /tmp/leaflet-conformance;
+# make test then reads the whole corpus too (offline it reads the sample in tests/data/conformance-sample).
 conformance: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python scripts/conformance.py
 

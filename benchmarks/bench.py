@@ -1,6 +1,7 @@
 """Benchmark leaflet against bare WeasyPrint, the batch builds, and `leaflet check` on
-hostile catalogs; prints a table and writes it to docs/benchmarks.md. Run with `make bench`
-(about two minutes), or `python benchmarks/bench.py checks` for the checks alone.
+hostile catalogs (benchmarks/hostile.py); prints a table and writes it to docs/benchmarks.md.
+Run with `make bench` (about two minutes), or `python benchmarks/bench.py checks` for the
+checks alone.
 
 Not a test: it measures and reports, it does not assert.
 """
@@ -10,7 +11,6 @@ from __future__ import annotations
 import os
 import platform
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -20,6 +20,8 @@ from importlib.metadata import version
 from pathlib import Path
 
 import weasyprint
+from hostile import hostile_lines  # benchmarks/, beside this file
+from timing import median_seconds  # benchmarks/, beside this file
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
@@ -41,16 +43,6 @@ LEAFLET = "diazepam"
 PY = sys.executable
 LEAFLET_CLI = str(Path(PY).parent / "leaflet")
 ENV = {**os.environ, "LC_ALL": "C.UTF-8"}
-
-
-def median_seconds(action, runs: int = RUNS) -> float:
-    action()  # warm-up
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def bare_inputs(lang: str) -> tuple[str, str]:
@@ -136,40 +128,6 @@ def no_op() -> float:
     subprocess.run(["make", "-s", "pdf"], cwd=ROOT, check=True, env=ENV, capture_output=True)
     return median_seconds(lambda: subprocess.run(["make", "-s", "pdf"], cwd=ROOT, check=True, env=ENV,
                                                  capture_output=True), runs=3)
-
-
-#: One msgstr of 1 MB made of each pattern: the first four once made `leaflet check` quadratic
-#: (issue 12: 75 KB of the first took 58 s), the others stress the other checks.
-HOSTILE = [("Diazepam ", "**x "), ("", "*x "), ("", "a."), ("", "www."), ("", "*x* "), ("", "1 a "), ("", "aa ")]
-MEGABYTE = 1_000_000
-
-
-def hostile_checks() -> list[tuple[str, float]]:
-    """Whole-process `leaflet check es` (start-up included) on a copy of the project whose
-    Spanish catalog has one 1 MB translation of each pattern."""
-    rows = []
-    for prefix, unit in HOSTILE:
-        count = (MEGABYTE - len(prefix)) // len(unit)
-        text = prefix + unit * count
-        with tempfile.TemporaryDirectory() as tmp:
-            for part in ("content", "locales", "templates"):
-                shutil.copytree(ROOT / part, Path(tmp) / part)
-            po = Project(Path(tmp)).po_file("es", LEAFLET)
-            po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Precauciones"', f'msgstr "{text}"'),
-                          encoding="utf-8")
-            command = [LEAFLET_CLI, "--project", tmp, "check", "es"]  # exits 1: the text is wrong on purpose
-            seconds = median_seconds(lambda command=command: subprocess.run(command, env=ENV, capture_output=True),
-                                     runs=3)
-        rows.append(((f"{prefix!r} + " if prefix else "") + f"{unit!r} x {count}", seconds))
-    return rows
-
-
-def hostile_lines() -> list[str]:
-    lines = ["## `leaflet check es` on a 1 MB catalog", "",
-             "One msgstr of 1 MB made of a repeated pattern; whole process, median of 3 runs (target <= 2 s).", "",
-             "| msgstr | seconds |", "|---|---|"]
-    lines += [f"| `{name}` | {seconds:.2f} |" for name, seconds in hostile_checks()]
-    return lines + [""]
 
 
 def main() -> None:

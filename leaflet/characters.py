@@ -8,11 +8,6 @@ Shared by the catalog checks (a translation may not carry them) and the source s
 from __future__ import annotations
 
 import unicodedata
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    pass
-
 
 # -- what the patient reads: the order, the visibility and the look of digits ----------
 

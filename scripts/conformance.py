@@ -1,12 +1,15 @@
 """Does leaflet read .po files exactly as GNU gettext does? `make conformance`.
 
 Takes every .po file in the sdists of pinned Django and Sphinx releases
-(downloaded from PyPI once into a cache, checked against pinned SHA-256
-digests, never committed) and the minimal cases in tests/data/po-syntax, and
+(downloaded from the package index once into a cache outside the repository,
+$LEAFLET_CONFORMANCE_CACHE or /tmp/leaflet-conformance, checked against pinned
+SHA-256 digests, never committed) and the minimal cases in tests/data/po-syntax, and
 compares, file by file, leaflet's reader with GNU msgfmt: the same files
 accepted or refused, at the same line, and for accepted files the same
 translations as the .mo file msgfmt compiles. Prints a summary; exit 1 on any
-disagreement. tests/test_pofile.py runs the same comparison.
+disagreement. tests/test_conformance.py runs the same comparison on the minimal
+cases and on a sample of the real files (tests/data/conformance-sample), offline,
+and on the whole corpus when it is already in the cache.
 """
 
 from __future__ import annotations
@@ -39,6 +42,17 @@ PINNED = [
 INDEX = os.environ.get("PIP_INDEX_URL", "https://pypi.org/simple").rstrip("/")
 CACHE = Path(os.environ.get("LEAFLET_CONFORMANCE_CACHE", Path(tempfile.gettempdir()) / "leaflet-conformance"))
 MINIMAL = ROOT / "tests" / "data" / "po-syntax"
+#: Real files from the same sdists, kept in the repository so `make test` needs no network.
+SAMPLE = ROOT / "tests" / "data" / "conformance-sample"
+
+
+def cached() -> list[Path] | None:
+    """The .po files of every pinned sdist if `make conformance` has fetched them all, else None:
+    the test suite reads what is there and never downloads."""
+    folders = [CACHE / f"{name}-{version}" for name, version, _ in PINNED]
+    if not all((folder / ".complete").exists() for folder in folders):
+        return None
+    return [path for folder in folders for path in sorted(folder.rglob("*.po"))]
 
 
 def fetch() -> list[Path]:

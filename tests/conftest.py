@@ -9,13 +9,11 @@ system's temporary folder (it is keyed by font and characters).
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import re
 import shutil
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -190,36 +188,6 @@ def run_cli(capsys, *args) -> tuple[int, str, str]:
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err
     return code, out, err
-
-
-def within(limit: float, function, *args):
-    """``function(*args)`` in a forked process: the seconds it took and its result, or a test
-    failure as soon as ``limit`` seconds have passed. Work gone quadratic fails in seconds
-    instead of holding the suite for hours."""
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_timed_call, args=(sender, function, args))
-    child.start()
-    sender.close()
-    try:
-        if not receiver.poll(limit):
-            pytest.fail(f"{function.__name__} took more than {limit} s", pytrace=False)
-        seconds, result, error = receiver.recv()
-    finally:
-        child.kill()
-        child.join()
-    if error:
-        pytest.fail(f"{function.__name__} failed: {error}", pytrace=False)
-    return seconds, result
-
-
-def _timed_call(sender, function, args) -> None:
-    started = time.perf_counter()
-    try:
-        result, error = function(*args), ""
-    except Exception as exc:  # noqa: BLE001 - reported to the parent as a failure
-        result, error = None, f"{type(exc).__name__}: {exc}"
-    sender.send((time.perf_counter() - started, result, error))
 
 
 #: What the file outside the project holds in the symbolic-link tests, as /etc/passwd would:

@@ -1,9 +1,10 @@
 import itertools
 import re
+import runpy
 from pathlib import Path
 
 import pytest
-from conftest import edit_file, within
+from conftest import REPO, edit_file
 
 from leaflet.catalogs.checks import (
     _NUMBER,
@@ -76,37 +77,11 @@ def test_stale_catalog_is_an_error(tmp_path):
     assert "leaflet update" in problems[0].message
 
 
-# -- hostile text: every check is linear in the length of a translation ------------------------
-
-MEGABYTE = 1_000_000
-PRECAUTIONS = 'msgstr "Precauciones"'
-
-
-def repeated(unit: str, prefix: str = "") -> str:
-    return prefix + unit * ((MEGABYTE - len(prefix)) // len(unit))
-
-
-def wrapped(text: str) -> str:
-    """As Poedit and 'leaflet update' write a long string: one line of 76 characters after another."""
-    return "\n".join(f'"{text[i:i + 76]}"' for i in range(0, len(text), 76))
-
-
-#: (what is replaced, by what, a check that must still report the entry). The first four are
-#: issue 12's: 75 KB of the first took 58 s. The rest are a markup span every 4 characters,
-#: a number every 4, a run of phone-number characters, doubled words, a continuation line every
-#: 76 characters (the .po scanner) and a Plural-Forms header padded with spaces.
-HOSTILE = [
-    pytest.param(PRECAUTIONS, f'msgstr "{repeated("**x ", "Diazepam ")}"', "markup", id="bold-openers"),
-    pytest.param(PRECAUTIONS, f'msgstr "{repeated("*x ")}"', "markup", id="emphasis-openers"),
-    pytest.param(PRECAUTIONS, f'msgstr "{repeated("a.")}"', "sentences", id="dotted-run"),
-    pytest.param(PRECAUTIONS, f'msgstr "{repeated("www.")}"', "links", id="www-run"),
-    pytest.param(PRECAUTIONS, f'msgstr "{repeated("*x* ")}"', "markup", id="emphasis-spans"),
-    pytest.param(PRECAUTIONS, f'msgstr "{repeated("1 a ")}"', "numbers", id="numbers"),
-    pytest.param(PRECAUTIONS, f'msgstr "{repeated("1(")}"', "links", id="phone-run"),
-    pytest.param(PRECAUTIONS, f'msgstr "{repeated("aa ")}"', "double-words", id="doubled-words"),
-    pytest.param(PRECAUTIONS, f'msgstr ""\n{wrapped(repeated("**x "))}', "markup", id="wrapped-lines"),
-    pytest.param("plural=(n != 1);", f"plural=n{' ' * MEGABYTE}x;", "plural-forms", id="plural-forms-spaces"),
-]
+# -- hostile text: every check still finds its problem in a long translation --------------------
+#: The cases of `make bench` (benchmarks/hostile.py), which times them at 1 MB; here their result
+#: is checked at 100 KB, without a clock: a timed test fails whenever the machine is busy. A check
+#: gone quadratic again shows as a stalled suite and at the top of `pytest --durations`.
+HOSTILE = runpy.run_path(str(REPO.root / "benchmarks" / "hostile.py"), run_name="hostile")["hostile_catalogs"](100_000)
 
 
 def checked_problems(project: Project) -> list[str]:
@@ -114,11 +89,10 @@ def checked_problems(project: Project) -> list[str]:
             for p in result.problems]
 
 
-@pytest.mark.parametrize("old, new, check", HOSTILE)
-def test_a_hostile_megabyte_is_checked_in_seconds(project, old, new, check):
+@pytest.mark.parametrize("old, new, check", [pytest.param(*case[1:], id=case[0]) for case in HOSTILE])
+def test_a_long_hostile_translation_is_still_checked(project, old, new, check):
     edit_file(project.po_file("es", "diazepam"), (old, new))
-    seconds, problems = within(10, checked_problems, project)
-    assert seconds < 10
+    problems = checked_problems(project)
     assert f"diazepam.po:{check}" in problems
     assert "diazepam.po:syntax" not in problems
 

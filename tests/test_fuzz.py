@@ -20,8 +20,9 @@ from leaflet.render.options import BuildOptions
 from leaflet.source.content import read_leaflet
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=30_000, derandomize=not os.environ.get("FUZZ_RANDOM"),
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get("FUZZ_RANDOM"),
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+pytestmark = pytest.mark.fuzz
 
 #: What breaks text layout: bidi marks, joiners, combining marks, emoji, controls, huge words.
 TRICKY = st.sampled_from([

@@ -15,6 +15,8 @@ from leaflet.counter import Settings, create_app
 EXAMPLES = int(os.environ.get("FUZZ_INPUT_EXAMPLES", "25"))
 FUZZ = settings(max_examples=max(EXAMPLES // 5, 10), deadline=None, derandomize=not os.environ.get("FUZZ_RANDOM"),
                 suppress_health_check=list(HealthCheck))
+pytestmark = pytest.mark.fuzz
+
 NASTY = st.sampled_from(["", " ", "\x00", "\u202e", "\u200b", "es", "ar", "zz", "../etc", "bedtime", "0", "-1",
                          "1000", "2", "2026-11-20", "0001-01-01", "large", "bilingual", "letter", "a3",
                          "😀" * 30, "x" * 3000, "{count}", "<b>", "%s"])

@@ -24,6 +24,7 @@ from leaflet.source.pharmacy import read_pharmacy
 EXAMPLES = int(os.environ.get("FUZZ_INPUT_EXAMPLES", "25"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get("FUZZ_RANDOM"),
                 suppress_health_check=list(HealthCheck))
+pytestmark = pytest.mark.fuzz
 
 NASTY = st.sampled_from([
     "", " ", "-", "--", "\x00", "\x07", "\u202e", "\u200b", "\ufeff", "../../etc/passwd", "/dev/zero", "/etc/passwd",

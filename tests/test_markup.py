@@ -2,7 +2,6 @@ import itertools
 import re
 
 import pytest
-from conftest import within
 from markupsafe import escape
 
 from leaflet.source.markup import is_balanced, markup_tokens, strip_markup, to_html
@@ -51,11 +50,13 @@ def test_spans_are_those_of_the_reference_patterns():
         assert (strip_markup(text), str(to_html(text))) == (stripped, html), repr(text)
 
 
-def strip_and_render(text: str) -> int:
-    return len(strip_markup(text)) + len(to_html(text))
+#: Long enough that backtracking would show as a stalled suite; the megabyte, with its time,
+#: is in `make bench` (benchmarks/hostile.py), where speed is measured rather than asserted.
+LONG = 100_000
 
 
 @pytest.mark.parametrize("unit", ["**x ", "*x ", "*x* ", "**x** ", "***\n", "* x*"])
-def test_a_megabyte_of_markup_takes_a_fraction_of_a_second(unit):
-    seconds, _ = within(5, strip_and_render, unit * (1_000_000 // len(unit)))
-    assert seconds < 5
+def test_a_long_run_of_one_pattern_reads_as_that_pattern_repeated(unit):
+    count = LONG // len(unit)
+    assert strip_markup(unit * count) == strip_markup(unit) * count
+    assert str(to_html(unit * count)) == str(to_html(unit)) * count

@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "leaflet"
 #: Every module's layer; a module may import its own layer or a lower one, never a higher one.
 LAYERS = {
     "leaflet": 0, "leaflet.errors": 0, "leaflet.files": 0, "leaflet.characters": 0, "leaflet.languages": 0,
-    "leaflet.project": 0,
+    "leaflet.project": 0, "leaflet.verdicts": 0,
     "leaflet.source": 1,
     "leaflet.catalogs": 2,
     "leaflet.render": 3,
@@ -35,11 +35,20 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+class NoLayer(KeyError):
+    pass
+
+
 def layer_of(module: str) -> int:
-    """The layer of a module: its own entry, else its package's."""
-    while module not in LAYERS:
-        module = module.rpartition(".")[0]
-    return LAYERS[module]
+    """The layer of a module: its own entry, else its stage package's (``leaflet.render`` for
+    ``leaflet.render.pdf``). Never the bare ``leaflet`` entry: a new package must be placed."""
+    parts = module.split(".")
+    for length in range(len(parts), 1, -1):
+        if (name := ".".join(parts[:length])) in LAYERS:
+            return LAYERS[name]
+    if module in LAYERS:
+        return LAYERS[module]
+    raise NoLayer(f"{module} is in no layer: add it, or its package, to LAYERS in tests/test_stages.py")
 
 
 def imports_of(path: Path, *, top_level_only: bool = False) -> set[str]:
@@ -63,8 +72,18 @@ def imports_of(path: Path, *, top_level_only: bool = False) -> set[str]:
 MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 
 
-def test_every_module_has_a_layer():
-    assert all(isinstance(layer_of(m), int) for m in MODULES)
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_every_module_has_a_layer(module):
+    assert layer_of(module) in range(6)
+
+
+def test_a_new_package_has_no_layer_until_it_is_placed():
+    with pytest.raises(NoLayer, match="leaflet.editions.audio is in no layer"):
+        layer_of("leaflet.editions.audio")
+    assert layer_of("leaflet.render.pdf") == LAYERS["leaflet.render"]
+
+
+def test_every_stage_is_a_package():
     assert set(STAGES) <= set(MODULES)
 
 
@@ -141,3 +160,15 @@ def test_importing_leaflet_loads_no_stage():
     code = "import sys, leaflet; print(sorted(m for m in sys.modules if m.startswith('leaflet.')))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=PACKAGE.parent)
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
+def test_the_wheel_finds_every_package():
+    """pyproject.toml finds packages instead of listing them: a new stage is never left out."""
+    import tomllib
+
+    from setuptools import find_packages
+
+    config = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    found = set(find_packages(str(PACKAGE.parent), **config["tool"]["setuptools"]["packages"]["find"]))
+    packages = {module_name(p) for p in PACKAGE.rglob("__init__.py")}
+    assert found == packages

@@ -23,7 +23,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import polib
 
@@ -39,9 +38,6 @@ from leaflet.characters import BIDI_CONTROLS, hides_text
 from leaflet.errors import display_path
 from leaflet.languages import LANGUAGES, language
 from leaflet.source.markup import is_balanced, markup_tokens, strip_markup
-
-if TYPE_CHECKING:
-    pass
 
 ERROR, WARNING = "error", "warning"
 #: Longer translations are a mistake or an attack (the longest English block is about 400 characters).

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -24,9 +23,6 @@ from leaflet.render.options import BuildOptions, Personal
 from leaflet.source.content import Leaflet, read_names
 from leaflet.source.directions import read_directions, resolve_direction
 from leaflet.source.pharmacy import Pharmacy
-
-if TYPE_CHECKING:
-    pass
 
 
 def leaflet_html(project: Project, content: Leaflet, translations: Translations, options: BuildOptions,

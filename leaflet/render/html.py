@@ -61,7 +61,6 @@ class Renderer:
         self.lang = lang
         self.draft = draft
         self.names = names  # medicine names, never hyphenated (content/names.toml)
-        self.untranslated: list[tuple[str | None, str]] = []
 
     def pgettext(self, context: str | None, msgid: str, **values: Any) -> Markup:
         text = self.translations.lookup(context, msgid)
@@ -94,7 +93,6 @@ class Renderer:
         return self.pgettext(block.id, block.text)
 
     def _fallback(self, context: str | None, msgid: str, values: dict[str, Any]) -> Markup:
-        self.untranslated.append((context, msgid))
         if not self.draft:
             raise CatalogProblems([], f"no translation for '{context}' in '{self.lang.code}'")
         english = substitute(to_html(msgid), values)

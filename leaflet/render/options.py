@@ -14,7 +14,6 @@ import json
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -22,10 +21,6 @@ from leaflet.characters import BIDI_CONTROLS, hides_text
 from leaflet.errors import (
     UsageError,
 )
-
-if TYPE_CHECKING:
-    pass
-
 
 #: Dispensing dates before this are typing mistakes (0001-01-01), as are those over a year ahead.
 EARLIEST_DATE = dt.date(2000, 1, 1)

@@ -136,7 +136,7 @@ def check_fonts(printed: Printed, lang: str) -> Iterator[Problem]:
                                     if not c.isspace()}))
             yield (number, f"{_shown(chars, 20)} drawn in {font.family}, not in a font prepared for '{lang}' "
                            f"({', '.join(sorted(prepared))})",
-                   "add the characters to the prepared fonts (leaflet/fonts.py) or the font to the language "
+                   "add the characters to the prepared fonts (leaflet/render/fonts.py) or the font to the language "
                    "(leaflet/languages.py)")
 
 
@@ -307,7 +307,7 @@ def check_text_layer(printed: Printed, expected: Expected, pdftotext: list[str])
         if share < TEXT_LAYER_SHARE:
             yield (page.number, f"the tag tree reads back only {share:.1%} of the printed text in order "
                                 f"(first difference at {_shown(where, 30)})",
-                   "each run's words belong in its structure element's /ActualText (leaflet/pdf.py)")
+                   "each run's words belong in its structure element's /ActualText (leaflet/render/textlayer.py)")
 
 
 #: Brackets are drawn mirrored in right-to-left text, from the glyph of their partner.
