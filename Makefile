@@ -53,7 +53,7 @@ BUILD_ARGS := $(if $(PAPER),--paper "$$PAPER") $(if $(PHARMACY),--pharmacy "$$PH
               $(if $(LARGE_PRINT),--large-print) $(if $(BILINGUAL),--bilingual)
 
 
-.PHONY: conformance doctor lock fuzz bench bench-startup bench-serve serve html proof pdf editions preflight draft test check stats pot po init-po review langs proofs setup clean help
+.PHONY: conformance doctor lock fuzz bench bench-startup bench-serve serve html proof pdf editions preflight draft test check stats pot po init-po langs proofs setup clean help
 
 help:
 	@sed -n 's/^#   //p' Makefile

@@ -38,12 +38,21 @@ def cli_commands() -> list[str]:
     return walk(cli, "")
 
 
+def makefile() -> str:
+    return (REPO.root / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
+
+
+def phony_targets() -> list[str]:
+    return [name for line in re.findall(r"^\.PHONY:(.*)$", makefile(), re.MULTILINE) for name in line.split()]
+
+
 def make_targets() -> list[str]:
-    """The Makefile's .PHONY targets that have a rule (the ones people type)."""
-    text = (REPO.root / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
-    phony = [name for line in re.findall(r"^\.PHONY:(.*)$", text, re.MULTILINE) for name in line.split()]
-    rules = set(re.findall(r"^([A-Za-z0-9][\w-]*)\s*:(?!=)", text, re.MULTILINE))
-    return [name for name in phony if name in rules]
+    """Every target the Makefile names (the ones people type; $(STAMP) and other files are variables)."""
+    return sorted(set(re.findall(r"^([A-Za-z0-9][\w-]*)\s*:(?!=)", makefile(), re.MULTILINE)))
+
+
+def test_every_phony_target_has_a_rule():
+    assert sorted(set(phony_targets()) - set(make_targets())) == []
 
 
 def http_routes() -> list[str]:
