@@ -7,8 +7,9 @@ English messages, every language's catalogs and font character maps before
 its first leaflet (``warm_up``): half a minute or more, which the server does
 not wait for (``spawn``; ``warmed`` lets a request wait for the first warm
 worker). Workers are spawned, not forked: the server that owns them runs an
-event loop and threads, which a fork would copy half-way. With ``workers=0`` leaflets render in the calling process, one at
-a time (tests, and machines with one core).
+event loop and threads, which a fork would copy half-way. With ``workers=0``
+leaflets render in the calling process, one at a time (tests, and machines
+with one core).
 
 A personalised leaflet is rendered to bytes and handed back in memory; only
 the stock leaflet (``build_stock``) is written, to the build output.
