@@ -184,6 +184,7 @@ class RenderPool:
         if isinstance(executor, ProcessPoolExecutor):
             for process in list(getattr(executor, "_processes", {}).values()):  # still warming up: no need to wait
                 process.terminate()
+        if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
 
     def restart(self) -> None:
