@@ -170,6 +170,17 @@ class TooManyRequests(RequestRefused):
     status = 429
 
 
+class NotReady(RequestRefused):
+    """The counter cannot make a leaflet now: its render workers are still warming up (it has
+    just started) or it is stopping. Asked again after ``retry_after`` seconds, it may."""
+
+    status = 503
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message, hint=f"try again in {retry_after} s")
+        self.retry_after = retry_after
+
+
 def display_path(path: Path) -> str:
     """Paths inside the current folder are shown relative, as compilers do. A link is
     shown as itself, never as the file it points to."""

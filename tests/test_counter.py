@@ -6,6 +6,9 @@ import hashlib
 import logging
 import os
 import re
+import shutil
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +23,10 @@ from conftest import (
 )
 from starlette.testclient import TestClient
 
+import leaflet
 from leaflet.builder.manifest import manifest_path
+from leaflet.builder.pipeline import run_build
+from leaflet.builder.pool import RenderPool
 from leaflet.catalogs.checks import Problem
 from leaflet.counter import Settings, create_app
 from leaflet.counter.guards import CSRF_COOKIE
@@ -386,8 +392,28 @@ def test_errors_cross_process_boundaries_whole():
     assert problems.problems == [found] and problems.message == "refused" and problems.hint
 
 
+def only_spanish(project) -> Any:
+    """The project with English and Spanish only: a worker warms up in two languages, not 24."""
+    for folder in project.locales_dir.iterdir():
+        if folder.is_dir() and folder.name != "es":
+            shutil.rmtree(folder)
+    assert project.languages() == ["en", "es"]
+    return project
+
+
+def wait_until(ready, what: str, limit: float = 120.0) -> None:
+    """Poll ``ready()``; ``limit`` only keeps a broken server from hanging the suite."""
+    deadline = time.monotonic() + limit
+    while not ready():
+        assert time.monotonic() < deadline, f"still waiting for {what}"
+        time.sleep(0.05)
+
+
+@pytest.mark.slow
 def test_the_server_renders_in_warm_worker_processes(project, tmp_path):
+    only_spanish(project)
     with TestClient(create_app(project, Settings(data_dir=tmp_path / "data", workers=1))) as client:
+        wait_until(lambda: client.get("/healthz").json()["workers"] == "ready", "the warm-up")
         response = client.post("/leaflets/diazepam/es.pdf", json={"patient": "Ana García"})
         assert response.status_code == 200 and "Preparado para: Ana García" in pdf_bytes_text(response.content)
         edit_file(project.po_file("es", "diazepam"), UNTRANSLATE_PRECAUTIONS)
@@ -395,8 +421,91 @@ def test_the_server_renders_in_warm_worker_processes(project, tmp_path):
         assert body["problems"] and "diazepam.po" in body["problems"][0]
 
 
+class HeldPool(RenderPool):
+    """The in-process pool, whose warm-up lasts until the test ends it (``held.set()``)."""
+
+    made: list[HeldPool] = []
+
+    def __init__(self, project, workers: int) -> None:
+        super().__init__(project, workers)
+        self.held = threading.Event()
+        self.asked = threading.Event()  # a request is waiting for a warm worker
+        HeldPool.made.append(self)
+
+    def spawn(self) -> None:
+        super().spawn()
+        self._warming = {self._executor.submit(self.held.wait)}
+
+    async def warmed(self, timeout: float):
+        self.asked.set()
+        return await super().warmed(timeout)
+
+
+def held_client(project, tmp_path, monkeypatch, warm_up_wait: float) -> tuple[TestClient, HeldPool]:
+    """A client of a counter whose workers warm up until the test says so, and their pool.
+    Use it as a context manager: the lifespan starts the warm-up."""
+    monkeypatch.setattr("leaflet.counter.app.RenderPool", HeldPool)
+    HeldPool.made.clear()
+    client = make_client(project, tmp_path, warm_up_wait=warm_up_wait)
+    return client, HeldPool.made[0]
+
+
+@pytest.fixture
+def warming(project, tmp_path, monkeypatch):
+    """A counter whose workers are still warming up; a request that needs one is refused at once."""
+    client, pool = held_client(project, tmp_path, monkeypatch, warm_up_wait=0)
+    with client:
+        try:
+            yield client, pool
+        finally:
+            pool.held.set()
+
+
+def test_the_page_and_stock_leaflets_are_served_while_the_workers_warm_up(warming, project):
+    client, pool = warming
+    stock = run_build("diazepam", "es", project=project).path
+    assert client.get("/healthz").json() == {"status": "ok", "workers": "warming"}
+    assert client.get("/").status_code == 200
+    assert client.get("/leaflets").status_code == 200
+    assert client.get("/static/counter.js").status_code == 200
+    response = client.get("/leaflets/diazepam/es.pdf")
+    assert response.status_code == 200 and response.content == stock.read_bytes()
+    assert client.get("/healthz").json()["workers"] == "warming"
+
+
+def test_a_leaflet_that_needs_a_worker_during_the_warm_up_is_503_with_retry_after(warming, project):
+    client, pool = warming
+    refused = client.post("/leaflets/diazepam/es.pdf", json={"patient": "Ana"})
+    body = problem(refused, 503)
+    assert body["detail"] == ("the render workers are still warming up (the counter has just started) "
+                              "(try again in 10 s)")
+    assert refused.headers["retry-after"] == "10"
+    assert problem(client.get("/leaflets/diazepam/es.pdf"), 503)  # not built yet: it needs a worker
+    form = client.post("/print", data={"leaflet": "diazepam", "lang": "es", "patient": "Ana",
+                                       "csrf": page_token(client)})
+    assert form.status_code == 503 and form.headers["retry-after"] == "10"
+    assert "still warming up" in form.text and 'value="Ana"' in form.text  # the page again, nothing lost
+    pool.held.set()
+    wait_until(lambda: client.get("/healthz").json()["workers"] == "ready", "the warm-up")
+    assert client.post("/leaflets/diazepam/es.pdf", json={"patient": "Ana"}).status_code == 200
+
+
+def test_a_leaflet_asked_for_during_the_warm_up_waits_for_it(project, tmp_path, monkeypatch):
+    import concurrent.futures
+
+    client, pool = held_client(project, tmp_path, monkeypatch, warm_up_wait=600)
+    with client, concurrent.futures.ThreadPoolExecutor(1) as requests:
+        asked = requests.submit(client.post, "/leaflets/diazepam/es.pdf", json={"patient": "Ana García"})
+        assert pool.asked.wait(timeout=120)
+        assert not asked.done()
+        pool.held.set()
+        response = asked.result(timeout=120)
+    assert response.status_code == 200 and "Preparado para: Ana García" in pdf_bytes_text(response.content)
+
+
 def start_server(project, tmp_path: Path, *, workers: int, **popen: Any) -> tuple[Any, int, Path]:
-    """``leaflet serve`` in its own process on a free port: the process, the port, its log."""
+    """``leaflet serve`` in its own process on a free port: the process, the port, its log.
+    It runs the code these tests import, wherever pytest was started."""
     import socket
     import subprocess
     import sys
@@ -405,31 +514,45 @@ def start_server(project, tmp_path: Path, *, workers: int, **popen: Any) -> tupl
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     log = tmp_path / "server.log"
+    checkout = str(Path(leaflet.__file__).resolve().parents[1])
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [checkout, os.environ.get("PYTHONPATH")]))}
     with log.open("wb") as stream:
         server = subprocess.Popen([sys.executable, "-m", "leaflet", "--project", str(project.root), "serve",
                                    "--port", str(port), "--workers", str(workers), "--data", str(tmp_path / "data")],
-                                  stdout=stream, stderr=stream, **popen)
+                                  stdout=stream, stderr=stream, env=environment, **popen)
     return server, port, log
 
 
+def get(port: int, path: str, timeout: float = 60) -> tuple[int, bytes]:
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def answers(server, port: int, log: Path) -> bool:
+    """Whether the server answers /healthz yet; a server that died fails the test with its log."""
+    assert server.poll() is None, log.read_text()
+    try:
+        return get(port, "/healthz")[0] == 200
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
 def test_the_real_server_logs_nothing_personal(project, tmp_path):
     """``leaflet serve`` itself, with uvicorn's logging as configured for production."""
     import http.client
     import json
-    import time
 
     server, port, log = start_server(project, tmp_path, workers=0)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None and time.monotonic() < deadline, log.read_text()
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                connection.request("GET", "/healthz")
-                if connection.getresponse().status == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
+        wait_until(lambda: answers(server, port, log), "the server")
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         connection.request("POST", f"/leaflets/diazepam/es.pdf?patient={PATIENT.replace(' ', '+')}",
                            json.dumps({"patient": PATIENT, "free_directions": FREE}),
@@ -438,9 +561,9 @@ def test_the_real_server_logs_nothing_personal(project, tmp_path):
         assert response.status == 200 and PATIENT in pdf_bytes_text(response.read())
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        server.wait(timeout=60)
     logged = log.read_text()
-    assert "POST /leaflets/diazepam/es.pdf 200" in logged and "the counter is ready" in logged
+    assert "POST /leaflets/diazepam/es.pdf 200" in logged and "the counter is ready to print" in logged
     for needle in ("Zyxqa", "Wobbleton", "Qwvzx", "patient="):
         assert needle not in logged
 
@@ -457,6 +580,32 @@ def test_the_counters_page_is_no_input_of_the_printed_leaflets(project):
     assert not plan_build("diazepam", "es", project, DEFAULT_OPTIONS).up_to_date()
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the workers' signal dispositions in /proc")
+def test_workers_are_born_ignoring_ctrl_c(project):
+    """The terminal's Ctrl-C reaches a worker while it still imports WeasyPrint, before its
+    initializer runs: it must already ignore it, or it dies with a traceback and breaks the pool."""
+    import signal
+
+    ours = signal.getsignal(signal.SIGINT)
+    pool = RenderPool(project, workers=2, warm=False)
+    pool.spawn()
+    try:
+        processes = list(pool._executor._processes.values())  # type: ignore[union-attr]
+        assert len(processes) == 2  # every one started under the guard, none later
+        for process in processes:
+            status = Path(f"/proc/{process.pid}/status").read_text()
+            ignored = int(re.search(r"^SigIgn:\s*([0-9a-f]+)", status, re.M).group(1), 16)
+            assert ignored & (1 << (signal.SIGINT - 1)), "SIGINT is not ignored from the start"
+            os.kill(process.pid, signal.SIGINT)
+        assert signal.getsignal(signal.SIGINT) is ours  # the parent's own handler is back
+        pool.wait_warm()
+        assert pool.state == "ready"
+    finally:
+        pool.close()
+
+
+@pytest.mark.slow
 def test_a_dead_render_worker_fails_one_request_and_the_pool_recovers(project):
     import asyncio
     import signal
@@ -480,22 +629,28 @@ def test_a_dead_render_worker_fails_one_request_and_the_pool_recovers(project):
         pool.close()
 
 
-def test_ctrl_c_while_the_workers_warm_up_stops_the_server_at_once_without_a_traceback(project, tmp_path):
-    """Ctrl-C reaches the server and its workers (one process group): the workers ignore it,
-    the server stops them and shuts down, and nobody sees a traceback."""
-    import os
+@pytest.mark.slow
+def test_the_real_server_serves_while_its_workers_warm_up_and_ctrl_c_stops_it_without_a_traceback(project, tmp_path):
+    """``leaflet serve`` answers its page and stock leaflets while its worker warms up (every
+    language: half a minute), and Ctrl-C, which reaches the server and its workers (one process
+    group), stops it before the warm-up is over, with no traceback from anyone."""
+    import json
     import signal
-    import time
 
-    server, _, log = start_server(project, tmp_path, workers=1, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while b"starting 1 render workers" not in log.read_bytes():
-        assert server.poll() is None and time.monotonic() < deadline, log.read_text()
-        time.sleep(0.1)
-    time.sleep(1.0)  # the worker is busy warming up
-    os.killpg(server.pid, signal.SIGINT)  # what the terminal does: the whole group
-    started = time.monotonic()
-    server.wait(timeout=30)
+    stock = run_build("diazepam", "es", project=project).path
+    server, port, log = start_server(project, tmp_path, workers=1, start_new_session=True)
+    try:
+        wait_until(lambda: answers(server, port, log), "the server")
+        assert json.loads(get(port, "/healthz")[1]) == {"status": "ok", "workers": "warming"}, log.read_text()
+        assert get(port, "/")[0] == 200
+        assert get(port, "/leaflets/diazepam/es.pdf") == (200, stock.read_bytes())
+        assert json.loads(get(port, "/healthz")[1])["workers"] == "warming"
+        os.killpg(server.pid, signal.SIGINT)  # what the terminal does: the whole group
+        server.wait(timeout=120)  # a guard against hanging, not the thing checked
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
     logged = log.read_text()
-    assert time.monotonic() - started < 10, logged  # not after the whole warm-up
-    assert "Traceback" not in logged and "stopping before the counter was ready" in logged
+    assert "Traceback" not in logged, logged
+    assert "stopping before the render workers were ready" in logged and "ready to print" not in logged

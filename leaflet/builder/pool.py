@@ -4,10 +4,12 @@ The counter must answer in a fraction of a second, and a fresh process
 spends longer importing WeasyPrint than rendering a leaflet. ``RenderPool``
 starts its workers once, and each loads the renderer, the template, the
 English messages, every language's catalogs and font character maps before
-its first leaflet (``warm_up``). Workers are spawned, not forked: the server
-that owns them runs an event loop and threads, which a fork would copy
-half-way. With ``workers=0`` leaflets render in the calling process, one at
-a time (tests, and machines with one core).
+its first leaflet (``warm_up``): half a minute or more, which the server does
+not wait for (``spawn``; ``warmed`` lets a request wait for the first warm
+worker). Workers are spawned, not forked: the server that owns them runs an
+event loop and threads, which a fork would copy half-way. With ``workers=0``
+leaflets render in the calling process, one at a time (tests, and machines
+with one core).
 
 A personalised leaflet is rendered to bytes and handed back in memory; only
 the stock leaflet (``build_stock``) is written, to the build output.
@@ -20,11 +22,11 @@ import contextlib
 import multiprocessing
 import signal
 import threading
-from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from leaflet.builder.pipeline import Plan, check_print, run_build
 from leaflet.errors import RenderError
@@ -73,19 +75,45 @@ def _ready() -> bool:
 
 
 def _start_worker(project: Project, warm: bool) -> None:
-    """Ctrl-C in the terminal reaches every process of the group: the server stops its
-    workers itself, so a worker ignores it instead of dying with a traceback."""
+    """A worker is born ignoring Ctrl-C (``_sigint_ignored``); this keeps it so, should a
+    start method ever hand it Python's default handler."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if warm:
         warm_up(project)
 
 
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ctrl-C in the terminal reaches every process of the group, and a spawned worker spends
+    seconds importing WeasyPrint before its initializer runs: it must ignore SIGINT from its
+    first instruction, so it is born with the disposition it inherits here. Only the main thread
+    may change it; elsewhere (an in-process test client) no terminal sends one."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+State = Literal["idle", "warming", "ready", "failed", "stopped"]
+
+
 class RenderPool:
+    """Worker processes that render leaflets, warmed before their first one.
+
+    ``spawn`` starts the processes (quickly, from the main thread if there is a terminal's Ctrl-C
+    to ignore) and ``wait_warm`` blocks until a worker is warm; ``start`` does both. A request
+    submitted earlier waits in the queue: a worker never renders before its warm-up is done."""
+
     def __init__(self, project: Project, workers: int, warm: bool = True) -> None:
         self.project = project
         self.workers = workers
         self.warm = warm
         self._executor: Executor | None = None
+        self._warming: set[Future[bool]] = set()  # one per worker; the first answered means one is warm
         self._lock = threading.Lock()  # in-process rendering: WeasyPrint is not made for threads
         self._stop = threading.Event()
 
@@ -93,38 +121,79 @@ class RenderPool:
     def stopped(self) -> bool:
         return self._stop.is_set()
 
+    @property
+    def state(self) -> State:
+        """Read from the workers' answers, so it stays true after a ``restart`` that nobody waits for."""
+        if self._stop.is_set():
+            return "stopped"
+        if self._executor is None:
+            return "idle"
+        answered = [future for future in self._warming if future.done() and not future.cancelled()]
+        if any(future.exception() is None for future in answered):
+            return "ready"
+        return "failed" if answered else "warming"
+
     def stop(self) -> None:
-        """Give up a start that is still warming up (the server was asked to stop)."""
+        """Give up a warm-up still under way (the server was asked to stop)."""
         self._stop.set()
 
     def start(self) -> None:
-        """Start and warm every worker now, so the first patient does not wait for it."""
-        if self.workers <= 0:
+        """Start and warm the workers now, so the first patient does not wait for it."""
+        self.spawn()
+        self.wait_warm()
+
+    def spawn(self) -> None:
+        """Start every worker process now, ignoring Ctrl-C; they warm up on their own."""
+        if self.workers <= 0:  # nothing to warm: the server's own process has imported the renderer
             self._executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="render")
+            self._warming = {self._executor.submit(_ready)}
             return
-        self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_start_worker, initargs=(self.project, self.warm))
-        waiting = {self._executor.submit(_ready) for _ in range(self.workers)}
-        while waiting and not self._stop.is_set():
-            done, waiting = wait(waiting, timeout=0.2)
-            for future in done:
-                future.result()
+        executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=_start_worker, initargs=(self.project, self.warm))
+        with _sigint_ignored():
+            # A spawning executor starts a process per submit while none is idle, and may start
+            # one later from its own thread; launched here, every one starts under the guard.
+            launch = getattr(executor, "_launch_processes", None)
+            if launch is not None:
+                launch()
+            self._warming = {executor.submit(_ready) for _ in range(self.workers)}
+        self._executor = executor
+
+    def wait_warm(self) -> None:
+        """Block until a worker has warmed up (it answers ``_ready`` only after its warm-up), or
+        until ``stop``: then end the workers without waiting for their warm-up. A worker that dies
+        because the server is stopping (a SIGTERM to the whole group) is part of stopping."""
+        while self.state == "warming":
+            wait(self._warming, timeout=0.2, return_when=FIRST_COMPLETED)
         if self._stop.is_set():
             self._end_workers()
+        elif self.state == "failed":
+            raise RenderError("a render worker stopped while warming up",
+                              hint="see the lines above; start the counter again")
+
+    async def warmed(self, timeout: float) -> State:
+        """The state once a worker is warm, the pool stopped or failed, or ``timeout`` seconds passed;
+        waits in the event loop, holding no thread."""
+        if self.state == "warming":
+            await asyncio.wait([asyncio.wrap_future(future) for future in self._warming], timeout=timeout,
+                               return_when=asyncio.FIRST_COMPLETED)
+        return self.state
 
     def _end_workers(self) -> None:
         executor, self._executor = self._executor, None
         if isinstance(executor, ProcessPoolExecutor):
             for process in list(getattr(executor, "_processes", {}).values()):  # still warming up: no need to wait
                 process.terminate()
+        if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
 
     def restart(self) -> None:
-        """A worker died (killed, out of memory): the executor is broken for good, so make a new one."""
+        """A worker died (killed, out of memory): the executor is broken for good, so make a new one,
+        whose workers warm up while the next requests wait in its queue."""
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
-        self.start()
+        self.spawn()
 
     def close(self) -> None:
         if self._executor is not None:
@@ -139,14 +208,14 @@ class RenderPool:
 
     async def _run(self, function: Callable[[Project, Plan], T], plan: Plan) -> T:
         if self._executor is None:
-            self.start()
+            self.spawn()
         assert self._executor is not None
         if self.workers <= 0:
             return await asyncio.get_running_loop().run_in_executor(self._executor, self._locked, function, plan)
         try:
             return await asyncio.wrap_future(self._executor.submit(function, self.project, plan))
         except BrokenProcessPool:
-            await asyncio.get_running_loop().run_in_executor(None, self.restart)
+            self.restart()  # here, in the event loop's thread: the main one, which can ignore Ctrl-C
             raise RenderError("a render worker stopped while making this leaflet; the workers were restarted",
                               hint="try again") from None
 

@@ -9,10 +9,17 @@ CLI's words (``problems.py``), or, for the page's own form, into the page
 again with the message at the top. The application keeps no state between
 requests: stock PDFs come from the build output, personalised ones are made
 in memory and never written, and every print goes to the history file.
+
+The render workers warm up in the background (half a minute or more): the
+page, the listing, ``/healthz`` and up-to-date stock PDFs are served at once,
+from this process, and a request that needs a worker waits for the first one
+to be warm for up to ``Settings.warm_up_wait`` seconds, then is refused with
+503 and ``Retry-After`` (``NotReady``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import functools
@@ -58,8 +65,8 @@ from leaflet.counter.guards import (
 )
 from leaflet.counter.history import history_file, print_of, record_print
 from leaflet.counter.offer import language_choices
-from leaflet.counter.problems import plain_problem, problem_for, status_of
-from leaflet.errors import LeafletError, UsageError
+from leaflet.counter.problems import headers_of, plain_problem, problem_for, status_of
+from leaflet.errors import LeafletError, NotReady, RenderError, UsageError
 from leaflet.languages import SOURCE_LANGUAGE, find_language, language
 from leaflet.project import COUNTER_TEMPLATES, Project
 from leaflet.render.context import directions_sentence
@@ -73,6 +80,11 @@ PDF = "application/pdf"
 #: A form or JSON body is a few hundred bytes; 64 KiB leaves room and refuses the absurd.
 DEFAULT_BODY_LIMIT = 64 * 1024
 DEFAULT_RATE_LIMIT = 120
+#: A patient's leaflet asked for during the warm-up waits this long for a worker, then gets a 503:
+#: long enough to cover the end of a warm-up, short enough that a pharmacist is told what is happening.
+WARM_UP_WAIT = 10.0
+#: Seconds a refused client is asked to wait (``Retry-After``); a warm-up takes 30 s or more.
+RETRY_AFTER = 10
 STATIC = {"counter.css": "text/css; charset=utf-8", "counter.js": "text/javascript; charset=utf-8"}
 
 
@@ -86,6 +98,7 @@ class Settings:
     workers: int = 0  # 0: render in this process (tests); the server starts one per core
     body_limit: int = DEFAULT_BODY_LIMIT
     rate_limit: int = DEFAULT_RATE_LIMIT  # costly requests per client per minute; 0: none
+    warm_up_wait: float = WARM_UP_WAIT  # seconds a leaflet waits for a warm worker before a 503
 
 
 def create_app(project: Project, settings: Settings | None = None) -> Starlette:
@@ -104,7 +117,8 @@ def create_app(project: Project, settings: Settings | None = None) -> Starlette:
 @contextlib.contextmanager
 def _stops_warm_up(pool: RenderPool) -> Iterator[None]:
     """Ctrl-C (or a SIGTERM) while the workers warm up stops them at once, then goes on to
-    the server's own handler (uvicorn's, which shuts down), instead of waiting out the warm-up."""
+    the server's own handler (uvicorn's, which shuts down): requests waiting for a worker are
+    answered at once, and the shutdown does not wait out the warm-up."""
     if threading.current_thread() is not threading.main_thread():  # in tests: no signals here
         yield
         return
@@ -155,6 +169,7 @@ class Counter:
         self.project = project
         self.settings = settings
         self.pool = RenderPool(project, settings.workers)
+        self.warming: asyncio.Task[None] | None = None
         self.history = history_file(settings.data_dir or project.root / "data")
         self.pages = jinja2.Environment(loader=jinja2.FileSystemLoader(project.templates_dir / COUNTER_TEMPLATES),
                                         autoescape=True, undefined=jinja2.StrictUndefined, auto_reload=False)
@@ -174,16 +189,42 @@ class Counter:
 
     @contextlib.asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
+        """The server answers as soon as it listens; the workers warm up meanwhile."""
         if self.settings.workers > 0:
-            log.info("starting %d render workers: each makes a sample leaflet in every language first",
-                     self.settings.workers)
-        with _stops_warm_up(self.pool):
-            await run_in_threadpool(self.pool.start)
-        log.info("stopping before the counter was ready" if self.pool.stopped else "the counter is ready")
+            log.info("starting %d render workers in the background: each makes a sample leaflet in every "
+                     "language first; the page and stock leaflets are served meanwhile", self.settings.workers)
+        self.warming = asyncio.create_task(self._warm())
         try:
             yield
         finally:
+            self.pool.stop()
+            await self.warming
             await run_in_threadpool(self.pool.close)
+
+    async def _warm(self) -> None:
+        """Spawn the workers here, in the event loop's thread (the main one, the only one that may
+        ignore Ctrl-C while they start), and wait for the first warm one in another."""
+        with _stops_warm_up(self.pool):
+            try:
+                self.pool.spawn()
+                await run_in_threadpool(self.pool.wait_warm)
+            except (LeafletError, OSError) as exc:
+                log.error("the render workers did not start: %s", exc)
+                return
+        log.info("stopping before the render workers were ready" if self.pool.stopped
+                 else "the counter is ready to print")
+
+    async def _warm_pool(self) -> RenderPool:
+        """The pool, once a worker is warm; refused with 503 if none is within ``warm_up_wait``."""
+        state = await self.pool.warmed(self.settings.warm_up_wait)
+        if state == "warming":
+            raise NotReady("the render workers are still warming up (the counter has just started)",
+                           retry_after=RETRY_AFTER)
+        if state == "stopped":
+            raise NotReady("the counter is stopping", retry_after=RETRY_AFTER)
+        if state == "failed":
+            raise RenderError("the render workers did not start", hint="see the counter's log, then start it again")
+        return self.pool
 
     # -- the API ---------------------------------------------------------------------------
 
@@ -194,13 +235,19 @@ class Counter:
 
     @_problems
     async def stock_pdf(self, request: Request) -> Response:
+        """An up-to-date stock PDF is read here, needing no worker (so none during the warm-up);
+        only one whose inputs changed is rebuilt by the pool."""
         options = stock_options(request.query_params, self.settings.pharmacy)
-        plan = self._plan(request.path_params["leaflet"], request.path_params["lang"], options)
-        path = await self.pool.build_stock(plan)
-        etag = f'"{manifest_digest(path)[:32]}"'
+        plan = await run_in_threadpool(self._plan, request.path_params["leaflet"], request.path_params["lang"],
+                                       options)
+        path = plan.out
+        if not await run_in_threadpool(plan.up_to_date):
+            pool = await self._warm_pool()
+            path = await pool.build_stock(plan)
+        etag = f'"{(await run_in_threadpool(manifest_digest, path))[:32]}"'
         if etag in request.headers.get("if-none-match", ""):
             return Response(status_code=304, headers={"ETag": etag})
-        data = path.read_bytes()
+        data = await run_in_threadpool(path.read_bytes)
         await self._record(plan, data)
         return Response(data, media_type=PDF, headers={"ETag": etag, "Cache-Control": "no-cache",
                                                        "Content-Disposition": _inline(plan)})
@@ -210,7 +257,7 @@ class Counter:
         check_not_cross_site(request)
         fields = await _fields(request)
         options = personal_options(fields, self.settings.pharmacy)
-        return await self._personal(self._plan(request.path_params["leaflet"], request.path_params["lang"], options))
+        return await self._personal(request.path_params["leaflet"], request.path_params["lang"], options)
 
     @_problems
     async def sentence(self, request: Request) -> Response:
@@ -245,17 +292,16 @@ class Counter:
             check_form(request, form)
             leaflet, lang = str(form.get("leaflet", "")), str(form.get("lang", ""))
             options = personal_options(form, self.settings.pharmacy, FORM_FIELDS)
-            return await self._personal(self._plan(leaflet, lang, options))
+            return await self._personal(leaflet, lang, options)
         except LeafletError as exc:
             return await self._page(request, form, exc)
 
     async def _page(self, request: Request, form: dict[str, Any], error: LeafletError | None,
                     preview: bool = False) -> Response:
-        context = await run_in_threadpool(self._page_context, form, error, preview)
         token = request.cookies.get(CSRF_COOKIE) or new_token()
-        html = self.pages.get_template("page.html").render(context, csrf=token)
-        status = status_of(error)[0] if error else 200
-        response = HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+        html = await run_in_threadpool(self._page_html, form, error, preview, token)
+        status, headers = (status_of(error)[0], headers_of(error)) if error else (200, {})
+        response = HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store", **headers})
         response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", path="/")
         return response
 
@@ -268,7 +314,12 @@ class Counter:
 
     @_problems
     async def health(self, request: Request) -> Response:
-        return JSONResponse({"status": "ok"})
+        """200 while the workers warm up, so a load balancer keeps a counter that serves its page
+        and stock leaflets (``workers`` says whether it prints yet); 503 if they failed to start."""
+        workers = self.pool.state  # idle: not started yet (an application run without its lifespan)
+        if workers == "failed":
+            return JSONResponse({"status": "failing", "workers": workers}, status_code=503)
+        return JSONResponse({"status": "ok", "workers": workers})
 
     # -- shared steps ------------------------------------------------------------------------
 
@@ -276,8 +327,10 @@ class Counter:
         code = find_language(lang, self.project.languages())
         return plan_build(leaflet, code, self.project, options)
 
-    async def _personal(self, plan: Plan) -> Response:
-        data = await self.pool.render(plan)
+    async def _personal(self, leaflet: str, lang: str, options: BuildOptions) -> Response:
+        plan = await run_in_threadpool(self._plan, leaflet, lang, options)
+        pool = await self._warm_pool()
+        data = await pool.render(plan)
         await self._record(plan, data)
         return Response(data, media_type=PDF,
                         headers={"Cache-Control": "no-store", "Content-Disposition": _inline(plan)})
@@ -304,6 +357,9 @@ class Counter:
         return {"lang": code, "dir": language(code).direction,
                 "html": str(directions_sentence(self.project, code, options)),
                 "english": str(directions_sentence(self.project, SOURCE_LANGUAGE, options))}
+
+    def _page_html(self, form: dict[str, Any], error: LeafletError | None, preview: bool, token: str) -> str:
+        return self.pages.get_template("page.html").render(self._page_context(form, error, preview), csrf=token)
 
     def _page_context(self, form: dict[str, Any], error: LeafletError | None, preview: bool) -> dict[str, Any]:
         leaflets = {name: read_leaflet(self.project.content_file(name)).title.text for name in self.project.leaflets()}

@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse
 from leaflet.errors import (
     CatalogProblems,
     LeafletError,
+    NotReady,
     RequestRefused,
     UnknownLanguage,
     UnknownLeaflet,
@@ -35,7 +36,7 @@ _KINDS: list[tuple[type[LeafletError], int, str]] = [
 
 _TITLES = {401: "Unauthorised", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
            413: "Request too large", 415: "Unsupported media type", 429: "Too many requests",
-           500: "Internal error"}
+           500: "Internal error", 503: "Not ready"}
 
 
 def status_of(error: LeafletError) -> tuple[int, str]:
@@ -45,6 +46,11 @@ def status_of(error: LeafletError) -> tuple[int, str]:
         if isinstance(error, kind):
             return status, title
     return 500, "Leaflet not built"
+
+
+def headers_of(error: LeafletError) -> dict[str, str]:
+    """What a client needs besides the body: when to ask again (RFC 9110 Retry-After)."""
+    return {"Retry-After": str(error.retry_after)} if isinstance(error, NotReady) else {}
 
 
 def problem(status: int, title: str, detail: str, headers: dict[str, str] | None = None,
@@ -60,7 +66,7 @@ def problem_for(error: LeafletError, headers: dict[str, str] | None = None) -> J
         extra["available"] = re.split(r",\s*", error.hint.removeprefix("available: "))
     if isinstance(error, CatalogProblems):
         extra["problems"] = [str(p) for p in error.problems if p.severity == "error"][:20]
-    return problem(status, title, str(error), headers, **extra)
+    return problem(status, title, str(error), {**headers_of(error), **(headers or {})}, **extra)
 
 
 def plain_problem(status: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
