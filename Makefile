@@ -79,11 +79,12 @@ draft: $(STAMP) $(SYSTEM_STAMP)
 	$(LEAFLET) build --draft $(LANG_ARGS) $(BUILD_ARGS)
 
 # Lint and types first (quiet when clean; mypy reads its settings from pyproject.toml), then the tests,
-# offline, with the 15 slowest listed (the slow groups are marked: slow, browser, fuzz; pytest -m 'not slow').
+# offline, one process per core (pytest-xdist; a test file stays in one process, so its builds are shared),
+# with the 15 slowest listed (the slow groups are marked: slow, browser, fuzz; pytest -m 'not slow').
 test: $(STAMP) $(SYSTEM_STAMP)
 	@$(BIN)/ruff check --quiet leaflet tests scripts benchmarks
 	@$(BIN)/mypy --no-error-summary
-	$(BIN)/python -m pytest -q --durations=15
+	$(BIN)/python -m pytest -q -n auto --dist loadfile --durations=15
 
 check: $(STAMP)
 	$(LEAFLET) check $(LANG_ARG)
