@@ -161,7 +161,7 @@ lock:
 	@test -x $(LOCK_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_VENV) && \
 	  $(LOCK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check pip-tools==$(PIP_TOOLS); }
 	$(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --all-build-deps --extra=test \
-	  --strip-extras --no-emit-index-url --no-emit-find-links --output-file=$(LOCK) \
+	  --no-strip-extras --no-emit-index-url --no-emit-find-links --output-file=$(LOCK) \
 	  $(if $(filter 1,$(UPGRADE)),--upgrade,$(foreach p,$(UPGRADE),--upgrade-package=$(p))) pyproject.toml
 
 $(SYSTEM_STAMP): scripts/setup-system.sh leaflet/system.toml
