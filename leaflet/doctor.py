@@ -25,7 +25,7 @@ from leaflet.languages import language
 SYSTEM_FILE = Path(__file__).with_name("system.toml")
 LOCK_FILE = "requirements.lock"
 BUILD = "build"
-_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)")
+_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^\s;\\]+)")
 
 
 @dataclass(frozen=True)
