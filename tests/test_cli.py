@@ -55,6 +55,19 @@ def test_build_prints_one_line_per_leaflet(capsys, project):
     assert out.strip().endswith("diazepam.pdf  up to date")
 
 
+def test_a_build_that_is_up_to_date_loads_no_renderer(project):
+    """A no-op `make pdf LANG=es` stays well under a second because it imports neither
+    WeasyPrint nor Jinja: what it needs to know is in the build's manifest."""
+    subprocess.run([sys.executable, "-m", "leaflet", "--project", str(project.root), "build", "-q", "--lang", "es"],
+                   check=True)
+    probe = ("import sys; from leaflet.cli import main\n"
+             "try:\n    main(sys.argv[1:])\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
+             "print(sorted(m for m in ('weasyprint', 'jinja2', 'fontTools') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe, "--project", str(project.root), "build", "--lang", "es"],
+                          check=True, capture_output=True, text=True)
+    assert "up to date" in done.stdout and done.stdout.splitlines()[-1] == "[]"
+
+
 def test_parallel_builds_report_every_leaflet_and_failures_do_not_stop_the_others(capsys, project):
     po = project.po_file("fr", "diazepam")
     edit_file(po, ('msgctxt "intro"', '#, fuzzy\nmsgctxt "intro"'))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import edit_file, pdf_bytes_text
 
-import leaflet.render.edition as edition_module
+import leaflet.render.context as context_module
 import leaflet.render.printing as printing_module
 from leaflet.builder.batch import Job, build_all
 from leaflet.builder.pipeline import build_bytes, run_build
@@ -31,7 +31,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "leaflet"
 def calls(monkeypatch) -> list[str]:
     """What went through the one render path: 'html' per leaflet page made, 'pdf' per PDF printed."""
     seen: list[str] = []
-    make_html, print_html = edition_module.leaflet_html, printing_module.render_pdf
+    make_html, print_html = context_module.leaflet_html, printing_module.render_pdf
 
     def counted_html(*args, **kwargs):
         seen.append("html")
@@ -41,7 +41,7 @@ def calls(monkeypatch) -> list[str]:
         seen.append("pdf")
         return print_html(*args, **kwargs)
 
-    monkeypatch.setattr(edition_module, "leaflet_html", counted_html)
+    monkeypatch.setattr(context_module, "leaflet_html", counted_html)  # edition imports it when it renders
     monkeypatch.setattr(printing_module, "render_pdf", counted_pdf)
     return seen
 

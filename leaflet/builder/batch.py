@@ -8,11 +8,9 @@ whose catalogs fail the gate is reported with its problems and the others go on.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,6 +93,9 @@ def build_all(project: Project, jobs: list[Job], options: BuildOptions, *, worke
         for job, plan in planned:
             finished(run_job(project, job, options, rebuild, plan))
         return outcomes
+    import multiprocessing  # here: one leaflet, or a no-op, starts no worker and needs neither
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     context = multiprocessing.get_context("fork")
     planned.sort(key=lambda item: -_expected_cost(item[1]))
     _warm_up(project)  # once, here: the forked workers inherit the imported renderer

@@ -12,17 +12,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from leaflet.catalogs.gate import gate
-from leaflet.catalogs.translations import Translations, load_translations
 from leaflet.project import COUNTER_TEMPLATES, DIRECTIONS_DOMAIN, FRAME_DOMAIN, Project
-from leaflet.render.context import leaflet_html
 from leaflet.render.options import DEFAULT_OPTIONS, BuildOptions
-from leaflet.render.pdf import Rendered
-from leaflet.render.printing import print_pdf
-from leaflet.source.content import read_leaflet
 from leaflet.source.directions import read_directions, resolve_direction
 from leaflet.source.pharmacy import Pharmacy, read_pharmacy
+
+# Jinja, Babel and WeasyPrint are imported by the functions that render: a build that finds
+# its PDF up to date resolves and plans without them (a no-op `make pdf LANG=es`).
+if TYPE_CHECKING:
+    from leaflet.catalogs.translations import Translations
+    from leaflet.render.pdf import Rendered
 
 #: What the PDF's metadata says of its edition, so ``leaflet preflight`` can rebuild it (never what was typed).
 #: WeasyPrint writes each ``<meta name>`` as an entry of the PDF's Info without its "-".
@@ -71,6 +72,11 @@ class LeafletHtml:
 def render_html(project: Project, edition: Edition, *, preview: bool = False) -> LeafletHtml:
     """The page as HTML. Drafts and previews show missing entries in English, marked;
     anything else is refused unless every catalog passes its checks."""
+    from leaflet.catalogs.gate import gate
+    from leaflet.catalogs.translations import load_translations
+    from leaflet.render.context import leaflet_html
+    from leaflet.source.content import read_leaflet
+
     content = read_leaflet(project.content_file(edition.leaflet))  # a broken or hostile file is refused first
     if not edition.options.draft and not preview:
         gate(project, edition.lang, edition.domains)
@@ -82,6 +88,8 @@ def render_html(project: Project, edition: Edition, *, preview: bool = False) ->
 
 def render_edition(project: Project, edition: Edition) -> Rendered:
     """The PDF, with the text laid out on each page and every file it was made from."""
+    from leaflet.render.printing import print_pdf
+
     page = render_html(project, edition)
     rendered, fonts = print_pdf(project, page.html, edition.lang, edition.pharmacy,
                                 personal=edition.options.personalised, bilingual=edition.options.bilingual)

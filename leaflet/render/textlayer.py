@@ -308,7 +308,7 @@ def _reorder_run(font: Any, glyph_item: Any, utf8: bytes) -> Any:
 
     item, glyphs = glyph_item.item, glyph_item.glyphs
     count = glyphs.num_glyphs
-    clusters = [glyphs.log_clusters[i] for i in range(count)]
+    clusters = ffi.unpack(glyphs.log_clusters, count)  # one call, not one per glyph
     if len(set(clusters)) == count:  # one glyph per letter (Latin, Cyrillic, CJK): in order, each its own
         return None
     ids = [glyphs.glyphs[i].glyph for i in range(count)]
