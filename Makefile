@@ -1,6 +1,7 @@
 # leaflet: build printable patient leaflets.
 #
 #   make pdf LANG=es     build every leaflet in Spanish (output/es/<leaflet>.pdf)
+#   make pdf LANG=es LEAFLET=zolpidem   one medicine
 #   make pdf             build every leaflet in every language
 #   make pdf LANG=ar PHARMACY=pharmacy.example.toml PAPER=letter LARGE_PRINT=1 BILINGUAL=1
 #   make editions        standard, large-print and bilingual editions of everything
@@ -46,10 +47,17 @@ else
   LANG_ARGS :=
   LANG_ARG :=
 endif
-LEAFLET := $(BIN)/leaflet
-# Optional: PAPER=a4|letter, PHARMACY=file.toml, LARGE_PRINT=1, BILINGUAL=1, PORT=8000, FILES=a.pdf
+CLI := $(BIN)/leaflet
+# LEAFLET=zolpidem: one medicine (default: every leaflet in content/).
+ifeq ($(origin LEAFLET),command line)
+  LEAFLET_ARGS := --leaflet "$$LEAFLET"
+else
+  LEAFLET_ARGS :=
+endif
+export LEAFLET
+# Optional: LEAFLET=name, PAPER=a4|letter, PHARMACY=file.toml, LARGE_PRINT=1, BILINGUAL=1, PORT=8000, FILES=a.pdf
 export PAPER PHARMACY PORT FILES
-BUILD_ARGS := $(if $(PAPER),--paper "$$PAPER") $(if $(PHARMACY),--pharmacy "$$PHARMACY") \
+BUILD_ARGS := $(LEAFLET_ARGS) $(if $(PAPER),--paper "$$PAPER") $(if $(PHARMACY),--pharmacy "$$PHARMACY") \
               $(if $(LARGE_PRINT),--large-print) $(if $(BILINGUAL),--bilingual)
 
 
@@ -60,23 +68,23 @@ help:
 
 # One line per requirement (locked packages, libraries, commands, fonts), each ok or missing with its fix.
 doctor: $(STAMP)
-	$(LEAFLET) doctor
+	$(CLI) doctor
 
 pdf: $(STAMP) $(SYSTEM_STAMP)
-	$(LEAFLET) build $(LANG_ARGS) $(BUILD_ARGS)
+	$(CLI) build $(LANG_ARGS) $(BUILD_ARGS)
 
 # Every edition: standard, large print and bilingual (with English), every language.
 editions: $(STAMP) $(SYSTEM_STAMP)
-	$(LEAFLET) build -q $(LANG_ARGS) $(BUILD_ARGS)
-	$(LEAFLET) build -q --large-print $(LANG_ARGS) $(BUILD_ARGS)
-	$(LEAFLET) build -q --bilingual $(LANG_ARGS) $(BUILD_ARGS)
+	$(CLI) build -q $(LANG_ARGS) $(BUILD_ARGS)
+	$(CLI) build -q --large-print $(LANG_ARGS) $(BUILD_ARGS)
+	$(CLI) build -q --bilingual $(LANG_ARGS) $(BUILD_ARGS)
 
 # Every build checks its own PDF; this checks the files already in output/ (or FILES="a.pdf b.pdf").
 preflight: $(STAMP) $(SYSTEM_STAMP)
-	$(LEAFLET) preflight $$FILES
+	$(CLI) preflight $$FILES
 
 draft: $(STAMP) $(SYSTEM_STAMP)
-	$(LEAFLET) build --draft $(LANG_ARGS) $(BUILD_ARGS)
+	$(CLI) build --draft $(LANG_ARGS) $(BUILD_ARGS)
 
 # Lint and types first (quiet when clean; mypy reads its settings from pyproject.toml), then the tests,
 # offline, one process per core (pytest-xdist; a test file stays in one process, so its builds are shared),
@@ -87,23 +95,23 @@ test: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python -m pytest -q -n auto --dist loadfile --durations=15
 
 check: $(STAMP)
-	$(LEAFLET) check $(LANG_ARG)
+	$(CLI) check $(LANG_ARG)
 
 stats: $(STAMP)
-	$(LEAFLET) stats
+	$(CLI) stats
 
 pot: $(STAMP)
-	$(LEAFLET) extract
+	$(CLI) extract
 
 po: $(STAMP)
-	$(LEAFLET) update
+	$(CLI) update
 
 init-po: $(STAMP)
 	@$(if $(LANG_ARG),:,echo "usage: make init-po LANG=xx" >&2; exit 2)
-	$(LEAFLET) init $(LANG_ARG)
+	$(CLI) init $(LANG_ARG)
 
 langs: $(STAMP)
-	@$(LEAFLET) langs
+	@$(CLI) langs
 
 # Many more random inputs than CI runs: 10,000 command lines, profiles, content and catalog
 # files (2,500 each), 1,000 requests to the counter's API and 200 leaflets printed with random text.
@@ -131,20 +139,20 @@ bench-serve: $(STAMP) $(SYSTEM_STAMP)
 
 # The pharmacy counter: a page and an HTTP API on 127.0.0.1 (PORT=8000 by default; PHARMACY=file.toml).
 serve: $(STAMP) $(SYSTEM_STAMP)
-	$(LEAFLET) serve $(if $(PORT),--port "$$PORT") $(if $(PHARMACY),--pharmacy "$$PHARMACY")
+	$(CLI) serve $(if $(PORT),--port "$$PORT") $(if $(PHARMACY),--pharmacy "$$PHARMACY")
 
 # For translators: an HTML preview with its CSS and fonts; a review proof (English | translation).
 html: $(STAMP) $(SYSTEM_STAMP)
 	@$(if $(LANG_ARG),:,echo "usage: make html LANG=xx" >&2; exit 2)
-	$(LEAFLET) html $(LANG_ARG)
+	$(CLI) html $(LANG_ARG)
 
 proof: $(STAMP) $(SYSTEM_STAMP)
 	@$(if $(LANG_ARG),:,echo "usage: make proof LANG=xx" >&2; exit 2)
-	$(LEAFLET) proof $(LANG_ARG) $(if $(PAPER),--paper "$$PAPER") $(if $(SINCE_REVIEW),--since-review)
+	$(CLI) proof $(LANG_ARG) $(if $(PAPER),--paper "$$PAPER") $(if $(SINCE_REVIEW),--since-review)
 
 # Pictures of the first page of every leaflet (ALL=1: every page) and a contact sheet.
 proofs: pdf
-	$(LEAFLET) proofs $(if $(ALL),--all-pages)
+	$(CLI) proofs $(if $(ALL),--all-pages)
 
 setup: $(STAMP) $(SYSTEM_STAMP)
 

@@ -114,12 +114,14 @@ def build(obj: Context, /, langs: tuple[str, ...], leaflets: tuple[str, ...], qu
     names = [project.resolve_leaflet(name) for name in leaflets] or project.leaflets()
     options = BuildOptions(date=date.date() if date else None, **choices).validated()
     todo = [Job(name, code) for code in codes for name in names]
+    if not leaflets:  # every leaflet: one not yet begun in a language is left out, with a note
+        todo = _begun(project, todo, quiet)
     from leaflet.builder.pipeline import plan_build
 
     plan_build(names[0], codes[0], project, options)  # a bad profile or option: one message, not one per leaflet
     if output is not None:
         _build_one(project, todo, options, output, quiet)
-        _note_unreviewed(project, codes, quiet)
+        _note_unreviewed(project, todo, quiet)
         return
     done = 0
 
@@ -139,7 +141,7 @@ def build(obj: Context, /, langs: tuple[str, ...], leaflets: tuple[str, ...], qu
                        f"{display_path(outcome.path)}  {what}{whose}")
 
     outcomes = build_all(project, todo, options, workers=jobs or default_jobs(), rebuild=rebuild, on_done=report)
-    _note_unreviewed(project, codes, quiet)
+    _note_unreviewed(project, todo, quiet)
     failed = [o for o in outcomes if o.error]
     if len(todo) == 1 and failed:
         raise SystemExit(failed[0].exit_code)  # its one line is printed above
@@ -162,6 +164,13 @@ def _build_one(project: Project, todo: list[Job], options: BuildOptions, output:
             sys.stdout.buffer.write(build_bytes(job.leaflet, job.lang, project=project, options=options))
             sys.stdout.flush()
             return
+        if Path(output).is_char_device():  # /dev/null, a printer's device: written to, never replaced
+            data = build_bytes(job.leaflet, job.lang, project=project, options=options)
+            with open(output, "wb") as device:
+                device.write(data)
+            if not quiet:
+                click.echo(f"wrote {output}")
+            return
         built = run_build(job.leaflet, job.lang, project=project, options=options, out=Path(output))
     except (CatalogProblems, PreflightFailed) as exc:
         for problem in exc.problems:
@@ -172,17 +181,31 @@ def _build_one(project: Project, todo: list[Job], options: BuildOptions, output:
         click.echo(f"wrote {display_path(built.path)}")
 
 
-def _note_unreviewed(project: Project, codes: list[str], quiet: bool) -> None:
+def _begun(project: Project, jobs: list[Job], quiet: bool) -> list[Job]:
+    from leaflet.catalogs.stats import not_started
+
+    skipped = [job for job in jobs if not_started(project, job.lang, job.leaflet)]
+    for name in dict.fromkeys(job.leaflet for job in skipped):
+        codes = [job.lang for job in skipped if job.leaflet == name]
+        if not quiet:
+            click.echo(f"note: {name}: no translation yet, skipped: {', '.join(codes)}", err=True)
+    return [job for job in jobs if job not in skipped]
+
+
+def _note_unreviewed(project: Project, jobs: list[Job], quiet: bool) -> None:
+    """One line per leaflet: reviews are per leaflet and language."""
     from leaflet.catalogs.reviews import review_status
 
     if quiet:
         return
-    statuses = {c: review_status(project, c) for c in codes if c != SOURCE_LANGUAGE}
-    unreviewed = [c for c, status in statuses.items() if not status.reviewed]
-    changed = [c for c, status in statuses.items() if status.changed]
-    if unreviewed:
-        click.echo(f"note: not reviewed by a professional medical translator: {', '.join(unreviewed)}"
-                   + (f" (changed since review: {', '.join(changed)})" if changed else ""), err=True)
+    for name in dict.fromkeys(job.leaflet for job in jobs):
+        statuses = {job.lang: review_status(project, job.lang, name) for job in jobs
+                    if job.leaflet == name and job.lang != SOURCE_LANGUAGE}
+        unreviewed = [c for c, status in statuses.items() if not status.reviewed]
+        changed = [c for c, status in statuses.items() if status.changed]
+        if unreviewed:
+            click.echo(f"note: {name}: not reviewed by a professional medical translator: {', '.join(unreviewed)}"
+                       + (f" (changed since review: {', '.join(changed)})" if changed else ""), err=True)
 
 
 @cli.command()
@@ -271,6 +294,21 @@ def update(obj: Context) -> None:
 
 
 @cli.command()
+@click.argument("name")
+@click.option("--title", required=True, help="The medicine's name as printed on the leaflet.")
+@pass_context
+def new(obj: Context, name: str, title: str) -> None:
+    """Start a leaflet: content/NAME.md, its template and an empty catalog in every language."""
+    from leaflet.catalogs.update import update as update_catalogs
+    from leaflet.source.scaffold import new_leaflet
+
+    path = new_leaflet(obj.project, name, title)
+    updated = update_catalogs(obj.project)
+    click.echo(f"created {display_path(path)}: write the leaflet there, from its sources, then run "
+               f"'leaflet update' ({len(updated.written)} catalog(s) started or changed)")
+
+
+@cli.command()
 @click.argument("lang")
 @pass_context
 def init(obj: Context, lang: str) -> None:
@@ -285,40 +323,53 @@ def init(obj: Context, lang: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @pass_context
 def stats(obj: Context, fmt: str) -> None:
-    """Translated, fuzzy and untranslated entries per language and catalog."""
+    """Translated, fuzzy and untranslated entries per leaflet and language.
+
+    Each row counts the leaflet's own catalog and the shared ones it prints with
+    (frame, directions); --format json also gives each catalog's numbers."""
     rows = _stats_rows(obj.project)
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    click.echo(f"{'lang':8} {'catalog':10} {'done':>5} {'fuzzy':>5} {'todo':>5} {'%':>6}  {'build':6} review")
+    width = max([len("leaflet"), *(len(row["leaflet"]) for row in rows)])
+    click.echo(f"{'leaflet':{width}} {'lang':8} {'done':>5} {'fuzzy':>5} {'todo':>5} {'%':>6}  {'build':6} review")
     for row in rows:
-        click.echo(f"{row['lang']:8} {row['catalog']:10} {row['translated']:>5} {row['fuzzy']:>5} "
+        click.echo(f"{row['leaflet']:{width}} {row['lang']:8} {row['translated']:>5} {row['fuzzy']:>5} "
                    f"{row['untranslated']:>5} {row['percent']:>6.1f}  {'yes' if row['buildable'] else 'NO':6} "
                    f"{row['review']}")
 
 
 def _stats_rows(project: Project) -> list[dict[str, Any]]:  # JSON for 'stats --json'
     from leaflet.catalogs.checks import ERROR
-    from leaflet.catalogs.gate import catalog_paths, check_paths
+    from leaflet.catalogs.gate import check_paths
     from leaflet.catalogs.pofile import read_catalog
-    from leaflet.catalogs.reviews import review_status
+    from leaflet.catalogs.reviews import review_status, reviewed_domains
     from leaflet.catalogs.stats import Statistics, statistics
 
     rows = []
     for lang in project.translated_languages():
-        paths = catalog_paths(project, [lang])
-        checked = {c.path: c for c in check_paths(project, paths)}
-        buildable = not any(p.severity == ERROR for c in checked.values() for p in c.problems)
-        status = review_status(project, lang)
-        for path in paths:
+        paths = {domain: project.po_file(lang, domain) for domain in project.domains()}
+        checked = {c.path: c for c in check_paths(project, list(paths.values()))}
+        numbers: dict[str, Statistics] = {}
+        for domain, path in paths.items():
             try:
-                numbers = statistics(read_catalog(path), lang, path.stem)
+                numbers[domain] = statistics(read_catalog(path), lang, domain)
             except LeafletError:
-                numbers = Statistics(lang, path.stem, 0, 0, 0)
-            rows.append({"lang": lang, "catalog": path.stem, "translated": numbers.translated,
-                         "fuzzy": numbers.fuzzy, "untranslated": numbers.untranslated,
-                         "total": numbers.total, "percent": round(numbers.percent, 1),
-                         "buildable": buildable, "reviewed": status.reviewed, "review": status.text})
+                numbers[domain] = Statistics(lang, domain, 0, 0, 0)
+        for leaflet in project.leaflets():
+            domains = reviewed_domains(project, leaflet)
+            buildable = not any(p.severity == ERROR for d in domains if paths[d] in checked
+                                for p in checked[paths[d]].problems)
+            status = review_status(project, lang, leaflet)
+            counts = [numbers[d] for d in domains]
+            total = Statistics(lang, leaflet, sum(n.translated for n in counts), sum(n.fuzzy for n in counts),
+                               sum(n.untranslated for n in counts))
+            rows.append({"leaflet": leaflet, "lang": lang, "translated": total.translated, "fuzzy": total.fuzzy,
+                         "untranslated": total.untranslated, "total": total.total,
+                         "percent": round(total.percent, 1), "buildable": buildable,
+                         "reviewed": status.reviewed, "review": status.text,
+                         "catalogs": [{"catalog": n.domain, "translated": n.translated, "fuzzy": n.fuzzy,
+                                       "untranslated": n.untranslated, "total": n.total} for n in counts]})
     return rows
 
 
@@ -352,20 +403,29 @@ def langs(obj: Context) -> None:
 
 @cli.command()
 @click.argument("lang")
+@click.option("--leaflet", "leaflet_name", metavar="NAME", default=None,
+              help="The leaflet reviewed (needed when the project has several).")
 @click.option("--by", "reviewer", required=True, help="Name of the professional translator who reviewed it.")
 @click.option("--date", "date", default=None, help="Review date, YYYY-MM-DD (default: today).")
 @click.option("--key", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The reviewer's SSH private key: signs the review (required when reviews/allowed_signers exists).")
 @pass_context
-def review(obj: Context, lang: str, reviewer: str, date: str | None, key: Path | None) -> None:
-    """Record that a professional translator reviewed LANG's catalogs, exactly as they are now."""
+def review(obj: Context, lang: str, leaflet_name: str | None, reviewer: str, date: str | None,
+           key: Path | None) -> None:
+    """Record that a professional translator reviewed one leaflet in LANG, its catalog and the
+    shared ones it prints with, exactly as they are now."""
     from leaflet.catalogs.reviews import record_review
 
-    code = obj.project.resolve_language(lang)
+    project = obj.project
+    code = project.resolve_language(lang)
     if code == SOURCE_LANGUAGE:
         raise UsageError("English is the source language: there is no translation to review")
-    path = record_review(obj.project, code, reviewer, date, key)
-    click.echo(f"recorded the review of {code} in {display_path(path)}" + (" (signed)" if key else ""))
+    if leaflet_name is None and len(project.leaflets()) != 1:
+        raise UsageError("--leaflet: name the leaflet that was reviewed",
+                         hint="one of: " + ", ".join(project.leaflets()))
+    name = project.resolve_leaflet(leaflet_name) if leaflet_name else project.leaflets()[0]
+    path = record_review(project, code, name, reviewer, date, key)
+    click.echo(f"recorded the review of {name} in {code} in {display_path(path)}" + (" (signed)" if key else ""))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -423,7 +483,11 @@ def proof(obj: Context, lang: str, leaflets: tuple[str, ...], paper: str, since_
 
     code = obj.project.resolve_language(lang)
     names = [obj.project.resolve_leaflet(n) for n in leaflets] or obj.project.leaflets()
-    for name in names[:1] if since_review else names:  # the changes cover every catalog of the language
+    if since_review and not leaflets:  # reviews are per leaflet: the ones reviewed in this language
+        from leaflet.catalogs.reviews import review_status
+
+        names = [n for n in names if review_status(obj.project, code, n).reviewer] or names[:1]
+    for name in names:
         written = write_review_proof(obj.project, code, name, paper, since_review=since_review)
         click.echo(f"wrote {display_path(written)}")
 

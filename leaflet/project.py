@@ -109,7 +109,12 @@ class Project:
         return Path(named) if named else self.output_dir / ".cache"
 
     def leaflets(self) -> list[str]:
-        return sorted(p.stem for p in self.content_dir.glob("*.md") if _LEAFLET_NAME.match(p.stem))
+        return sorted(p.stem for p in self.content_dir.glob("*.md") if self.is_leaflet_name(p.stem))
+
+    @staticmethod
+    def is_leaflet_name(name: str) -> bool:
+        """Lower-case letters, digits and '-'; never the name of a shared catalog."""
+        return bool(_LEAFLET_NAME.match(name)) and name not in (FRAME_DOMAIN, DIRECTIONS_DOMAIN)
 
     @property
     def directions_file(self) -> Path:
@@ -145,7 +150,7 @@ class Project:
         return negotiate(requested, self.languages())
 
     def resolve_leaflet(self, requested: str) -> str:
-        if not _LEAFLET_NAME.match(requested) or requested in (FRAME_DOMAIN, DIRECTIONS_DOMAIN):
+        if not self.is_leaflet_name(requested):
             raise UsageError(
                 f"'{requested}' is not a leaflet name",
                 hint="use lower-case letters, digits and '-', as in content/<name>.md",

@@ -4,6 +4,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import UNTRANSLATE_PRECAUTIONS, edit_file, pdf_text
@@ -44,7 +45,8 @@ def test_unknown_option_is_a_usage_error(capsys):
 
 
 def test_build_prints_one_line_per_leaflet(capsys, project):
-    code, out, err = run(capsys, "--project", str(project.root), "build", "--lang", "es_ES.UTF-8", "--lang", "en")
+    code, out, err = run(capsys, "--project", str(project.root), "build", "--lang", "es_ES.UTF-8", "--lang", "en",
+                         "--leaflet", "diazepam")
     assert code == 0
     lines = out.splitlines()
     assert [line[:6] for line in lines] == ["[1/2] ", "[2/2] "]
@@ -52,7 +54,8 @@ def test_build_prints_one_line_per_leaflet(capsys, project):
     assert all(line.endswith(" s") and "diazepam.pdf" in line for line in lines)
     assert "not reviewed by a professional medical translator: es" in err
     code, out, _ = run(capsys, "--project", str(project.root), "build", "--lang", "es", "--jobs", "2")
-    assert out.strip().endswith("diazepam.pdf  up to date")
+    built = {Path(line.split()[2]).name: line for line in out.splitlines()}  # make pdf LANG=es: every leaflet
+    assert built["diazepam.pdf"].endswith("up to date") and built["zolpidem.pdf"].endswith(" s")
 
 
 def test_a_build_that_is_up_to_date_loads_no_renderer(project):
@@ -71,7 +74,8 @@ def test_a_build_that_is_up_to_date_loads_no_renderer(project):
 def test_parallel_builds_report_every_leaflet_and_failures_do_not_stop_the_others(capsys, project):
     po = project.po_file("fr", "diazepam")
     edit_file(po, ('msgctxt "intro"', '#, fuzzy\nmsgctxt "intro"'))
-    code, out, err = run(capsys, "--project", str(project.root), "build", "-l", "es", "-l", "fr", "-l", "it", "-j", "2")
+    code, out, err = run(capsys, "--project", str(project.root), "build", "-l", "es", "-l", "fr", "-l", "it", "-j", "2",
+                         "--leaflet", "diazepam")
     assert code == 1
     assert sorted(line.split()[1] for line in out.splitlines()) == ["es", "it"]
     assert ": error: fuzzy: 'intro' is marked fuzzy" in err
@@ -86,13 +90,13 @@ def test_check_prints_every_problem_with_file_and_line(capsys, project):
     assert code == 1
     errors = [line for line in lines if ": error: untranslated: " in line]
     assert len(errors) == 2 and all(line.startswith(f"{po}:") for line in errors)
-    assert lines[-1] == "3 catalog(s) checked: 2 error(s), 0 warning(s)"
+    assert lines[-1] == f"{len(project.domains())} catalog(s) checked: 2 error(s), 0 warning(s)"
 
 
 def test_build_refusal_shows_the_problems_and_exits_1(capsys, project):
     po = project.po_file("es", "diazepam")
     edit_file(po, UNTRANSLATE_PRECAUTIONS)
-    code, _, err = run(capsys, "--project", str(project.root), "build", "--lang", "es")
+    code, _, err = run(capsys, "--project", str(project.root), "build", "--lang", "es", "--leaflet", "diazepam")
     assert code == 1
     assert ": error: untranslated: 'precautions.heading' is not translated" in err
     assert "Error: 1 error(s) in the catalogs; the leaflet was not built" in err
@@ -104,10 +108,12 @@ def test_stats_json_counts_fuzzy_as_not_translated(capsys, project):
     po.write_text(po.read_text(encoding="utf-8").replace('msgctxt "precautions.heading"',
                                                           '#, fuzzy\nmsgctxt "precautions.heading"'), encoding="utf-8")
     code, out, _ = run(capsys, "--project", str(project.root), "stats", "--format", "json")
-    rows = {(r["lang"], r["catalog"]): r for r in json.loads(out)}
+    rows = {(r["lang"], r["leaflet"]): r for r in json.loads(out)}
     row = rows[("es", "diazepam")]
     assert code == 0 and row["fuzzy"] == 1 and row["translated"] == row["total"] - 1
     assert row["buildable"] is False and row["reviewed"] is False
+    assert {c["catalog"]: c["fuzzy"] for c in row["catalogs"]} == {"frame": 0, "directions": 0, "diazepam": 1}
+    assert rows[("es", "zolpidem")]["buildable"] is True  # the other leaflet prints without that catalog
 
 
 def test_internal_errors_are_short_without_debug(capsys, monkeypatch):
@@ -132,12 +138,14 @@ def test_python_dash_m_works():
 def test_recording_a_review_changes_the_footer_and_stats(capsys, project):
     from conftest import pdf_text
 
-    code, out, _ = run(capsys, "--project", str(project.root), "review", "es", "--by", "Ana García",
-                       "--date", "2026-11-20")
-    assert code == 0 and "recorded the review of es in " in out and out.strip().endswith("reviews/es.json")
+    code, out, _ = run(capsys, "--project", str(project.root), "review", "es", "--leaflet", "diazepam",
+                       "--by", "Ana García", "--date", "2026-11-20")
+    assert code == 0 and "recorded the review of diazepam in es in " in out
+    assert out.strip().endswith("reviews/diazepam/es.json")
     code, out, _ = run(capsys, "--project", str(project.root), "stats", "--format", "json")
-    row = next(r for r in json.loads(out) if r["lang"] == "es")
-    assert row["reviewed"] is True and "Ana García" in row["review"]
+    rows = {(r["leaflet"], r["lang"]): r for r in json.loads(out)}
+    assert rows[("diazepam", "es")]["reviewed"] is True and "Ana García" in rows[("diazepam", "es")]["review"]
+    assert rows[("zolpidem", "es")]["reviewed"] is False  # a review is for one leaflet
     code, _, err = run(capsys, "--project", str(project.root), "build", "--lang", "es")
     assert code == 0 and "not been reviewed" not in err
     text = pdf_text(project.output_file("es", "diazepam"))
@@ -145,8 +153,15 @@ def test_recording_a_review_changes_the_footer_and_stats(capsys, project):
     assert "no revisada" not in text
 
 
+def test_review_names_its_leaflet_when_there_are_several(capsys, project):
+    code, _, err = run(capsys, "--project", str(project.root), "review", "es", "--by", "Ana García")
+    assert code == 2 and "--leaflet: name the leaflet that was reviewed" in err and "diazepam, zolpidem" in err
+    assert not (project.root / "reviews").exists()
+
+
 def test_review_needs_a_valid_date(capsys, project):
-    code, _, err = run(capsys, "--project", str(project.root), "review", "es", "--by", "X", "--date", "yesterday")
+    code, _, err = run(capsys, "--project", str(project.root), "review", "es", "--leaflet", "diazepam", "--by", "X",
+                       "--date", "yesterday")
     assert code == 2 and "'yesterday' is not a date" in err
 
 
@@ -164,18 +179,30 @@ def test_a_personalised_build_says_where_it_went_and_leaves_the_stock_leaflet(ca
 
 def test_build_o_writes_the_one_leaflet_to_a_file_or_standard_output(capsysbinary, project, tmp_path):
     out = tmp_path / "ana.pdf"
-    assert main(["--project", str(project.root), "build", "-l", "es", "--patient", "Ana", "-o", str(out)]) == 0
+    assert main(["--project", str(project.root), "build", "-l", "es", "--leaflet", "diazepam", "--patient", "Ana", "-o",
+                 str(out)]) == 0
     assert f"wrote {out}" in capsysbinary.readouterr().out.decode()
     assert out.read_bytes().startswith(b"%PDF-") and "Ana" in pdf_text(out)
-    assert main(["--project", str(project.root), "build", "-l", "es", "--patient", "Ana", "-o", "-"]) == 0
+    assert main(["--project", str(project.root), "build", "-l", "es", "--leaflet", "diazepam", "--patient", "Ana",
+                 "-o", "-"]) == 0
     data = capsysbinary.readouterr().out
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
     assert not (project.output_dir / "es").exists()
 
 
+def test_build_o_writes_to_a_device_and_never_replaces_it(capsys, project):
+    """`-o /dev/null` (a dry run) once replaced /dev/null with a regular file, as an atomic
+    write renames over its target: a device is written to, and stays a device."""
+    assert main(["--project", str(project.root), "build", "-l", "es", "--leaflet", "diazepam", "-o", "/dev/null"]) == 0
+    assert Path("/dev/null").is_char_device() and "wrote /dev/null" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("args, message", [
-    (["-l", "es", "-l", "fr", "-o", "x.pdf"], "Error: -o writes one leaflet, and this would build 2"),
-    (["-l", "es", "--patient", "Ana", "-o", "output/es/diazepam.pdf"], "is the stock leaflet every patient gets"),
+    (["-l", "es", "-l", "fr", "--leaflet", "diazepam", "-o", "x.pdf"],
+     "Error: -o writes one leaflet, and this would build 2"),
+    (["-l", "es", "-o", "x.pdf"], "Error: -o writes one leaflet, and this would build 2"),  # two medicines
+    (["-l", "es", "--leaflet", "diazepam", "--patient", "Ana", "-o", "output/es/diazepam.pdf"],
+     "is the stock leaflet every patient gets"),
 ])
 def test_build_o_refuses_what_it_cannot_do(capsys, project, monkeypatch, args, message):
     monkeypatch.chdir(project.root)

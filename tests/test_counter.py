@@ -156,7 +156,7 @@ def test_unknown_language_is_404_listing_the_available_ones(client, project):
 
 def test_unknown_leaflet_is_404(client):
     detail = problem(client.get("/leaflets/aspirin/es.pdf"), 404)["detail"]
-    assert detail == "unknown leaflet 'aspirin' (available: diazepam)"
+    assert detail == "unknown leaflet 'aspirin' (available: diazepam, zolpidem)"
 
 
 @pytest.mark.parametrize("count, detail", [

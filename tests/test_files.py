@@ -46,7 +46,7 @@ def test_a_font_cache_that_cannot_be_written_fails_each_job_with_a_message(capsy
     blocked.write_text("a file, not a folder")
     monkeypatch.setenv("LEAFLET_CACHE", str(blocked))
     code, out, err = run_cli(capsys, "--project", project.root, "build", "--lang", "es", "--lang", "fr", "-j", "1",
-                             "--rebuild")
+                             "--rebuild", "--leaflet", "diazepam")
     assert code == 1
     assert err.count("cannot write the font cache: Not a directory") == 2
     assert "Error: 2 of 2 leaflet(s) not built" in err

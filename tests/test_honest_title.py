@@ -110,7 +110,7 @@ def test_an_english_leaflet_has_no_notice(built):
 
 def test_the_notice_goes_with_a_valid_review_and_comes_back_with_a_change(project):
     spanish = translated(project, "es", NOTICE)
-    record_review(project, "es", "Dr Test", "2026-11-20")
+    record_review(project, "es", "diazepam", "Dr Test", "2026-11-20")
     text = squeeze(pdf_text(build("diazepam", "es", project=project)))
     assert "revisadaporDrTest" in text  # the footer
     assert squeeze(spanish) not in text and squeeze(NOTICE[1]) not in text and squeeze(NOTICE_CHANGED) not in text

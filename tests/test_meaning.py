@@ -15,16 +15,19 @@ from leaflet import build
 from leaflet.catalogs.checks import check_catalog, check_invisible_characters
 from leaflet.catalogs.plurals import plural_forms
 from leaflet.catalogs.pofile import read_catalog, write_catalog
-from leaflet.catalogs.reviews import record_review, review_status
+from leaflet.catalogs.reviews import changed_entries, record_review, review_status
 from leaflet.catalogs.translations import load_translations
 from leaflet.errors import CatalogProblems
 from leaflet.languages import language
-from leaflet.render.html import Renderer
+from leaflet.render.context import directions_html
 from leaflet.source.directions import read_directions
 
 COUNTS = (1, 2, 3, 5, 11, 12, 21, 100, 999)
 DIRECTIONS = sorted(read_directions(REPO.directions_file))
 BEDTIME_MANY = 'msgstr[1] "Tome {count} comprimidos al acostarse."'
+
+#: `leaflet review` of the Spanish diazepam leaflet: a review names its leaflet.
+REVIEW_ES = ("review", "es", "--leaflet", "diazepam")
 
 
 def visible_text(markup: str) -> str:
@@ -37,10 +40,10 @@ def visible_text(markup: str) -> str:
 def test_every_direction_prints_the_count_once_in_the_locales_digits(lang):
     """The sentence the page prints, for counts across every plural form: the number and no other."""
     info = language(lang)
-    renderer = Renderer(load_translations(REPO, lang, ["directions"]), info, draft=False)
+    translations = load_translations(REPO, lang, ["directions"])
     for code, direction in read_directions(REPO.directions_file).items():
         for count in COUNTS:
-            text = visible_text(renderer.npgettext(code, direction.one, direction.other, count))
+            text = visible_text(directions_html(translations, direction, count))
             digits = [c for c in text if unicodedata.category(c) == "Nd"]
             shown = "".join(digits)
             assert shown in (info.native_digits(str(count)), ""), (lang, code, count, text)
@@ -155,12 +158,12 @@ def footer(path):
 
 
 def test_a_changed_translation_voids_the_review_everywhere_and_restoring_it_restores_it(capsys, project):
-    record_review(project, "es", "Dr Test", "2026-11-20")
+    record_review(project, "es", "diazepam", "Dr Test", "2026-11-20")
     assert "revisada por Dr Test" in footer(build("diazepam", "es", project=project))
     path = project.po_file("es", "diazepam")
     original = path.read_text(encoding="utf-8")
     edit_file(path, ('msgstr "Precauciones"', 'msgstr "Precauciones importantes"'))
-    status = review_status(project, "es")
+    status = review_status(project, "es", "diazepam")
     assert status.changed and not status.reviewed
     text = footer(build("diazepam", "es", project=project))
     assert "revisada por Dr Test" not in text and "Changed since its review by Dr Test on 2026-11-20" in text
@@ -171,8 +174,23 @@ def test_a_changed_translation_voids_the_review_everywhere_and_restoring_it_rest
     assert "Precauciones importantes" in changes and "as reviewed: Precauciones" in changes
     assert "1 entries changed since the review" in changes
     path.write_text(original, encoding="utf-8")
-    assert review_status(project, "es").reviewed
+    assert review_status(project, "es", "diazepam").reviewed
     assert "revisada por Dr Test" in footer(build("diazepam", "es", project=project))
+
+
+def test_a_review_is_per_leaflet_and_the_shared_frame_binds_both(project):
+    """Changing zolpidem's Spanish voids only zolpidem's Spanish review; changing the shared
+    frame voids both, and the changes say which catalog changed."""
+    for name in ("diazepam", "zolpidem"):
+        record_review(project, "es", name, "Dr Test", "2026-11-20")
+    edit_file(project.po_file("es", "zolpidem"), ('msgctxt "safe.heading"', '#, fuzzy\nmsgctxt "safe.heading"'))
+    assert review_status(project, "es", "diazepam").reviewed
+    assert review_status(project, "es", "zolpidem").changed
+    assert "revisada por Dr Test" in footer(build("diazepam", "es", project=project))
+    edit_file(project.po_file("es", "frame"), ('msgctxt "contents.heading"', '#, fuzzy\nmsgctxt "contents.heading"'))
+    assert review_status(project, "es", "diazepam").changed and review_status(project, "es", "zolpidem").changed
+    [(before, after)] = [change for change in changed_entries(project, "es", "diazepam")]
+    assert before["domain"] == after["domain"] == "frame" and "fuzzy" in after["flags"]
 
 
 def test_a_reviewer_header_typed_into_a_catalog_claims_nothing(project):
@@ -197,31 +215,31 @@ def reviewer_keys(tmp_path, project):
 
 
 def test_a_signed_review_by_a_listed_reviewer_counts(capsys, project, reviewer_keys):
-    code, out, err = run_cli(capsys, "--project", project.root, "review", "es", "--by", "Ana García",
+    code, out, err = run_cli(capsys, "--project", project.root, *REVIEW_ES, "--by", "Ana García",
                              "--key", reviewer_keys["reviewer"], "--date", "2026-11-20")
     assert code == 0 and "(signed)" in out, err
-    assert review_status(project, "es").reviewed
+    assert review_status(project, "es", "diazepam").reviewed
     assert "revisada por Ana García" in footer(build("diazepam", "es", project=project))
 
 
 def test_unsigned_or_foreign_signatures_and_edited_records_count_for_nothing(capsys, project, reviewer_keys):
-    code, _, err = run_cli(capsys, "--project", project.root, "review", "es", "--by", "Ana García")
+    code, _, err = run_cli(capsys, "--project", project.root, *REVIEW_ES, "--by", "Ana García")
     assert code == 2 and "accepts only signed reviews" in err
-    run_cli(capsys, "--project", project.root, "review", "es", "--by", "Intruder", "--key", reviewer_keys["intruder"])
-    status = review_status(project, "es")
+    run_cli(capsys, "--project", project.root, *REVIEW_ES, "--by", "Intruder", "--key", reviewer_keys["intruder"])
+    status = review_status(project, "es", "diazepam")
     assert not status.reviewed and "nobody in reviews/allowed_signers" in status.refused
-    run_cli(capsys, "--project", project.root, "review", "es", "--by", "Ana García", "--key", reviewer_keys["reviewer"])
-    assert review_status(project, "es").reviewed
-    record = project.root / "reviews" / "es.json"
+    run_cli(capsys, "--project", project.root, *REVIEW_ES, "--by", "Ana García", "--key", reviewer_keys["reviewer"])
+    assert review_status(project, "es", "diazepam").reviewed
+    record = project.root / "reviews" / "diazepam" / "es.json"
     record.write_text(record.read_text(encoding="utf-8").replace("Ana García", "Dr. Fake"), encoding="utf-8")
-    status = review_status(project, "es")
+    status = review_status(project, "es", "diazepam")
     assert not status.reviewed and "does not match" in status.refused
     assert "Dr. Fake" not in footer(build("diazepam", "es", project=project))
 
 
 @pytest.mark.parametrize("name", ["Dr\x07", "Dr\u202eTest", "", " "])
 def test_a_reviewer_name_with_control_characters_is_refused_and_catalogs_stay_buildable(capsys, project, name):
-    code, _, err = run_cli(capsys, "--project", project.root, "review", "es", "--by", name)
+    code, _, err = run_cli(capsys, "--project", project.root, *REVIEW_ES, "--by", name)
     assert code == 2 and err.startswith("Error: --by")
-    assert not (project.root / "reviews" / "es.json").exists()
+    assert not (project.root / "reviews" / "diazepam" / "es.json").exists()
     build("diazepam", "es", project=project)

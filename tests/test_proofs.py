@@ -58,7 +58,7 @@ def test_contact_sheet_has_one_tile_per_language_and_none_is_blank(sheet, shared
         dark = sum(1 for value in inside.tobytes() if value < 160)
         assert dark > 500, tile.label  # a page of text; a blank page has none
     labels = [t.label for t in tiles]
-    assert "bn · বাংলা" in labels and "zh_Hant · 中文 (繁體)" in labels
+    assert "bn · বাংলা · diazepam" in labels and "zh_Hant · 中文 (繁體) · diazepam" in labels
 
 
 def test_contact_sheet_index_links_every_thumbnail_to_its_pdf(sheet, shared_project):

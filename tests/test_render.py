@@ -110,6 +110,16 @@ def calls_to(name: str) -> list[str]:
     return sorted(set(found))
 
 
+def test_every_leaflet_page_is_made_from_the_localized_model():
+    """The localized leaflet is made in one place, and the HTML renderer reads only it:
+    it imports no catalog (the audio, braille and data editions will read the same model)."""
+    assert calls_to("localize") == ["render/context.py"]
+    assert calls_to("leaflet_page") == ["render/context.py"]
+    renderer = ast.parse((PACKAGE / "render" / "html.py").read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(renderer) if isinstance(node, ast.ImportFrom)}
+    assert "leaflet.localized" in imported and not any(m.startswith("leaflet.catalogs") for m in imported if m)
+
+
 def test_html_becomes_a_pdf_in_one_place():
     # The contact sheet prints thumbnails of every language on one page, with the system's fonts:
     # it is a picture of leaflets, not a leaflet, so it calls WeasyPrint through render_pdf itself.

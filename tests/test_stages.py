@@ -22,12 +22,13 @@ LAYERS = {
     "leaflet.project": 0, "leaflet.verdicts": 0,
     "leaflet.source": 1,
     "leaflet.catalogs": 2,
-    "leaflet.render": 3,
-    "leaflet.builder": 4,
-    "leaflet.cli": 5, "leaflet.__main__": 5, "leaflet.doctor": 5, "leaflet.proofs": 5, "leaflet.counter": 5,
+    "leaflet.localized": 3,
+    "leaflet.render": 4,
+    "leaflet.builder": 5,
+    "leaflet.cli": 6, "leaflet.__main__": 6, "leaflet.doctor": 6, "leaflet.proofs": 6, "leaflet.counter": 6,
 }
-STAGES = ["leaflet.source", "leaflet.catalogs", "leaflet.render", "leaflet.builder", "leaflet.proofs",
-          "leaflet.counter"]
+STAGES = ["leaflet.source", "leaflet.catalogs", "leaflet.localized", "leaflet.render", "leaflet.builder",
+          "leaflet.proofs", "leaflet.counter"]
 
 
 def module_name(path: Path) -> str:
@@ -74,7 +75,7 @@ MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 
 @pytest.mark.parametrize("module", sorted(MODULES))
 def test_every_module_has_a_layer(module):
-    assert layer_of(module) in range(6)
+    assert layer_of(module) in range(7)
 
 
 def test_a_new_package_has_no_layer_until_it_is_placed():

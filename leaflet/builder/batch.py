@@ -8,6 +8,7 @@ whose catalogs fail the gate is reported with its problems and the others go on.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable
@@ -71,7 +72,8 @@ def _warm_up(project: Project) -> None:
     from leaflet.render.html import TEMPLATE, environment
 
     for domain in project.domains():
-        extract_messages(project, domain)
+        with contextlib.suppress(LeafletError):  # a broken source fails its own jobs, with its message
+            extract_messages(project, domain)
     environment(project).get_template(TEMPLATE)
 
 

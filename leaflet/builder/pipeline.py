@@ -76,7 +76,7 @@ def plan_build(leaflet: str, lang: str, project: Project, options: BuildOptions 
         out = project.personal_output_file(code, edition.leaflet, options.edition(code), options.personal_tag())
     else:
         out = project.output_file(code, edition.leaflet, options.edition(code))
-    key = _build_key(edition.leaflet, code, options, _review_files(project, code))
+    key = _build_key(edition.leaflet, code, options, _review_files(project, code, edition.leaflet))
     return Plan(edition.leaflet, code, options, edition.pharmacy, out, key)
 
 
@@ -205,10 +205,10 @@ def _build_key(leaflet: str, lang: str, options: BuildOptions, review: str = "")
                        "review": review}, sort_keys=True)
 
 
-def _review_files(project: Project, lang: str) -> str:
+def _review_files(project: Project, lang: str, leaflet: str) -> str:
     """A review recorded or a signer listed since the last build changes its footer."""
     hashed = hashlib.sha256()
-    for path in (review_file(project, lang), signers_file(project)):
+    for path in (review_file(project, lang, leaflet), signers_file(project)):
         hashed.update(path.read_bytes() if path.is_file() else b"-")
     return hashed.hexdigest()[:16]
 

@@ -49,7 +49,7 @@ def warm_up(project: Project) -> None:
     _warm_up(project)
     directions = next(iter(read_directions(project.directions_file)), None)
     sample = BuildOptions(patient="A", directions=directions, free_directions="a")
-    for leaflet in project.leaflets()[:1]:
+    for leaflet in project.leaflets():
         for code in project.languages():
             # a broken catalog or a missing font is reported when that language is asked for
             with contextlib.suppress(LeafletError):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import polib
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir, extract_from_file
 
@@ -23,7 +24,7 @@ from leaflet.catalogs.pofile import (
     read_catalog,
     write_catalog,
 )
-from leaflet.errors import ContentError
+from leaflet.errors import ContentError, TemplateProblem
 from leaflet.project import DIRECTIONS_DOMAIN, FRAME_DOMAIN, Project
 from leaflet.source.content import extract_babel
 from leaflet.source.directions import extract_babel as extract_directions
@@ -108,8 +109,13 @@ def _extract_domain(project: Project, domain: str) -> list[Extracted]:
     elif domain == FRAME_DOMAIN:
         in_dir = extract_from_dir(project.templates_dir, _TEMPLATE_METHODS, _TEMPLATE_OPTIONS,
                                   keywords=KEYWORDS, comment_tags=COMMENT_TAGS, strip_comment_tags=True)
-        results = [(f"templates/{name}", line, message, comments, context)
-                   for name, line, message, comments, context in in_dir]
+        try:
+            results = [(f"templates/{name}", line, message, comments, context)
+                       for name, line, message, comments, context in in_dir]
+        except jinja2.TemplateSyntaxError as exc:  # the build's own message, from the first stage that reads it
+            raise TemplateProblem(f"template syntax error: {exc.message}",
+                                  path=project.templates_dir / (exc.name or exc.filename or "leaflet.html"),
+                                  line=exc.lineno) from None
     else:
         path = project.content_file(domain)
         found = extract_from_file(extract_babel, path, keywords=KEYWORDS)  # type: ignore[arg-type]

@@ -1,7 +1,10 @@
-"""Reviews bound to the words reviewed: a language's catalogs -> ``reviews/<lang>.json``.
+"""Reviews bound to the words reviewed: one leaflet's catalogs in a language -> ``reviews/<leaflet>/<lang>.json``.
 
 A translation nobody has reviewed is a draft, and the product says so
-wherever it shows it. A review is not a header a translator can type
+wherever it shows it. A review covers one leaflet in one language: its own
+catalog and the shared ones it prints with (the frame, the directions), so
+changing zolpidem's Spanish never voids diazepam's Spanish review, and
+changing the shared frame voids both. A review is not a header a translator can type
 (``X-Reviewed-By`` counts for nothing): ``record_review`` stores, outside
 the catalogs, the reviewer, the date and a snapshot of every entry reviewed
 (context, English, translation, flags) with its SHA-256 digest.
@@ -66,11 +69,16 @@ class ReviewError(LeafletError):
 
 # -- what was reviewed -------------------------------------------------------------------
 
-def snapshot(project: Project, lang: str) -> list[dict[str, Any]]:
-    """Every live entry of the language's catalogs, in a stable order, with what it means:
-    the Plural-Forms header decides which text a count prints, so it is part of it."""
+def reviewed_domains(project: Project, leaflet: str) -> list[str]:
+    """The catalogs a leaflet prints from: the shared ones, then its own."""
+    return [d for d in project.domains() if d not in project.leaflets()] + [leaflet]
+
+
+def snapshot(project: Project, lang: str, leaflet: str) -> list[dict[str, Any]]:
+    """Every live entry of the leaflet's catalogs in the language, in a stable order, with what it
+    means: the Plural-Forms header decides which text a count prints, so it is part of it."""
     entries = []
-    for domain in project.domains():
+    for domain in reviewed_domains(project, leaflet):
         try:
             catalog = read_catalog_cached(project.po_file(lang, domain))
         except (CatalogError, LinkOutsideProject):  # missing, broken or refused: nothing reviewable
@@ -91,72 +99,78 @@ def digest(entries: list[dict[str, Any]]) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def statement(lang: str, reviewer: str, date: str, words: str) -> bytes:
-    """What a reviewer signs: who, when, which language and exactly which words."""
-    return f"leaflet review\nlanguage: {lang}\nreviewer: {reviewer}\ndate: {date}\ndigest: {words}\n".encode()
+def statement(leaflet: str, lang: str, reviewer: str, date: str, words: str) -> bytes:
+    """What a reviewer signs: who, when, which leaflet and language, and exactly which words."""
+    return (f"leaflet review\nleaflet: {leaflet}\nlanguage: {lang}\nreviewer: {reviewer}\ndate: {date}\n"
+            f"digest: {words}\n").encode()
 
 
 # -- recording and reading reviews ------------------------------------------------------------
 
-def review_file(project: Project, lang: str) -> Path:
-    return project.root / REVIEWS_DIR / f"{lang}.json"
+def review_file(project: Project, lang: str, leaflet: str) -> Path:
+    return project.root / REVIEWS_DIR / leaflet / f"{lang}.json"
 
 
 def signers_file(project: Project) -> Path:
     return project.root / REVIEWS_DIR / ALLOWED_SIGNERS
 
 
-def record_review(project: Project, lang: str, reviewer: str, date: str | None = None,
+def record_review(project: Project, lang: str, leaflet: str, reviewer: str, date: str | None = None,
                   key: Path | None = None) -> Path:
     reviewer = _clean_name(reviewer)
     day = _clean_date(date)
-    entries = snapshot(project, lang)
-    if not any("msgid" in e for e in entries):
-        raise UsageError(f"'{lang}' has no catalogs to review")
+    entries = snapshot(project, lang, leaflet)
+    if not any("msgid" in e and e["domain"] == leaflet for e in entries):
+        raise UsageError(f"'{leaflet}' has no catalog in '{lang}' to review")
     words = digest(entries)
-    record: dict[str, Any] = {"language": lang, "reviewer": reviewer, "date": day, "digest": words}
+    record: dict[str, Any] = {"leaflet": leaflet, "language": lang, "reviewer": reviewer, "date": day,
+                              "digest": words}
     if key is not None:
-        record["signature"] = sign(statement(lang, reviewer, day, words), key)
+        record["signature"] = sign(statement(leaflet, lang, reviewer, day, words), key)
     elif signers_file(project).exists():
         raise UsageError(f"this project accepts only signed reviews ({_shown(signers_file(project), project)})",
                          hint="pass --key with the reviewer's SSH private key")
     record["entries"] = entries
-    path = review_file(project, lang)
+    path = review_file(project, lang, leaflet)
     write_atomic(path, (json.dumps(record, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     return path
 
 
-def read_review(project: Project, lang: str) -> dict[str, Any] | None:
-    path = review_file(project, lang)
+def read_review(project: Project, lang: str, leaflet: str) -> dict[str, Any] | None:
+    path = review_file(project, lang, leaflet)
     if path.is_symlink() or not path.is_file():
         return None
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError):
         return None
-    return record if isinstance(record, dict) and record.get("language") == lang else None
+    if not isinstance(record, dict) or (record.get("language"), record.get("leaflet")) != (lang, leaflet):
+        return None
+    return record
 
 
-def review_status(project: Project, lang: str) -> ReviewStatus:
-    record = read_review(project, lang)
+def review_status(project: Project, lang: str, leaflet: str) -> ReviewStatus:
+    record = read_review(project, lang, leaflet)
     if record is None:
         return ReviewStatus()
     reviewer, date = str(record.get("reviewer", "")), str(record.get("date", ""))
     if not reviewer:
         return ReviewStatus()
     if signers_file(project).exists():
-        why = _signature_problem(project, lang, record)
+        why = _signature_problem(project, lang, leaflet, record)
         if why:
             return ReviewStatus(reviewer, date, refused=why)
-    changed = record.get("digest") != digest(snapshot(project, lang))
+    changed = record.get("digest") != digest(snapshot(project, lang, leaflet))
     return ReviewStatus(reviewer, date, changed=changed)
 
 
-def changed_entries(project: Project, lang: str) -> list[tuple[dict[str, Any] | None, dict[str, Any] | None]]:
-    """(as reviewed, as now) for every entry that differs; None where one side has no such entry."""
-    record = read_review(project, lang) or {}
+def changed_entries(project: Project, lang: str,
+                    leaflet: str) -> list[tuple[dict[str, Any] | None, dict[str, Any] | None]]:
+    """(as reviewed, as now) for every entry that differs; None where one side has no such entry.
+    Each names its catalog: a change to the shared frame shows as the frame's."""
+    record = read_review(project, lang, leaflet) or {}
     before = {_key(e): e for e in record.get("entries", []) if "msgid" in e}
-    after = {_key(e): e for e in snapshot(project, lang) if "msgid" in e}
+    after = {_key(e): e for e in snapshot(project, lang, leaflet) if "msgid" in e}
     return [(before.get(k), after.get(k)) for k in dict.fromkeys([*after, *before]) if before.get(k) != after.get(k)]
 
 
@@ -178,11 +192,12 @@ def sign(message: bytes, key: Path) -> str:
         return path.with_suffix(".sig").read_text(encoding="ascii")
 
 
-def _signature_problem(project: Project, lang: str, record: dict[str, Any]) -> str:
+def _signature_problem(project: Project, lang: str, leaflet: str, record: dict[str, Any]) -> str:
     signature = record.get("signature")
     if not isinstance(signature, str) or not signature.strip():
         return "unsigned, and this project requires signed reviews"
-    message = statement(lang, str(record["reviewer"]), str(record.get("date", "")), str(record.get("digest", "")))
+    message = statement(leaflet, lang, str(record["reviewer"]), str(record.get("date", "")),
+                        str(record.get("digest", "")))
     return _verify(signers_file(project).read_bytes(), message, signature)
 
 

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 import polib
 
-from leaflet.catalogs.pofile import (
-    Catalog,
-)
+from leaflet.catalogs.pofile import Catalog, read_catalog_cached
+from leaflet.errors import LeafletError
+from leaflet.languages import SOURCE_LANGUAGE
+from leaflet.project import Project
 
 # -- statistics ---------------------------------------------------------------
 
@@ -41,6 +42,22 @@ def statistics(catalog: Catalog, lang: str, domain: str) -> Statistics:
         else:
             untranslated += 1
     return Statistics(lang, domain, translated, fuzzy, untranslated)
+
+
+def not_started(project: Project, lang: str, leaflet: str) -> bool:
+    """No entry of the leaflet's own catalog is translated in the language (or it has none):
+    a leaflet nobody has begun to translate there, which a batch skips rather than fails.
+    A catalog begun but unfinished is not this: the build refuses it, with its problems."""
+    if lang == SOURCE_LANGUAGE:
+        return False
+    path = project.locales_dir / lang / "LC_MESSAGES" / f"{leaflet}.po"
+    if not path.exists() and not path.is_symlink():
+        return True
+    try:
+        catalog = read_catalog_cached(path)
+    except LeafletError:
+        return False  # broken: the build says how
+    return not any(is_translated(entry) for entry in catalog.entries())
 
 
 def is_translated(entry: polib.POEntry) -> bool:

@@ -78,7 +78,7 @@ def print_of(project: Project, plan: Plan, pdf: bytes, when: dt.datetime | None 
     """The row for one print: what it was made from, never whom it was for."""
     content = project.content_file(plan.leaflet)
     revision = f"{read_leaflet(content).revised.isoformat()} {file_digest(content)[:12]}"
-    review = review_status(project, plan.lang).text if plan.lang != SOURCE_LANGUAGE else "source text"
+    review = review_status(project, plan.lang, plan.leaflet).text if plan.lang != SOURCE_LANGUAGE else "source text"
     moment = (when or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     return Print(moment.isoformat(timespec="seconds"), plan.leaflet, revision, plan.lang,
                  catalog_digest(project, plan), review,

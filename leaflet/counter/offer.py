@@ -55,7 +55,7 @@ def unavailable_reason(project: Project, leaflet: str, code: str) -> str:
 
 def language_choice(project: Project, leaflet: str, code: str) -> LanguageChoice:
     info = language(code)
-    status = review_status(project, code) if code != SOURCE_LANGUAGE else None
+    status = review_status(project, code, leaflet) if code != SOURCE_LANGUAGE else None
     reason = unavailable_reason(project, leaflet, code)
     return LanguageChoice(code, info.own_name, info.english_name, names_of(code), info.direction,
                           status.text if status else "source text", status.reviewed if status else True,

@@ -76,14 +76,14 @@ def _row(entry: polib.POEntry, line: int, path: Path, by_line: dict[int, list[Pr
                entry.previous_msgid or "" if entry.fuzzy else "", warnings)
 
 
-def since_review_sections(project: Project, lang: str) -> list[Section]:
+def since_review_sections(project: Project, lang: str, leaflet: str) -> list[Section]:
     """Only what changed since the recorded review, as reviewed and as now: a re-review takes minutes."""
-    status = review_status(project, lang)
+    status = review_status(project, lang, leaflet)
     if not status.reviewer:
-        raise UsageError(f"'{lang}' has no recorded review to compare with",
+        raise UsageError(f"{leaflet} in '{lang}' has no recorded review to compare with",
                          hint=f"review the whole translation with 'leaflet proof {lang}'")
     rows = []
-    for before, after in changed_entries(project, lang):
+    for before, after in changed_entries(project, lang, leaflet):
         now, then = after or {}, before or {}
         source = now.get("msgid") or then.get("msgid", "")
         rows.append(Row(now.get("msgctxt") or then.get("msgctxt", ""), now.get("domain") or then.get("domain", ""),
@@ -106,7 +106,8 @@ def write_review_proof(project: Project, lang: str, leaflet: str, paper: str = "
     if lang == SOURCE_LANGUAGE:
         raise UsageError("English is the source language: there is no translation to review")
     info = language(lang)
-    sections = since_review_sections(project, lang) if since_review else review_sections(project, lang, leaflet)
+    sections = (since_review_sections(project, lang, leaflet) if since_review
+                else review_sections(project, lang, leaflet))
     rows = [row for section in sections for row in section.rows]
     counts = {status: sum(r.status == status for r in rows) for status in ("translated", "fuzzy", "missing")}
     summary = (f"{len(rows)} entries: {counts['translated']} translated, {counts['fuzzy']} fuzzy, "

@@ -51,11 +51,11 @@ def render_pages(pdf: Path, out_dir: Path, stem: str, *, all_pages: bool) -> tup
 
 
 def make_proofs(project: Project, *, all_pages: bool = False) -> list[Proof]:
-    """Page pictures of every built leaflet, in language order."""
+    """Page pictures of every built leaflet: leaflet by leaflet, each in language order."""
     out_dir = project.output_dir / "proofs"
     proofs = []
-    for lang in project.languages():
-        for leaflet in project.leaflets():
+    for leaflet in project.leaflets():
+        for lang in project.languages():
             pdf = project.output_file(lang, leaflet)
             if pdf.exists():
                 pages = render_pages(pdf, out_dir / "pages", f"{lang}-{leaflet}", all_pages=all_pages)

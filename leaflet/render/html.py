@@ -1,8 +1,9 @@
-"""Render a leaflet to HTML: ``Leaflet`` + ``Translations`` -> print-ready HTML.
+"""Render a localized leaflet to HTML: ``LocalizedLeaflet`` -> print-ready HTML.
 
-The third stage of the pipeline. The Jinja templates in ``templates/`` lay
-out the page; every word they show comes through ``pgettext`` here, so the
-catalogs hold all visible text. Translations are untrusted: they are escaped,
+The print edition's stage after ``leaflet.localized``. The Jinja templates in
+``templates/`` lay out the page; every word they show is a sentence of the
+localized leaflet (the frame's through ``pgettext``, which extraction reads
+from the templates), so the catalogs hold all visible text. Translations are untrusted: they are escaped,
 and only the inline markup of ``markup.py`` becomes tags. Values (names,
 addresses, phone numbers, dates, counts) are isolated in ``<bdi dir>`` so they
 read as typed in every direction, as is every Latin word or number in
@@ -27,14 +28,13 @@ from babel.dates import format_skeleton
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
-from leaflet.catalogs.translations import Translations
-from leaflet.errors import CatalogProblems, TemplateProblem
+from leaflet.errors import TemplateProblem
 from leaflet.files import write_atomic
 from leaflet.languages import Language
+from leaflet.localized import LocalizedLeaflet, Sentence
 from leaflet.project import Project
 from leaflet.render.options import PAPER_SIZES
-from leaflet.source.content import Block, Leaflet
-from leaflet.source.markup import to_html
+from leaflet.source.markup import strip_markup, to_html
 
 TEMPLATE = "leaflet.html"
 
@@ -53,71 +53,78 @@ class Page:
 
 
 class Renderer:
-    """The gettext functions the templates call, bound to one language's translations."""
+    """The localized leaflet (``leaflet.localized``) as HTML: each sentence's markup made into
+    tags and shaped for the page, and the template's gettext calls answered from its frame."""
 
-    def __init__(self, translations: Translations, lang: Language, draft: bool,
-                 names: tuple[str, ...] = ()) -> None:
-        self.translations = translations
-        self.lang = lang
-        self.draft = draft
-        self.names = names  # medicine names, never hyphenated (content/names.toml)
+    def __init__(self, leaflet: LocalizedLeaflet) -> None:
+        self.leaflet = leaflet
+        self.lang = leaflet.lang
+        self.names = leaflet.names  # medicine names, never hyphenated (content/names.toml)
 
     def pgettext(self, context: str | None, msgid: str, **values: Any) -> Markup:
-        text = self.translations.lookup(context, msgid)
-        if text is None:
-            return self._fallback(context, msgid, values)
-        return substitute(self.shape(to_html(text)), values)
+        """The template's frame sentences, extracted from it into the frame's catalog."""
+        return self.sentence(self.leaflet.frame_sentence(context or "", msgid), **values)
 
-    def npgettext(self, context: str | None, singular: str, plural: str, count: int) -> Markup:
-        """A count with the plural form the language's catalog picks, in the locale's digits."""
-        text = self.translations.lookup_plural(context, singular, plural, count)
-        values = {"count": self.number(count)}
-        if text is None:
-            return self._fallback(context, singular if count == 1 else plural, values)
-        return substitute(self.shape(to_html(text)), values)
+    def sentence(self, sentence: Sentence, **values: Any) -> Markup:
+        if sentence.text is None:  # only a draft gets here: the English, marked
+            english = substitute(to_html(sentence.source), values)
+            return Markup('<span class="untranslated" lang="en" dir="ltr">{}</span>').format(english)
+        return substitute(self.shape(to_html(sentence.text)), values)
+
+    def block(self, sentence: Sentence) -> Markup:
+        return self.sentence(sentence)
+
+    def english(self, sentence: Sentence) -> Markup:
+        """The English of a sentence, for the bilingual edition's other column."""
+        html = to_html(sentence.source)
+        return on_text(html, functools.partial(mark_names, names=self.names)) if self.names else html
+
+    def directions(self) -> Markup | None:
+        """The standard directions in the form the count takes, the count in the locale's digits."""
+        found = self.leaflet.directions
+        return self.sentence(found, count=self.number(self.leaflet.count)) if found is not None else None
 
     def shape(self, html: Markup) -> Markup:
         """What the page needs beyond the words: medicine names kept whole, Latin words and
         numbers isolated in right-to-left text, Korean words joined. Works on the text
         between tags, never on the escaped HTML, and leaves placeholders for ``substitute``."""
-        if self.names:
-            html = on_text(html, functools.partial(mark_names, names=self.names))
-        if self.lang.direction == "rtl":
-            html = on_text(html, isolate_ltr_runs)
-        return keep_words(html) if self.lang.keep_words else html
-
-    def gettext(self, msgid: str, **values: Any) -> Markup:
-        return self.pgettext(None, msgid, **values)
-
-    def block(self, block: Block) -> Markup:
-        return self.pgettext(block.id, block.text)
-
-    def _fallback(self, context: str | None, msgid: str, values: dict[str, Any]) -> Markup:
-        if not self.draft:
-            raise CatalogProblems([], f"no translation for '{context}' in '{self.lang.code}'")
-        english = substitute(to_html(msgid), values)
-        return Markup('<span class="untranslated" lang="en" dir="ltr">{}</span>').format(english)
+        return shape(html, self.lang, self.names)
 
     def plain(self, context: str | None, msgid: str, **values: Any) -> str:
         """The translation as plain text, for PDF metadata and alternative text."""
-        text = self.translations.lookup(context, msgid)
-        if text is None:
-            self._fallback(context, msgid, values)
-            text = msgid
-        return fill(text, values)
+        found = self.leaflet.frame_sentence(context or "", msgid)
+        return fill(found.text if found.text is not None else found.source, values)
+
+    def plain_text(self, sentence: Sentence) -> str:
+        """A sentence of the leaflet as plain text (the document's title)."""
+        return strip_markup(sentence.text if sentence.text is not None else sentence.source)
 
     def number(self, value: int) -> str:
-        return self.digits(format_decimal(value, locale=self.lang.locale, numbering_system="default"))
+        return number(value, self.lang)
 
     def month_year(self, date: dt.date) -> str:
-        return self.digits(format_skeleton("yMMMM", date, locale=self.lang.locale))
+        return self.lang.native_digits(format_skeleton("yMMMM", date, locale=self.lang.locale))
 
     def date(self, value: dt.date) -> str:
-        return self.digits(format_skeleton("yMMMd", value, locale=self.lang.locale))
+        return format_day(value, self.lang)
 
-    def digits(self, text: str) -> str:
-        """Babel formats dates and numbers with Latin digits; write them in the locale's own."""
-        return self.lang.native_digits(text)
+
+def shape(html: Markup, lang: Language, names: tuple[str, ...] = ()) -> Markup:
+    """``Renderer.shape`` for any language (the counter's directions preview)."""
+    if names:
+        html = on_text(html, functools.partial(mark_names, names=names))
+    if lang.direction == "rtl":
+        html = on_text(html, isolate_ltr_runs)
+    return keep_words(html) if lang.keep_words else html
+
+
+def number(value: int, lang: Language) -> str:
+    """Babel formats with Latin digits; written in the locale's own."""
+    return lang.native_digits(format_decimal(value, locale=lang.locale, numbering_system="default"))
+
+
+def format_day(value: dt.date, lang: Language) -> str:
+    return lang.native_digits(format_skeleton("yMMMd", value, locale=lang.locale))
 
 
 _TAG = re.compile(r"(<[^>]*>)")
@@ -320,27 +327,26 @@ class _CompiledTemplates(jinja2.BytecodeCache):
             write_atomic(self._path(bucket), bucket.bytecode_to_string())
 
 
-def fill_template(project: Project, leaflet: Leaflet, lang: Language, renderer: Renderer, page: Page,
-                extra: dict[str, Any] | None = None) -> str:
+def fill_template(project: Project, renderer: Renderer, page: Page, extra: dict[str, Any] | None = None) -> str:
     env = environment(project)
-    counter = lang.digits.counter_style
+    leaflet = renderer.leaflet
+    counter = leaflet.numbering
     context = {
         "leaflet": leaflet,
-        "lang": lang,
+        "lang": leaflet.lang,
         "page": page,
         "paper_size": PAPER_SIZES[page.paper],
         "counter_style": counter,
         "counter": lambda name: f"counter({name}, {counter})",
         "css_content": css_content,
-        "_": renderer.gettext,
-        "gettext": renderer.gettext,
         "pgettext": renderer.pgettext,
-        "npgettext": renderer.npgettext,
         "plain": renderer.plain,
+        "plain_text": renderer.plain_text,
         "isolate_text": isolate_text,
         "unbroken": unbroken,
         "isolate": isolate,
         "block": renderer.block,
+        "english": renderer.english,
         "number": renderer.number,
         "month_year": renderer.month_year,
         "format_date": renderer.date,

@@ -2,8 +2,9 @@
 
 The first stage of the pipeline. A content file is TOML front matter between
 ``+++`` lines, then blocks separated by blank lines. Each block is a title
-(``# ``), a section heading (``## ``), a list item (``1. `` or ``- ``) or a
-paragraph, ends with a stable id ``{#section.name}`` that becomes the
+(``# ``), a section heading (``## ``), a list item (``1. `` or ``- ``), a
+warning (``> ``: consecutive warnings print in one box) or a paragraph,
+ends with a stable id ``{#section.name}`` that becomes the
 catalog's ``msgctxt``, and may be preceded by ``#.`` translator comments.
 Inline markup is ``**bold**`` and ``*emphasis*``; raw HTML is refused.
 """
@@ -15,7 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Generic, TypeVar
 
 from leaflet.errors import ContentError
 from leaflet.files import NotARegularFile, read_limited
@@ -28,24 +29,36 @@ MAX_CONTENT_BYTES = 1024 * 1024
 _ID = re.compile(r"\{#([a-z0-9][a-z0-9._-]*)\}")
 _ORDERED = re.compile(r"^\d+\.\s+")
 _RAW_HTML = re.compile(r"<[A-Za-z/!?]|&[A-Za-z#][A-Za-z0-9]*;")
-_KNOWN_KEYS = {"id", "revised", "source"}
+_KNOWN_KEYS = {"id", "revised", "source", "sources"}
 
 
 @dataclass(frozen=True)
 class Block:
     id: str
-    kind: str  # "title", "heading", "paragraph" or "item"
+    kind: str  # "title", "heading", "paragraph", "item" or "warning"
     text: str
     line: int
     comments: tuple[str, ...] = ()
     ordered: bool = False
 
 
+#: What a list or a warning holds: the content's blocks here, translated sentences in ``leaflet.localized``.
+Item = TypeVar("Item")
+
+
 @dataclass(frozen=True)
-class ListNode:
+class ListNode(Generic[Item]):
     ordered: bool
-    items: tuple[Block, ...]
+    items: tuple[Item, ...]
     kind: str = "list"
+
+
+@dataclass(frozen=True)
+class WarningBox(Generic[Item]):
+    """Consecutive ``> `` blocks: one box on the page, read before what follows it."""
+
+    items: tuple[Item, ...]
+    kind: str = "box"
 
 
 @dataclass
@@ -54,6 +67,8 @@ class Leaflet:
     revised: dt.date
     path: Path
     blocks: list[Block] = field(default_factory=list)
+    #: What the leaflet says comes from: front matter ``sources`` (a list) or ``source``.
+    sources: tuple[str, ...] = ()
 
     @property
     def title(self) -> Block:
@@ -63,19 +78,26 @@ class Leaflet:
     def headings(self) -> list[Block]:
         return [b for b in self.blocks if b.kind == "heading"]
 
-    def body(self) -> Iterator[Block | ListNode]:
-        """Blocks after the title, with consecutive list items grouped into lists."""
+    def body(self) -> Iterator[Block | ListNode[Block] | WarningBox[Block]]:
+        """Blocks after the title, with consecutive list items grouped into lists and
+        consecutive warnings into one box."""
         pending: list[Block] = []
         for block in self.blocks:
-            if pending and (block.kind != "item" or block.ordered != pending[0].ordered):
-                yield ListNode(pending[0].ordered, tuple(pending))
+            if pending and (block.kind != pending[0].kind or block.ordered != pending[0].ordered):
+                yield _group(pending)
                 pending = []
-            if block.kind == "item":
+            if block.kind in ("item", "warning"):
                 pending.append(block)
             elif block.kind != "title":
                 yield block
         if pending:
-            yield ListNode(pending[0].ordered, tuple(pending))
+            yield _group(pending)
+
+
+def _group(blocks: list[Block]) -> ListNode[Block] | WarningBox[Block]:
+    if blocks[0].kind == "warning":
+        return WarningBox(tuple(blocks))
+    return ListNode(blocks[0].ordered, tuple(blocks))
 
 
 def read_leaflet(path: Path) -> Leaflet:
@@ -97,7 +119,8 @@ def parse_leaflet(text: str, path: Path) -> Leaflet:
     lines = text.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
     meta, first_body_line = _parse_front_matter(lines, path)
     blocks = list(_parse_blocks(lines, first_body_line, path))
-    leaflet = Leaflet(id=meta["id"], revised=meta["revised"], path=path, blocks=blocks)
+    sources = meta.get("sources", [meta["source"]] if meta.get("source") else [])
+    leaflet = Leaflet(id=meta["id"], revised=meta["revised"], path=path, blocks=blocks, sources=tuple(sources))
     _check_structure(leaflet)
     return leaflet
 
@@ -126,6 +149,10 @@ def _check_front_matter(meta: dict[str, Any], path: Path) -> None:
         raise ContentError(f"front matter id must be '{path.stem}', the file's name", path=path, line=2)
     if not isinstance(meta.get("revised"), dt.date):
         raise ContentError("front matter needs 'revised = YYYY-MM-DD'", path=path, line=2)
+    listed = meta.get("sources", [])
+    if not isinstance(listed, list) or not all(isinstance(item, str) and item.strip() for item in listed):
+        raise ContentError("front matter 'sources' is a list of strings", path=path, line=2,
+                           hint='sources = ["US FDA Medication Guide ...", "..."]')
 
 
 def _parse_blocks(lines: list[str], start: int, path: Path) -> Iterator[Block]:
@@ -147,9 +174,14 @@ def _parse_blocks(lines: list[str], start: int, path: Path) -> Iterator[Block]:
 
 
 def _make_block(chunk: list[str], line: int, comments: tuple[str, ...], path: Path) -> Block:
+    warning = chunk[0].startswith("> ")
+    if warning:  # each line of a warning may start with "> ", as in Markdown
+        chunk = [part[1:].strip() if part.startswith(">") else part for part in chunk]
     text, block_id = _split_id(" ".join(chunk), path, line)
     kind, ordered = "paragraph", False
-    if text.startswith("## "):
+    if warning:
+        kind = "warning"
+    elif text.startswith("## "):
         kind, text = "heading", text[3:]
     elif text.startswith("# "):
         kind, text = "title", text[2:]

@@ -1,5 +1,6 @@
 // Shows the directions' sentence, in the patient's language and in English, as they are
-// chosen. Only an enhancement: without it the page's "Show the sentence" button does the same.
+// chosen, and offers the languages the chosen medicine can be printed in. Only an enhancement:
+// without it the page's "Show the sentence" button does both.
 "use strict";
 (function () {
   const form = document.getElementById("counter");
@@ -37,6 +38,22 @@
           para("patient-text", textOf(body.html), { lang: body.lang.replace("_", "-"), dir: body.dir }),
           para("label", "In English:"), para("english-text", textOf(body.english))]);
   }
+  // Each medicine is translated into its own languages: offer only those it can print.
+  async function offerLanguages() {
+    const response = await fetch("/leaflets");
+    if (!response.ok) return;
+    const listing = await response.json();
+    const chosen = listing.leaflets.find((leaflet) => leaflet.id === form.leaflet.value);
+    const list = document.getElementById("languages");
+    if (!chosen || !list) return;
+    list.replaceChildren(...chosen.languages.filter((choice) => choice.available).map((choice) => {
+      const option = document.createElement("option");
+      option.value = choice.code;
+      option.label = `${choice.name} · ${choice.english_name} · ${choice.review}`;
+      return option;
+    }));
+  }
+  form.leaflet.addEventListener("change", offerLanguages);
   for (const name of ["lang", "directions", "count"]) {
     form[name].addEventListener("change", update);
   }

@@ -1,0 +1,135 @@
+"""The localized leaflet's types and ``localize``, which makes one (see the package)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from leaflet.catalogs.extract import extract_messages
+from leaflet.catalogs.reviews import ReviewStatus, review_status
+from leaflet.catalogs.translations import Translations
+from leaflet.errors import CatalogProblems
+from leaflet.languages import SOURCE_LANGUAGE, Language, language
+from leaflet.project import FRAME_DOMAIN, Project
+from leaflet.source.content import Block, Leaflet, ListNode, WarningBox
+from leaflet.source.directions import Direction
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One catalog entry as the patient reads it: ``text`` is the translation (None: a draft's
+    missing entry, printed in English), ``source`` the English; both in the content's markup."""
+
+    id: str
+    kind: str  # title, heading, paragraph, item, warning, frame or directions
+    source: str
+    text: str | None
+
+    @property
+    def missing(self) -> bool:
+        return self.text is None
+
+
+#: A list and a warning are the content's, holding sentences instead of blocks.
+Items = ListNode[Sentence]
+Warning = WarningBox[Sentence]
+Node = Sentence | Items | Warning
+
+
+@dataclass(frozen=True)
+class LocalizedLeaflet:
+    id: str
+    revised: dt.date
+    sources: tuple[str, ...]
+    lang: Language
+    title: Sentence
+    body: tuple[Node, ...]
+    frame: Mapping[str, Sentence]
+    review: ReviewStatus
+    #: The catalogs' last revision (the footer's "Translation updated"), else the content's.
+    catalog_date: dt.date
+    draft: bool = False
+    #: A personalised leaflet's standard directions, in the form the count takes, and the count.
+    directions: Sentence | None = None
+    count: int = 1
+    names: tuple[str, ...] = field(default=())  # medicine names, never hyphenated
+
+    @property
+    def direction(self) -> str:
+        return self.lang.direction
+
+    @property
+    def numbering(self) -> str:
+        """The CSS counter style of the language's digits (decimal, arabic-indic, ...)."""
+        return self.lang.digits.counter_style
+
+    @property
+    def headings(self) -> list[Sentence]:
+        return [node for node in self.body if isinstance(node, Sentence) and node.kind == "heading"]
+
+    def sentences(self) -> Iterator[Sentence]:
+        """The leaflet's own sentences in reading order: the title, then the body."""
+        yield self.title
+        for node in self.body:
+            yield from (node,) if isinstance(node, Sentence) else node.items
+
+    def frame_sentence(self, context: str, source: str) -> Sentence:
+        found = self.frame.get(context)
+        if found is None or found.source != source:
+            raise CatalogProblems([], f"the print template's '{context}' is not in the frame's catalog "
+                                      "as it is now: run 'leaflet update'")
+        return found
+
+
+def localize(project: Project, content: Leaflet, translations: Translations, *, draft: bool = False,
+             direction: Direction | None = None, count: int = 1, names: tuple[str, ...] = ()) -> LocalizedLeaflet:
+    """The leaflet in ``translations.lang``; ``direction``: the standard directions of a personalised one."""
+    lang = language(translations.lang)
+    look = _Lookup(translations, draft)
+    frame = {item.context or "": look.sentence(item.context or "", "frame", item.msgid)
+             for item in extract_messages(project, FRAME_DOMAIN) if not item.msgid_plural}
+    directions = look.plural(direction, count) if direction is not None else None
+    review = review_status(project, lang.code, content.id) if lang.code != SOURCE_LANGUAGE else ReviewStatus()
+    return LocalizedLeaflet(
+        content.id, content.revised, content.sources, lang, look.block(content.title),
+        tuple(_node(node, look) for node in content.body()), frame, review,
+        _catalog_date(translations) or content.revised, draft, directions, count, names)
+
+
+class _Lookup:
+    def __init__(self, translations: Translations, draft: bool) -> None:
+        self.translations = translations
+        self.draft = draft
+
+    def sentence(self, context: str, kind: str, source: str) -> Sentence:
+        text = self.translations.lookup(context, source)
+        if text is None and not self.draft:
+            raise CatalogProblems([], f"no translation for '{context}' in '{self.translations.lang}'")
+        return Sentence(context, kind, source, text)
+
+    def block(self, block: Block) -> Sentence:
+        return self.sentence(block.id, block.kind, block.text)
+
+    def plural(self, direction: Direction, count: int) -> Sentence:
+        source = direction.one if count == 1 else direction.other
+        text = self.translations.lookup_plural(direction.code, direction.one, direction.other, count)
+        if text is None and not self.draft:
+            raise CatalogProblems([], f"no translation for '{direction.code}' in '{self.translations.lang}'")
+        return Sentence(direction.code, "directions", source, text)
+
+
+def _node(node: Block | ListNode[Block] | WarningBox[Block], look: _Lookup) -> Node:
+    if isinstance(node, ListNode):
+        return ListNode(node.ordered, tuple(look.block(item) for item in node.items))
+    if isinstance(node, WarningBox):
+        return WarningBox(tuple(look.block(item) for item in node.items))
+    return look.block(node)
+
+
+def _catalog_date(translations: Translations) -> dt.date | None:
+    header = translations.header("PO-Revision-Date")
+    try:
+        return dt.date.fromisoformat(header.strip()[:10])
+    except ValueError:
+        return None
