@@ -130,6 +130,13 @@ class Project:
         shared = [FRAME_DOMAIN, DIRECTIONS_DOMAIN] if has_directions else [FRAME_DOMAIN]
         return [*shared, *self.leaflets()]
 
+    def leaflet_domains(self, leaflet: str, *, directions: bool = True) -> list[str]:
+        """The catalogs a leaflet prints from, in one place: the shared frame, the leaflet's own,
+        and the shared directions (when the project has them and the print may show them).
+        A review covers these; a print needs these; the counter offers a language that has these."""
+        shared = [d for d in self.domains() if d not in self.leaflets()]
+        return [FRAME_DOMAIN, leaflet] + [d for d in shared if d == DIRECTIONS_DOMAIN and directions]
+
     def domain_sources(self, domain: str) -> list[Path]:
         """The files a domain's English comes from."""
         if domain == DIRECTIONS_DOMAIN:

@@ -146,6 +146,27 @@ def test_personalised_pdf_from_form_fields_in_utf8(client):
     assert "ZoëMüller" in text and "أعدتمنأجل" in squeeze(text.replace("\u064f", "").replace("\u0651", ""))
 
 
+def test_a_personalised_zolpidem_leaflet_in_arabic(client):
+    """The second medicine prints at the counter like the first: its own text, the patient's
+    name and the standard directions in Arabic, and the leaflet's own sections."""
+    response = client.post("/leaflets/zolpidem/ar.pdf", json={"patient": "Zoë Müller", "directions": "bedtime",
+                                                              "count": 1, "date": "2026-11-20"})
+    assert response.status_code == 200, response.text
+    text = squeeze(pdf_bytes_text(response.content))
+    assert "ZoëMüller" in text and squeeze("19622c86-72c1-46a6-b889-ee1f7cbd4665") in text
+    assert squeeze("زولبيديم") in text and squeeze("ديازيبام") not in text
+
+
+def test_the_listing_and_the_page_offer_every_edition_of_the_registry(client, monkeypatch):
+    from leaflet.render import options
+
+    extra = options.EditionKind("test-edition", "An edition for the test", large_print=True)
+    monkeypatch.setitem(options.EDITIONS, extra.name, extra)
+    assert client.get("/leaflets").json()["editions"] == ["standard", "large", "bilingual", "test-edition"]
+    assert 'value="test-edition"' in client.get("/").text and "An edition for the test" in client.get("/").text
+    assert options.BuildOptions(large_print=True, bilingual=True).edition_name == "bilingual+large+test-edition"
+
+
 def test_unknown_language_is_404_listing_the_available_ones(client, project):
     body = problem(client.post("/leaflets/diazepam/xx.pdf", json={"patient": "A"}), 404)
     assert body["title"] == "Unknown language"

@@ -70,8 +70,8 @@ class ReviewError(LeafletError):
 # -- what was reviewed -------------------------------------------------------------------
 
 def reviewed_domains(project: Project, leaflet: str) -> list[str]:
-    """The catalogs a leaflet prints from: the shared ones, then its own."""
-    return [d for d in project.domains() if d not in project.leaflets()] + [leaflet]
+    """The catalogs a leaflet prints from (``Project.leaflet_domains``)."""
+    return project.leaflet_domains(leaflet)
 
 
 def snapshot(project: Project, lang: str, leaflet: str) -> list[dict[str, Any]]:

@@ -47,7 +47,6 @@ from leaflet.builder.manifest import manifest_digest
 from leaflet.builder.pipeline import Plan, plan_build
 from leaflet.builder.pool import RenderPool
 from leaflet.counter.fields import (
-    EDITIONS,
     FORM_FIELDS,
     personal_options,
     stock_options,
@@ -70,7 +69,7 @@ from leaflet.errors import LeafletError, NotReady, RenderError, UsageError
 from leaflet.languages import SOURCE_LANGUAGE, find_language, language
 from leaflet.project import COUNTER_TEMPLATES, Project
 from leaflet.render.context import directions_sentence
-from leaflet.render.options import PAPER_SIZES, BuildOptions
+from leaflet.render.options import EDITIONS, PAPER_SIZES, BuildOptions
 from leaflet.source.content import read_leaflet
 from leaflet.source.directions import read_directions
 from leaflet.source.pharmacy import read_pharmacy

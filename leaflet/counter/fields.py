@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from leaflet.errors import UsageError
-from leaflet.render.options import DEFAULT_OPTIONS, BuildOptions
+from leaflet.render.options import DEFAULT_OPTIONS, EDITIONS, BuildOptions
 
-EDITIONS = ("standard", "large", "bilingual")
 PERSONAL_FIELDS = ("patient", "directions", "count", "date", "free_directions")
 STOCK_FIELDS = ("edition", "paper")
 #: Fields the counter's own form adds around the leaflet's.
@@ -30,8 +29,7 @@ def stock_options(fields: Mapping[str, Any], pharmacy: Path | None) -> BuildOpti
     edition = _text(fields, "edition") or "standard"
     if edition not in EDITIONS:
         raise UsageError(f"unknown edition '{edition[:40]}'", hint="use one of: " + ", ".join(EDITIONS))
-    return replace(DEFAULT_OPTIONS, pharmacy=pharmacy, paper=_text(fields, "paper"),
-                   large_print=edition == "large", bilingual=edition == "bilingual")
+    return EDITIONS[edition].options(replace(DEFAULT_OPTIONS, pharmacy=pharmacy, paper=_text(fields, "paper")))
 
 
 def personal_options(fields: Mapping[str, Any], pharmacy: Path | None, allowed: tuple[str, ...] = ()) -> BuildOptions:

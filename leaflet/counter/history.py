@@ -70,10 +70,6 @@ def history_file(data_dir: Path) -> Path:
     return data_dir / HISTORY_FILE
 
 
-def edition_name(large_print: bool, bilingual: bool) -> str:
-    return "+".join([*(["bilingual"] if bilingual else []), *(["large"] if large_print else [])]) or "standard"
-
-
 def print_of(project: Project, plan: Plan, pdf: bytes, when: dt.datetime | None = None) -> Print:
     """The row for one print: what it was made from, never whom it was for."""
     content = project.content_file(plan.leaflet)
@@ -82,7 +78,7 @@ def print_of(project: Project, plan: Plan, pdf: bytes, when: dt.datetime | None 
     moment = (when or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     return Print(moment.isoformat(timespec="seconds"), plan.leaflet, revision, plan.lang,
                  catalog_digest(project, plan), review,
-                 edition_name(plan.options.large_print, plan.options.bilingual), plan.options.paper or "a4",
+                 plan.options.edition_name, plan.options.paper or "a4",
                  plan.options.personalised, hashlib.sha256(pdf).hexdigest())
 
 

@@ -17,7 +17,7 @@ from leaflet.catalogs.gate import gate
 from leaflet.catalogs.reviews import review_status
 from leaflet.errors import CatalogProblems
 from leaflet.languages import SOURCE_LANGUAGE, language, names_of
-from leaflet.project import DIRECTIONS_DOMAIN, FRAME_DOMAIN, Project
+from leaflet.project import Project
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,8 @@ class LanguageChoice:
 
 
 def counter_domains(project: Project, leaflet: str) -> list[str]:
-    """The catalogs a leaflet printed at the counter needs: the frame, its own, the directions."""
-    return [FRAME_DOMAIN, leaflet] + ([DIRECTIONS_DOMAIN] if project.directions_file.exists() else [])
+    """The catalogs a leaflet printed at the counter needs: it may be given standard directions."""
+    return project.leaflet_domains(leaflet)
 
 
 def unavailable_reason(project: Project, leaflet: str, code: str) -> str:

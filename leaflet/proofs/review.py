@@ -52,7 +52,7 @@ class Section:
 
 def review_sections(project: Project, lang: str, leaflet: str) -> list[Section]:
     sections = []
-    for domain in [leaflet, *[d for d in project.domains() if d not in project.leaflets()]]:
+    for domain in sorted(project.leaflet_domains(leaflet), key=lambda d: d != leaflet):  # its own first
         path = project.po_file(lang, domain)
         catalog = read_catalog_cached(path)
         by_line: dict[int, list[Problem]] = {}

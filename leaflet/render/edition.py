@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from leaflet.project import COUNTER_TEMPLATES, DIRECTIONS_DOMAIN, FRAME_DOMAIN, Project
+from leaflet.project import COUNTER_TEMPLATES, Project
 from leaflet.render.options import DEFAULT_OPTIONS, BuildOptions
 from leaflet.source.directions import read_directions, resolve_direction
 from leaflet.source.pharmacy import Pharmacy, read_pharmacy
@@ -39,9 +39,8 @@ class Edition:
     options: BuildOptions
     pharmacy: Pharmacy | None
 
-    @property
-    def domains(self) -> list[str]:
-        return [FRAME_DOMAIN, self.leaflet] + ([DIRECTIONS_DOMAIN] if self.options.directions else [])
+    def domains(self, project: Project) -> list[str]:
+        return project.leaflet_domains(self.leaflet, directions=bool(self.options.directions))
 
     def metadata(self) -> dict[str, str]:
         values = (self.leaflet, self.lang, self.options.edition(self.lang) or "standard",
@@ -79,8 +78,8 @@ def render_html(project: Project, edition: Edition, *, preview: bool = False) ->
 
     content = read_leaflet(project.content_file(edition.leaflet))  # a broken or hostile file is refused first
     if not edition.options.draft and not preview:
-        gate(project, edition.lang, edition.domains)
-    translations = load_translations(project, edition.lang, edition.domains)
+        gate(project, edition.lang, edition.domains(project))
+    translations = load_translations(project, edition.lang, edition.domains(project))
     html = leaflet_html(project, content, translations, edition.options, edition.pharmacy,
                         preview=preview, edition=None if preview else edition.metadata())
     return LeafletHtml(html, translations)

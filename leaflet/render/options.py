@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from markupsafe import Markup
@@ -88,6 +88,37 @@ class BuildOptions:
         parts += ["draft"] if self.draft else []
         return ".".join(parts)
 
+    @property
+    def edition_name(self) -> str:
+        """What the counter and the print history call it: ``standard``, ``large``, ``bilingual``,
+        ``bilingual+large`` (the names of ``EDITIONS`` it combines)."""
+        return "+".join(sorted(kind.name for kind in EDITIONS.values() if kind.chosen(self))) or "standard"
+
+
+@dataclass(frozen=True)
+class EditionKind:
+    """One edition of the registry: its name, what the counter's page calls it, the options
+    it sets, and the file name's mark (``BuildOptions.edition``). A new edition is a row here."""
+
+    name: str
+    label: str
+    large_print: bool = False
+    bilingual: bool = False
+
+    def options(self, base: BuildOptions) -> BuildOptions:
+        return replace(base, large_print=self.large_print, bilingual=self.bilingual)
+
+    def chosen(self, options: BuildOptions) -> bool:
+        """Whether ``options`` print this edition (the standard one is what none of the others is)."""
+        return (self.large_print and options.large_print) or (self.bilingual and options.bilingual)
+
+
+#: Every edition, in the order the counter offers them.
+EDITIONS: dict[str, EditionKind] = {kind.name: kind for kind in (
+    EditionKind("standard", "Standard"),
+    EditionKind("large", "Large print (17 pt)", large_print=True),
+    EditionKind("bilingual", "Bilingual, with English", bilingual=True),
+)}
 
 DEFAULT_OPTIONS = BuildOptions()
 MAX_PERSONAL_TEXT = 500
