@@ -123,7 +123,7 @@ def test_every_template_entry_reaches_the_html(shared_project, lang):
             wanted = translations.lookup(message.context, message.msgid)
             first = strip_markup(re.split(r"\{\w+\}", wanted)[0])
             assert squeeze(first) in flat, message.context
-    forms = translations.lookup_plural("bedtime", "Take {count} tablet at bedtime.",
+    forms = translations.lookup_plural("tablet.bedtime", "Take {count} tablet at bedtime.",
                                        "Take {count} tablets at bedtime.", 2)
     assert squeeze(forms.replace("{count}", "2")) in flat
 

@@ -140,7 +140,7 @@ COUNTS = [1, 2, 5, 11, 100]
 @pytest.mark.parametrize("count", COUNTS)
 def test_directions_use_the_plural_form_the_catalog_defines(shared_project, lang, count):
     translations = load_translations(shared_project, lang, ["directions"])
-    forms, rule = translations.plurals[("bedtime", "Take {count} tablet at bedtime.")]
+    forms, rule = translations.plurals[("tablet.bedtime", "Take {count} tablet at bedtime.")]
     digits = language(lang).native_digits(str(count))
     expected = forms[rule(count)].replace("{count}", digits)
     options = BuildOptions(directions="bedtime", count=count, patient="X")
@@ -160,7 +160,7 @@ def without_marks(text):
 
 def test_arabic_uses_different_forms_for_2_5_11_100(shared_project):
     translations = load_translations(shared_project, "ar", ["directions"])
-    forms, rule = translations.plurals[("bedtime", "Take {count} tablet at bedtime.")]
+    forms, rule = translations.plurals[("tablet.bedtime", "Take {count} tablet at bedtime.")]
     assert len({rule(n) for n in COUNTS}) == 5 and len(set(forms.values())) >= 4
 
 

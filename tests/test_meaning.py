@@ -23,7 +23,7 @@ from leaflet.render.context import directions_html
 from leaflet.source.directions import read_directions
 
 COUNTS = (1, 2, 3, 5, 11, 12, 21, 100, 999)
-DIRECTIONS = sorted(read_directions(REPO.directions_file))
+DIRECTIONS = sorted(read_directions(REPO.directions_file, "tablet"))
 BEDTIME_MANY = 'msgstr[1] "Tome {count} comprimidos al acostarse."'
 
 #: `leaflet review` of the Spanish diazepam leaflet: a review names its leaflet.
@@ -41,7 +41,7 @@ def test_every_direction_prints_the_count_once_in_the_locales_digits(lang):
     """The sentence the page prints, for counts across every plural form: the number and no other."""
     info = language(lang)
     translations = load_translations(REPO, lang, ["directions"])
-    for code, direction in read_directions(REPO.directions_file).items():
+    for code, direction in read_directions(REPO.directions_file, "tablet").items():
         for count in COUNTS:
             text = visible_text(directions_html(translations, direction, count))
             digits = [c for c in text if unicodedata.category(c) == "Nd"]

@@ -173,7 +173,7 @@ def test_update_follows_a_cldr_change_and_marks_plural_entries_fuzzy(capsys, pro
             "4 plural entries marked fuzzy") in out
     po = read_catalog(project.po_file("es", "directions")).po
     assert po.metadata["Plural-Forms"] == "nplurals=3; plural=(n == 1 ? 0 : n == 2 ? 1 : 2);"
-    bedtime = next(e for e in po if e.msgctxt == "bedtime")
+    bedtime = next(e for e in po if e.msgctxt == "tablet.bedtime")
     assert bedtime.fuzzy
     assert bedtime.msgstr_plural == {0: "Tome {count} comprimido al acostarse.",
                                      1: "Tome {count} comprimidos al acostarse.",
@@ -194,7 +194,7 @@ def test_update_says_which_counts_moved(capsys, project):
     assert code == 0
     assert "ht: CLDR groups the counts as form 0: 0-1000 (the catalog had form 0: 0-1 | form 1: 2-1000); " \
            "0-1 now print the text of another form" in out
-    morning = next(e for e in read_catalog(path).po if e.msgctxt == "morning")
+    morning = next(e for e in read_catalog(path).po if e.msgctxt == "tablet.morning")
     assert morning.fuzzy and morning.msgstr_plural == {0: "Pran {count} grenn nan maten!"}
     code, out, _ = run_cli(capsys, "--project", project.root, "check", "ht")
     assert code == 1 and "fuzzy" in out

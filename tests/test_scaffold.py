@@ -63,3 +63,20 @@ def test_leaflet_new_refuses_a_name_that_is_no_leaflet_name(capsys, project, nam
     code, _, err = run_cli(capsys, "--project", project.root, "new", name, "--title", "X")
     assert code == 2 and "is not a leaflet name" in err
     assert not list(project.content_dir.glob("*[A-Z ]*.md")) and not (project.content_dir / "frame.md").exists()
+
+
+def test_a_capsule_leaflet_says_capsules_in_its_directions(capsys, with_sample):
+    """The unit of the standard directions is the leaflet's own dose form, not a word of the code."""
+    project = with_sample
+    content = project.content_dir / "sample.md"
+    content.write_text(content.read_text(encoding="utf-8").replace('id = "sample"', 'id = "sample"\nform = "capsule"'),
+                       encoding="utf-8")
+    with project.directions_file.open("a", encoding="utf-8") as toml:
+        toml.write('\n[capsule]\nunit = "capsules"\n\n[capsule.bedtime]\none = "Take {count} capsule at bedtime."\n'
+                   'other = "Take {count} capsules at bedtime."\n')
+    for name, expected in (("sample", "Take 2 capsules at bedtime."), ("diazepam", "Take 2 tablets at bedtime.")):
+        out = project.root / f"{name}.pdf"
+        code, _, err = run_cli(capsys, "--project", project.root, "build", "--lang", "en", "--leaflet", name,
+                               "--patient", "Ana", "--directions", "bedtime", "--count", "2", "-o", out)
+        assert code == 0, err
+        assert squeeze(expected) in squeeze(pdf_text(out))

@@ -28,14 +28,14 @@ def test_the_shipped_leaflet_has_the_seed_s_sections():
 
 
 def test_the_shipped_directions_each_have_one_and_other():
-    directions = read_directions(SHIPPED.directions_file)
-    assert "bedtime" in directions
+    directions = read_directions(SHIPPED.directions_file, "tablet")
+    assert "bedtime" in directions and directions["bedtime"].context == "tablet.bedtime"
     assert all("{count}" in d.one and "{count}" in d.other for d in directions.values())
 
 
 def test_an_unknown_direction_lists_the_known_ones():
     with pytest.raises(UsageError) as exc:
-        resolve_direction(read_directions(SHIPPED.directions_file), "hourly")
+        resolve_direction(read_directions(SHIPPED.directions_file, "tablet"), "hourly")
     assert "unknown directions 'hourly'" in str(exc.value) and "bedtime" in (exc.value.hint or "")
 
 
@@ -61,11 +61,18 @@ def test_front_matter_lines_count_from_the_top_of_the_file(tmp_path):
 
 def test_a_direction_without_its_plural_names_its_line(tmp_path):
     path = tmp_path / "directions.toml"
-    path.write_text('[bedtime]\none = "Take {count} tablet."\nother = "Take {count} tablets."\n\n'
-                    '[morning]\none = "Take {count} tablet in the morning."\n', encoding="utf-8")
+    path.write_text('[tablet]\nunit = "tablets"\n\n[tablet.bedtime]\none = "Take {count} tablet."\n'
+                    'other = "Take {count} tablets."\n\n[tablet.morning]\n'
+                    'one = "Take {count} tablet in the morning."\n', encoding="utf-8")
     with pytest.raises(ContentError) as exc:
-        read_directions(path)
-    assert exc.value.line == 5 and "'morning' needs 'one' and 'other'" in str(exc.value)
+        read_directions(path, "tablet")
+    assert exc.value.line == 8 and "'tablet.morning' needs 'one' and 'other'" in str(exc.value)
+
+
+def test_a_leaflet_of_a_dose_form_with_no_directions_is_refused_with_the_forms_there_are():
+    with pytest.raises(UsageError) as exc:
+        read_directions(SHIPPED.directions_file, "capsule")
+    assert "no standard directions for the dose form 'capsule'" in str(exc.value) and "tablet" in exc.value.hint
 
 
 def test_medicine_names_are_single_words(tmp_path):

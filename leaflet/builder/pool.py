@@ -44,12 +44,15 @@ def warm_up(project: Project) -> None:
     from leaflet.builder.pipeline import build_bytes
     from leaflet.errors import LeafletError
     from leaflet.render.options import BuildOptions
+    from leaflet.source.content import read_leaflet
     from leaflet.source.directions import read_directions
 
     _warm_up(project)
-    directions = next(iter(read_directions(project.directions_file)), None)
-    sample = BuildOptions(patient="A", directions=directions, free_directions="a")
     for leaflet in project.leaflets():
+        with contextlib.suppress(LeafletError):  # a broken leaflet is reported when it is asked for
+            form = read_leaflet(project.content_file(leaflet)).form
+            directions = next(iter(read_directions(project.directions_file, form)), None)
+        sample = BuildOptions(patient="A", directions=directions, free_directions="a")
         for code in project.languages():
             # a broken catalog or a missing font is reported when that language is asked for
             with contextlib.suppress(LeafletError):

@@ -71,7 +71,7 @@ from leaflet.project import COUNTER_TEMPLATES, Project
 from leaflet.render.context import directions_sentence
 from leaflet.render.options import EDITIONS, PAPER_SIZES, BuildOptions
 from leaflet.source.content import read_leaflet
-from leaflet.source.directions import read_directions
+from leaflet.source.directions import read_directions, read_dose_forms
 from leaflet.source.pharmacy import read_pharmacy
 
 log = logging.getLogger("leaflet.counter")
@@ -343,19 +343,22 @@ class Counter:
             content = read_leaflet(self.project.content_file(name))
             languages = [{**choice.as_json(), "pdf": f"/leaflets/{name}/{choice.code}.pdf"}
                          for choice in language_choices(self.project, name)]
+            directions = read_directions(self.project.directions_file, content.form) if content.form else {}
             leaflets.append({"id": name, "title": content.title.text, "revised": content.revised.isoformat(),
-                             "languages": languages})
+                             "form": content.form, "directions": sorted(directions), "languages": languages})
         return {"leaflets": leaflets, "editions": list(EDITIONS), "papers": sorted(PAPER_SIZES),
-                "directions": sorted(read_directions(self.project.directions_file))}
+                "directions": sorted({code for leaflet in leaflets for code in leaflet["directions"]})}
 
     def _sentences(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """``leaflet`` names the medicine, whose dose form the directions count (default: the first)."""
+        leaflet = self.project.resolve_leaflet(str(fields.get("leaflet") or self.project.leaflets()[0]))
         code = find_language(str(fields.get("lang", "")), self.project.languages())
         options = personal_options({k: v for k, v in fields.items() if k in ("directions", "count")}, None)
         if not options.directions:
             raise UsageError("--directions needs a code", hint="see content/directions.toml: bedtime, morning, ...")
         return {"lang": code, "dir": language(code).direction,
-                "html": str(directions_sentence(self.project, code, options)),
-                "english": str(directions_sentence(self.project, SOURCE_LANGUAGE, options))}
+                "html": str(directions_sentence(self.project, leaflet, code, options)),
+                "english": str(directions_sentence(self.project, leaflet, SOURCE_LANGUAGE, options))}
 
     def _page_html(self, form: dict[str, Any], error: LeafletError | None, preview: bool, token: str) -> str:
         return self.pages.get_template("page.html").render(self._page_context(form, error, preview), csrf=token)
@@ -365,14 +368,17 @@ class Counter:
         chosen = str(form.get("leaflet") or next(iter(leaflets), ""))
         choices = language_choices(self.project, chosen if chosen in leaflets else next(iter(leaflets), ""))
         pharmacy = read_pharmacy(self.settings.pharmacy, self.project.root) if self.settings.pharmacy else None
-        directions = read_directions(self.project.directions_file)
+        dose_form = read_leaflet(self.project.content_file(chosen)).form if chosen in leaflets else ""
+        dose_forms = read_dose_forms(self.project.directions_file)
+        directions = dose_forms[dose_form].directions if dose_form in dose_forms else {}
         values = {"leaflet": chosen, "lang": "", "patient": "", "directions": "", "count": "1",
                   "date": dt.date.today().isoformat(), "free_directions": "", "edition": "standard",
                   "paper": pharmacy.paper if pharmacy and pharmacy.paper else "a4",
                   **{k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf"}}
         return {"leaflets": leaflets, "choices": choices, "directions": directions, "values": values,
                 "error": str(error) if error else "", "sentences": self._preview(values) if preview else None,
-                "pharmacy": pharmacy, "editions": EDITIONS}
+                "pharmacy": pharmacy, "editions": EDITIONS,
+                "unit": dose_forms[dose_form].unit if dose_form in dose_forms else "doses"}
 
     def _preview(self, values: dict[str, str]) -> dict[str, Any]:
         if not values.get("directions"):

@@ -113,10 +113,10 @@ class _Lookup:
 
     def plural(self, direction: Direction, count: int) -> Sentence:
         source = direction.one if count == 1 else direction.other
-        text = self.translations.lookup_plural(direction.code, direction.one, direction.other, count)
+        text = self.translations.lookup_plural(direction.context, direction.one, direction.other, count)
         if text is None and not self.draft:
-            raise CatalogProblems([], f"no translation for '{direction.code}' in '{self.translations.lang}'")
-        return Sentence(direction.code, "directions", source, text)
+            raise CatalogProblems([], f"no translation for '{direction.context}' in '{self.translations.lang}'")
+        return Sentence(direction.context, "directions", source, text)
 
 
 def _node(node: Block | ListNode[Block] | WarningBox[Block], look: _Lookup) -> Node:

@@ -22,7 +22,7 @@ from leaflet.project import DIRECTIONS_DOMAIN, Project
 from leaflet.render.fonts import font_families
 from leaflet.render.html import Page, Renderer, fill_template, number, shape, substitute
 from leaflet.render.options import BuildOptions, Personal
-from leaflet.source.content import Leaflet, read_names
+from leaflet.source.content import Leaflet, read_leaflet, read_names
 from leaflet.source.directions import Direction, read_directions, resolve_direction
 from leaflet.source.markup import to_html
 from leaflet.source.pharmacy import Pharmacy
@@ -38,7 +38,7 @@ def leaflet_html(project: Project, content: Leaflet, translations: Translations,
 
 def localized_leaflet(project: Project, content: Leaflet, translations: Translations,
                       options: BuildOptions) -> LocalizedLeaflet:
-    direction = (resolve_direction(read_directions(project.directions_file), options.directions)
+    direction = (resolve_direction(read_directions(project.directions_file, content.form), options.directions)
                  if options.personalised and options.directions else None)
     return localize(project, content, translations, draft=options.draft, direction=direction, count=options.count,
                     names=read_names(project.names_file))
@@ -82,14 +82,15 @@ def _personal(options: BuildOptions, renderer: Renderer) -> Personal:
     return Personal(options.patient, renderer.directions(), options.free_directions, options.date or dt.date.today())
 
 
-def directions_sentence(project: Project, lang: str, options: BuildOptions) -> Markup:
+def directions_sentence(project: Project, leaflet: str, lang: str, options: BuildOptions) -> Markup:
     """The directions exactly as the leaflet will print them (the plural form and digits of
     ``lang``), for the pharmacist to read before printing; refused as the build would refuse it."""
     options = options.validated()
     if lang != SOURCE_LANGUAGE:
         gate(project, lang, [DIRECTIONS_DOMAIN])
     translations = load_translations(project, lang, [DIRECTIONS_DOMAIN])
-    direction = resolve_direction(read_directions(project.directions_file), options.directions or "")
+    form = read_leaflet(project.content_file(leaflet)).form
+    direction = resolve_direction(read_directions(project.directions_file, form), options.directions or "")
     return directions_html(translations, direction, options.count, read_names(project.names_file))
 
 
@@ -97,9 +98,9 @@ def directions_html(translations: Translations, direction: Direction, count: int
                     names: tuple[str, ...] = ()) -> Markup:
     """One direction in one count, as printed (``Renderer.directions`` without a whole leaflet)."""
     info = language(translations.lang)
-    text = translations.lookup_plural(direction.code, direction.one, direction.other, count)
+    text = translations.lookup_plural(direction.context, direction.one, direction.other, count)
     if text is None:
-        raise CatalogProblems([], f"no translation for '{direction.code}' in '{info.code}'")
+        raise CatalogProblems([], f"no translation for '{direction.context}' in '{info.code}'")
     return substitute(shape(to_html(text), info, names), {"count": number(count, info)})
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from leaflet.project import COUNTER_TEMPLATES, Project
 from leaflet.render.options import DEFAULT_OPTIONS, BuildOptions
+from leaflet.source.content import read_leaflet
 from leaflet.source.directions import read_directions, resolve_direction
 from leaflet.source.pharmacy import Pharmacy, read_pharmacy
 
@@ -58,7 +59,8 @@ def resolve_edition(project: Project, leaflet: str, lang: str, options: BuildOpt
     if options.personalised and options.date is None:
         options = replace(options, date=dt.date.today())
     if options.directions:
-        resolve_direction(read_directions(project.directions_file), options.directions)
+        form = read_leaflet(project.content_file(leaflet_id)).form
+        resolve_direction(read_directions(project.directions_file, form), options.directions)
     return Edition(leaflet_id, code, options, pharmacy)
 
 
@@ -74,7 +76,6 @@ def render_html(project: Project, edition: Edition, *, preview: bool = False) ->
     from leaflet.catalogs.gate import gate
     from leaflet.catalogs.translations import load_translations
     from leaflet.render.context import leaflet_html
-    from leaflet.source.content import read_leaflet
 
     content = read_leaflet(project.content_file(edition.leaflet))  # a broken or hostile file is refused first
     if not edition.options.draft and not preview:

@@ -29,7 +29,7 @@ MAX_CONTENT_BYTES = 1024 * 1024
 _ID = re.compile(r"\{#([a-z0-9][a-z0-9._-]*)\}")
 _ORDERED = re.compile(r"^\d+\.\s+")
 _RAW_HTML = re.compile(r"<[A-Za-z/!?]|&[A-Za-z#][A-Za-z0-9]*;")
-_KNOWN_KEYS = {"id", "revised", "source", "sources"}
+_KNOWN_KEYS = {"id", "revised", "source", "sources", "form"}
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,8 @@ class Leaflet:
     blocks: list[Block] = field(default_factory=list)
     #: What the leaflet says comes from: front matter ``sources`` (a list) or ``source``.
     sources: tuple[str, ...] = ()
+    #: The dose form its standard directions count (``tablet``; ``content/directions.toml``).
+    form: str = ""
 
     @property
     def title(self) -> Block:
@@ -120,7 +122,8 @@ def parse_leaflet(text: str, path: Path) -> Leaflet:
     meta, first_body_line = _parse_front_matter(lines, path)
     blocks = list(_parse_blocks(lines, first_body_line, path))
     sources = meta.get("sources", [meta["source"]] if meta.get("source") else [])
-    leaflet = Leaflet(id=meta["id"], revised=meta["revised"], path=path, blocks=blocks, sources=tuple(sources))
+    leaflet = Leaflet(id=meta["id"], revised=meta["revised"], path=path, blocks=blocks, sources=tuple(sources),
+                      form=meta.get("form", ""))
     _check_structure(leaflet)
     return leaflet
 
@@ -149,6 +152,9 @@ def _check_front_matter(meta: dict[str, Any], path: Path) -> None:
         raise ContentError(f"front matter id must be '{path.stem}', the file's name", path=path, line=2)
     if not isinstance(meta.get("revised"), dt.date):
         raise ContentError("front matter needs 'revised = YYYY-MM-DD'", path=path, line=2)
+    if not isinstance(meta.get("form", ""), str):
+        raise ContentError("front matter 'form' is the dose form, as a string", path=path, line=2,
+                           hint='form = "tablet"')
     listed = meta.get("sources", [])
     if not isinstance(listed, list) or not all(isinstance(item, str) and item.strip() for item in listed):
         raise ContentError("front matter 'sources' is a list of strings", path=path, line=2,

@@ -21,6 +21,8 @@ SKELETON = """+++
 # The leaflet's identity and revision ("revised" is printed in the footer). Every sentence
 # below must come from a source: the seed, or a fact file named in "source".
 id = "{name}"
+# The dose form its standard directions count: a table of content/directions.toml.
+form = "tablet"
 revised = {today}
 source = ""
 +++

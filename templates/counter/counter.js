@@ -22,7 +22,9 @@
     return new DOMParser().parseFromString(html, "text/html").body.textContent;
   }
   async function update() {
-    const fields = { lang: form.lang.value, directions: form.directions.value, count: form.count.value };
+    const fields = {
+      leaflet: form.leaflet.value, lang: form.lang.value, directions: form.directions.value, count: form.count.value,
+    };
     if (!fields.lang.trim() || !fields.directions) return;
     const ticket = ++pending;
     const response = await fetch("/sentence", {
@@ -54,6 +56,7 @@
     }));
   }
   form.leaflet.addEventListener("change", offerLanguages);
+  form.leaflet.addEventListener("change", update);
   for (const name of ["lang", "directions", "count"]) {
     form[name].addEventListener("change", update);
   }
