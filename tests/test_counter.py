@@ -157,6 +157,23 @@ def test_a_personalised_zolpidem_leaflet_in_arabic(client):
     assert squeeze("زولبيديم") in text and squeeze("ديازيبام") not in text
 
 
+@pytest.mark.parametrize("typed", ["zolpidem", "Zolpidem for sleep", " ZOLPIDEM "])
+def test_the_pharmacist_finds_the_medicine_by_typing_its_name(client, typed):
+    page = client.get("/").text
+    assert '<option value="zolpidem" label="Zolpidem for sleep">' in page
+    token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    printed = client.post("/print", data={"leaflet": typed, "lang": "es", "patient": "Ana", "csrf": token})
+    assert printed.status_code == 200 and printed.headers["content-type"] == "application/pdf"
+    assert squeeze("Zolpidem para dormir") in squeeze(pdf_bytes_text(printed.content))
+
+
+def test_an_unknown_medicine_is_shown_on_the_page_with_the_ones_there_are(client):
+    token = page_token(client)
+    page = client.post("/print", data={"leaflet": "aspirin", "lang": "es", "patient": "Ana", "csrf": token})
+    assert page.status_code == 404 and "unknown leaflet &#39;aspirin&#39;" in page.text
+    assert "diazepam, zolpidem" in page.text and 'value="aspirin"' in page.text
+
+
 def test_the_listing_and_the_page_offer_every_edition_of_the_registry(client, monkeypatch):
     from leaflet.render import options
 

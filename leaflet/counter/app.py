@@ -63,7 +63,7 @@ from leaflet.counter.guards import (
     new_token,
 )
 from leaflet.counter.history import history_file, print_of, record_print
-from leaflet.counter.offer import language_choices
+from leaflet.counter.offer import find_medicine, language_choices, medicines
 from leaflet.counter.problems import headers_of, plain_problem, problem_for, status_of
 from leaflet.errors import LeafletError, NotReady, RenderError, UsageError
 from leaflet.languages import SOURCE_LANGUAGE, find_language, language
@@ -289,7 +289,8 @@ class Counter:
         try:
             form = await _fields(request)
             check_form(request, form)
-            leaflet, lang = str(form.get("leaflet", "")), str(form.get("lang", ""))
+            lang = str(form.get("lang", ""))
+            leaflet = await run_in_threadpool(find_medicine, self.project, str(form.get("leaflet", "")))
             options = personal_options(form, self.settings.pharmacy, FORM_FIELDS)
             return await self._personal(leaflet, lang, options)
         except LeafletError as exc:
@@ -351,7 +352,7 @@ class Counter:
 
     def _sentences(self, fields: dict[str, Any]) -> dict[str, Any]:
         """``leaflet`` names the medicine, whose dose form the directions count (default: the first)."""
-        leaflet = self.project.resolve_leaflet(str(fields.get("leaflet") or self.project.leaflets()[0]))
+        leaflet = find_medicine(self.project, str(fields.get("leaflet") or self.project.leaflets()[0]))
         code = find_language(str(fields.get("lang", "")), self.project.languages())
         options = personal_options({k: v for k, v in fields.items() if k in ("directions", "count")}, None)
         if not options.directions:
@@ -364,8 +365,11 @@ class Counter:
         return self.pages.get_template("page.html").render(self._page_context(form, error, preview), csrf=token)
 
     def _page_context(self, form: dict[str, Any], error: LeafletError | None, preview: bool) -> dict[str, Any]:
-        leaflets = {name: read_leaflet(self.project.content_file(name)).title.text for name in self.project.leaflets()}
-        chosen = str(form.get("leaflet") or next(iter(leaflets), ""))
+        leaflets = medicines(self.project)
+        typed = str(form.get("leaflet") or next(iter(leaflets), ""))
+        chosen = ""
+        with contextlib.suppress(LeafletError):  # what was typed stays in the field, with the page's error
+            chosen = find_medicine(self.project, typed)
         choices = language_choices(self.project, chosen if chosen in leaflets else next(iter(leaflets), ""))
         pharmacy = read_pharmacy(self.settings.pharmacy, self.project.root) if self.settings.pharmacy else None
         dose_form = read_leaflet(self.project.content_file(chosen)).form if chosen in leaflets else ""

@@ -18,6 +18,7 @@ from leaflet.catalogs.reviews import review_status
 from leaflet.errors import CatalogProblems
 from leaflet.languages import SOURCE_LANGUAGE, language, names_of
 from leaflet.project import Project
+from leaflet.source.content import read_leaflet
 
 
 @dataclass(frozen=True)
@@ -66,3 +67,19 @@ def language_choices(project: Project, leaflet: str) -> list[LanguageChoice]:
     """Every language of the project for one leaflet, English first, then by English name."""
     choices = [language_choice(project, leaflet, code) for code in project.languages()]
     return sorted(choices, key=lambda c: (c.code != SOURCE_LANGUAGE, c.english_name.casefold()))
+
+
+def medicines(project: Project) -> dict[str, str]:
+    """Every leaflet's id and title, by title: what the page's medicine field offers."""
+    titles = {name: read_leaflet(project.content_file(name)).title.text for name in project.leaflets()}
+    return dict(sorted(titles.items(), key=lambda item: item[1].casefold()))
+
+
+def find_medicine(project: Project, typed: str) -> str:
+    """The leaflet a pharmacist typed: its id, its title, or the title's first word ("zolpidem"),
+    in any case; else the build's own refusal, listing the leaflets there are."""
+    wanted = " ".join(typed.split()).casefold()
+    for name, title in medicines(project).items():
+        if wanted in (name, title.casefold(), title.split()[0].casefold()):
+            return name
+    return project.resolve_leaflet(typed.strip())

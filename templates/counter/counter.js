@@ -45,7 +45,9 @@
     const response = await fetch("/leaflets");
     if (!response.ok) return;
     const listing = await response.json();
-    const chosen = listing.leaflets.find((leaflet) => leaflet.id === form.leaflet.value);
+    const typed = form.leaflet.value.trim().replace(/\s+/g, " ").toLowerCase();
+    const chosen = listing.leaflets.find((leaflet) => [leaflet.id, leaflet.title.toLowerCase(),
+      leaflet.title.split(" ")[0].toLowerCase()].includes(typed));
     const list = document.getElementById("languages");
     if (!chosen || !list) return;
     list.replaceChildren(...chosen.languages.filter((choice) => choice.available).map((choice) => {
