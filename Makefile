@@ -8,7 +8,7 @@
 #   make preflight       check every PDF in output/ page by page (fonts, page flow, margins, type, text layer)
 #   make test            lint (ruff), types (mypy --strict), then the test suite
 #   make check / stats   check the catalogs / show what is left to translate
-#   make proofs          output/proofs/contact-sheet.png (ALL=1 for every page)
+#   make proofs          output/proofs/contact-sheet-<leaflet>.png, one per leaflet (ALL=1 for every page)
 #   make proof LANG=es   output/es/diazepam.review.pdf, for a translation's reviewer
 #   make html LANG=es    output/es/html/diazepam.html, to open in a browser
 #   make doctor          is this machine ready? one line per requirement, ok or missing

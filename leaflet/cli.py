@@ -463,11 +463,13 @@ def main(argv: list[str] | None = None) -> int:
 @click.option("--all-pages", is_flag=True, help="Every page, not only the first.")
 @pass_context
 def proofs(obj: Context, all_pages: bool) -> None:
-    """Render built leaflets to PNG and compose output/proofs/contact-sheet.png."""
+    """Render built leaflets to PNG and compose a contact sheet per leaflet in output/proofs/."""
     from leaflet.proofs.sheet import contact_sheet
 
-    png, index, _ = contact_sheet(obj.project, all_pages=all_pages)
-    click.echo(f"wrote {display_path(png)} and {display_path(index)}")
+    sheets, index = contact_sheet(obj.project, all_pages=all_pages)
+    for sheet in sheets:
+        click.echo(f"wrote {display_path(sheet.png)} ({len(sheet.tiles)} pages of {sheet.leaflet})")
+    click.echo(f"wrote {display_path(index)}")
 
 
 @cli.command()

@@ -47,7 +47,10 @@ def sheet(shared_project):
 
 
 def test_contact_sheet_has_one_tile_per_language_and_none_is_blank(sheet, shared_project):
-    png, index, tiles = sheet
+    sheets, index = sheet
+    [diazepam] = [s for s in sheets if s.leaflet == "diazepam"]  # a sheet per leaflet built
+    png, tiles = diazepam.png, diazepam.tiles
+    assert png.name == "contact-sheet-diazepam.png"
     with Image.open(png) as opened:
         assert opened.format == "PNG"
         image = opened.convert("L")
@@ -62,13 +65,15 @@ def test_contact_sheet_has_one_tile_per_language_and_none_is_blank(sheet, shared
 
 
 def test_contact_sheet_index_links_every_thumbnail_to_its_pdf(sheet, shared_project):
-    _, index, tiles = sheet
-    html = index.read_text(encoding="utf-8")
+    sheets, index = sheet
+    [diazepam] = [s for s in sheets if s.leaflet == "diazepam"]
+    assert 'href="contact-sheet-diazepam.html"' in index.read_text(encoding="utf-8")
+    html = diazepam.html.read_text(encoding="utf-8")
     links = re.findall(r'<a href="([^"]+)"><img src="([^"]+)"', html)
     assert len(links) == len(shared_project.languages())
     for pdf, png in links:
-        assert (index.parent / pdf).is_file() and pdf.endswith(".pdf")
-        assert (index.parent / png).is_file() and png.endswith(".png")
+        assert (diazepam.html.parent / pdf).is_file() and pdf.endswith(".pdf")
+        assert (diazepam.html.parent / png).is_file() and png.endswith(".png")
 
 
 def test_html_preview_references_only_local_files(project):

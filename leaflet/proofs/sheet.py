@@ -1,8 +1,10 @@
 """Pictures of what will be printed: built PDFs -> page PNGs -> a contact sheet.
 
 Takes the built leaflets and gives ``output/proofs/``: one PNG per page
-(poppler's ``pdftoppm``), ``contact-sheet.png`` with one labelled thumbnail
-per language, and ``index.html`` linking each thumbnail to its PDF. The sheet
+(poppler's ``pdftoppm``), a contact sheet per leaflet
+(``contact-sheet-<leaflet>.png`` with one labelled thumbnail per language, and
+its ``.html`` linking each thumbnail to its PDF), and ``index.html`` listing
+the sheets. The sheet
 is laid out in HTML and printed by WeasyPrint, so every label is shaped
 properly in its own script, then turned into a PNG by ``pdftoppm`` too.
 """
@@ -100,7 +102,7 @@ class Tile:
 
     @property
     def box(self) -> tuple[int, int, int, int]:
-        """Where the thumbnail is in contact-sheet.png (96 dpi: one CSS px is one pixel)."""
+        """Where the thumbnail is in its contact sheet's PNG (96 dpi: one CSS px is one pixel)."""
         return self.x, self.y, self.x + TILE_WIDTH, self.y + TILE_HEIGHT - 30
 
 
@@ -121,22 +123,55 @@ def sheet_html(tiles: list[Tile], title: str) -> str:
                          width=GAP + COLUMNS * (TILE_WIDTH + GAP), height=TOP + rows * (TILE_HEIGHT + GAP))
 
 
-def contact_sheet(project: Project, *, all_pages: bool = False) -> tuple[Path, Path, list[Tile]]:
-    """Write ``output/proofs/index.html`` and ``output/proofs/contact-sheet.png``."""
+@dataclass(frozen=True)
+class Sheet:
+    """One leaflet's contact sheet: its picture, its page of links, and where each tile is."""
+
+    leaflet: str
+    png: Path
+    html: Path
+    tiles: list[Tile]
+
+
+def contact_sheet(project: Project, *, all_pages: bool = False) -> tuple[list[Sheet], Path]:
+    """A sheet per leaflet, ``output/proofs/contact-sheet-<leaflet>.png`` and ``.html`` (each
+    thumbnail links to its PDF), and ``output/proofs/index.html`` linking every sheet."""
     proofs = make_proofs(project, all_pages=all_pages)
     out_dir = project.output_dir / "proofs"
-    title = f"{len(proofs)} leaflets, {'every page' if all_pages else 'first pages'}"
-    tiles = layout_tiles(proofs, out_dir)
-    html = sheet_html(tiles, title)
+    sheets = []
+    for leaflet in dict.fromkeys(proof.leaflet for proof in proofs):
+        mine = [proof for proof in proofs if proof.leaflet == leaflet]
+        title = f"{leaflet}: {len(mine)} languages, {'every page' if all_pages else 'first pages'}"
+        tiles = layout_tiles(mine, out_dir)
+        html = sheet_html(tiles, title)
+        page = out_dir / f"contact-sheet-{leaflet}.html"
+        write_atomic(page, html.encode("utf-8"))
+        png = out_dir / f"contact-sheet-{leaflet}.png"
+        write_atomic(png, _picture(project, html, out_dir))
+        sheets.append(Sheet(leaflet, png, page, tiles))
     index = out_dir / "index.html"
-    write_atomic(index, html.encode("utf-8"))
+    write_atomic(index, _INDEX.render(sheets=sheets).encode("utf-8"))
+    return sheets, index
+
+
+def _picture(project: Project, html: str, out_dir: Path) -> bytes:
     pdf = render_pdf(html, base_dir=out_dir, font_css="", allowed=[project.output_dir], identifier=b"contact-sheet",
                      system_fonts=True).data
-    png = out_dir / "contact-sheet.png"
     with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
         sheet_pdf = Path(tmp) / "sheet.pdf"
         sheet_pdf.write_bytes(pdf)
         subprocess.run(["pdftoppm", "-png", "-r", str(SHEET_DPI), "-singlefile", str(sheet_pdf),
                         str(Path(tmp) / "sheet")], check=True, capture_output=True)
-        write_atomic(png, (Path(tmp) / "sheet.png").read_bytes())
-    return png, index, tiles
+        return (Path(tmp) / "sheet.png").read_bytes()
+
+
+_INDEX = jinja2.Environment(autoescape=True).from_string("""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Leaflet proofs</title></head><body>
+<h1>Leaflet proofs: a contact sheet per leaflet</h1>
+<ul>
+{% for sheet in sheets %}
+<li><a href="{{ sheet.html.name }}">{{ sheet.leaflet }}</a> ({{ sheet.tiles|length }} pages shown;
+ <a href="{{ sheet.png.name }}">picture</a>)</li>
+{% endfor %}
+</ul>
+</body></html>""")
