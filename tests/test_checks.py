@@ -142,6 +142,19 @@ def test_numbers_are_paired_as_before():
     assert all(same_numbers(s, t) == reference_same_numbers(s, t) for s in texts for t in texts)
 
 
+@pytest.mark.parametrize("lang, text", [
+    ("bn", "সেবন বন্ধ করুন।"),   # "stop taking": a vowel sign and a virama inside the two words
+    ("yi", "זיי זייַנען דאָ."),   # "they are here": a pasekh inside the second word
+    ("hi", "कमल कम है।"),
+])
+def test_words_with_combining_marks_are_whole_words_not_doubled(lang, text):
+    assert list(check_doubled_words("Stop taking it.", text, lang)) == []
+
+
+def test_a_doubled_word_with_marks_is_still_found():
+    assert [m for _, _, m in check_doubled_words("Stop.", "বন্ধ বন্ধ করুন।", "bn")] == ["doubled word 'বন্ধ'"]
+
+
 def test_a_doubled_word_is_reported_once():
     messages = [m for _, _, m in check_doubled_words("Take it.", "Tome tome tome tome el el", "es")]
     assert messages == ["doubled word 'Tome'", "doubled word 'el'"]

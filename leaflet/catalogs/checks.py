@@ -79,7 +79,6 @@ _UNSAFE = re.compile(r"<\s*[A-Za-z/!?]|&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);|url\s
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|[\u3002\uff01\uff1f\u0964\u06d4\u061f\u1362\u104b]")
 #: A whole word, whitespace, the same word. Possessive (``{2,}+``, ``++``): the engine never gives back
 #: part of a word or of the space between, which could never match anyway.
-_DOUBLED = re.compile(r"\b(\w{2,}+)\s++\1\b", re.I | re.U)
 _NON_LATIN_SCRIPTS = {code for code, lang in LANGUAGES.items() if lang.script.name not in ("Latin", "Cyrillic")}
 
 
@@ -249,13 +248,31 @@ def check_sentences(source: str, translation: str, lang: str) -> Iterator[tuple[
 
 def check_doubled_words(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
     """One warning per doubled word (in any case), unless the English doubles a word too."""
-    if _DOUBLED.search(source):
+    if doubled_words(source):
         return
-    words: dict[str, str] = {}
-    for match in _DOUBLED.finditer(translation):
-        words.setdefault(match.group(1).casefold(), match.group(1))
-    for word in words.values():
+    for word in doubled_words(translation):
         yield WARNING, "double-words", f"doubled word '{word}'"
+
+
+def doubled_words(text: str) -> list[str]:
+    """Words of two letters or more said twice in a row, with only spaces between. A word is a run
+    of letters, digits and combining marks: a Bengali vowel sign or virama, or a Yiddish point,
+    belongs to its word, so "সেবন বন্ধ" is two words, not "বন বন" (``\\w`` takes no marks)."""
+    found: dict[str, str] = {}
+    previous: re.Match[str] | None = None
+    for match in _word_pattern().finditer(text):
+        if (previous is not None and len(match.group()) > 1 and text[previous.end():match.start()].isspace()
+                and match.group().casefold() == previous.group().casefold()):
+            found.setdefault(match.group().casefold(), previous.group())
+        previous = match
+    return list(found.values())
+
+
+@functools.lru_cache(maxsize=1)
+def _word_pattern() -> re.Pattern[str]:
+    """Letters and digits (``[^\\W_]``) or combining marks of the Basic Multilingual Plane."""
+    marks = [chr(c) for c in range(0x300, 0x10000) if unicodedata.category(chr(c)).startswith("M")]
+    return re.compile("(?:[^\\W_]|[" + re.escape("".join(marks)) + "])+")
 
 
 def check_whitespace(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
