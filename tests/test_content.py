@@ -13,12 +13,15 @@ def test_diazepam_keeps_every_section_and_point_of_the_source():
     leaflet = read_leaflet(Project.default().content_file("diazepam"))
     ids = [b.id for b in leaflet.blocks]
     assert leaflet.title.text == "Diazepam for Sleep"
+    # The seed's sections in its order, with the FDA Medication Guide's around them (issue 23):
+    # the most important information first, before and while you take it, emergency help, sources.
     assert [h.id for h in leaflet.headings] == [
-        "what.heading", "uses.heading", "benefits.heading", "precautions.heading", "summary.heading"]
+        "important.heading", "what.heading", "uses.heading", "benefits.heading", "before.heading",
+        "precautions.heading", "while.heading", "emergency.heading", "summary.heading", "sources.heading"]
     for section in ("uses", "benefits"):
         assert len([i for i in ids if i.startswith(section + ".") and i != section + ".heading"]) == 3
-    lists = [n for n in leaflet.body() if isinstance(n, ListNode)]
-    assert [len(n.items) for n in lists] == [3, 3, 3] and all(n.ordered for n in lists)
+    lists = [n for n in leaflet.body() if isinstance(n, ListNode) and n.ordered]
+    assert [len(n.items) for n in lists] == [3, 3, 3]  # the seed's numbered points
     assert "blog" not in " ".join(b.text for b in leaflet.blocks).lower()
 
 

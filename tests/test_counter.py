@@ -32,6 +32,7 @@ from leaflet.counter import Settings, create_app
 from leaflet.counter.guards import CSRF_COOKIE
 from leaflet.errors import CatalogProblems, UnknownLanguage
 from leaflet.project import CACHE_VARIABLE
+from leaflet.source.content import read_leaflet
 
 PATIENT = "Zyxqa Wobbleton-Prrr"
 FREE = "Qwvzx after meals only"
@@ -268,7 +269,8 @@ def test_every_print_is_recorded_without_personal_data(client, project, tmp_path
     assert rows[0] == "time,leaflet,revision,lang,catalog_digest,review,edition,paper,personalised,pdf_sha256"
     assert len(rows) == 2
     fields = rows[1].split(",")
-    assert fields[1:4] == ["diazepam", fields[2], "es"] and fields[2].startswith("2026-11-01 ")
+    revised = read_leaflet(project.content_file("diazepam")).revised.isoformat()
+    assert fields[1:4] == ["diazepam", fields[2], "es"] and fields[2].startswith(f"{revised} ")
     assert fields[5:9] == ["not reviewed", "large", "a4", "0"]
     assert fields[9] == hashlib.sha256(stock.content).hexdigest()
     assert fields[4].startswith("sha256:")

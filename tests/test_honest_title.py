@@ -94,13 +94,14 @@ def test_an_unreviewed_translation_says_so_at_the_top_of_page_one_and_in_english
     path = built(lang)
     first = page_text(path, 1)
     assert squeeze(NOTICE[1]) in squeeze(first)
-    assert squeeze(first).index(squeeze(NOTICE[1])) < squeeze(first).index("•")  # above the box's first bullet
     assert squeeze(NOTICE[1]) not in squeeze(page_text(path, 2, 99))  # page 1 only
     notice = translated(shared_project, lang, NOTICE)
     if readable(lang, NOTICE):
         assert letters(notice) in letters(first)
     html = built_html(shared_project, lang)
-    assert html_text(notice) in html_text(html[:html.index('<aside class="box">')])
+    # above everything but the title: the most important information (the lead), then the standard box
+    assert html_text(notice) in html_text(html[:html.index('<section class="lead">')])
+    assert html.index('<section class="lead">') < html.index('<aside class="box">')
 
 
 def test_an_english_leaflet_has_no_notice(built):

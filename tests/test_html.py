@@ -28,7 +28,7 @@ PHONE = "+1 555 0100"
 ADDRESS = "12 River Street, Springfield"
 PATIENT = "Smith, J."  # a right-to-left sentence would move its full stop to the front
 FREE_DIRECTIONS = "Take 2 tablets at 10:30."
-DISPENSED = dt.date(2027, 3, 9)  # a month and year no other date on the page has
+DISPENSED = dt.date(2027, 3, 19)  # a day, month and year no other date or number on the page has
 #: The medicine names this leaflet prints, whatever content/names.toml says.
 NAMES = ("diazepam", "Valium", "диазепам", "Валиум")
 

@@ -149,7 +149,7 @@ def test_a_heading_row_at_the_foot_of_a_bilingual_page_is_refused(project):
 def test_a_contents_list_over_two_pages_is_refused(project):
     lines = broken(project, ".contents { break-inside: auto !important; } "
                             ".contents li:nth-child(3) { break-before: page; }")
-    assert any("the contents list goes on over pages 1 and 2" in line for line in lines), lines
+    assert any("the contents list goes on over pages" in line for line in lines), lines
 
 
 def test_a_last_page_with_one_line_is_refused(project):
@@ -236,7 +236,8 @@ def test_a_font_that_is_not_embedded_is_refused():
 def test_a_page_whose_text_layer_differs_from_the_layout_is_refused(shared_project):
     """The expected text is the layout's: a PDF that prints something else fails, page by page."""
     path = build("diazepam", "es", project=shared_project)
-    other = [PageText("", "Texto que no está en la página " * 20, "")] * 2
+    pages = len(PdfReader(path).pages)
+    other = [PageText("", "Texto que no está en la página " * 20, "")] * pages
     lines = [str(f) for f in preflight(path.read_bytes(), Expected("es", pages=tuple(other)), "es.pdf")]
     assert any(line.startswith("es.pdf: page 2: error: pdftotext reads back only") for line in lines), lines
 

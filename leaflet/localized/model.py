@@ -65,6 +65,24 @@ class LocalizedLeaflet:
         return self.lang.digits.counter_style
 
     @property
+    def lead(self) -> tuple[Node, ...]:
+        """The first section, when it is made only of warnings (its heading and its boxes):
+        printed before everything but the title and the notices, so page 1 has it in every
+        edition. Empty when the first section holds anything else."""
+        start = next((i for i, node in enumerate(self.body) if isinstance(node, Sentence) and node.kind == "heading"),
+                     len(self.body))
+        end = start + 1
+        while end < len(self.body) and isinstance(self.body[end], WarningBox):
+            end += 1
+        return self.body[start:end] if end > start + 1 else ()
+
+    @property
+    def rest(self) -> tuple[Node, ...]:
+        """The body without the lead, in order."""
+        lead = self.lead
+        return tuple(node for node in self.body if not any(node is part for part in lead))
+
+    @property
     def headings(self) -> list[Sentence]:
         return [node for node in self.body if isinstance(node, Sentence) and node.kind == "heading"]
 
