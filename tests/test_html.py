@@ -3,10 +3,11 @@ reads as typed in every script and direction, and medicine names are never hyphe
 
 import datetime as dt
 import re
+import subprocess
 import unicodedata
 
 import pytest
-from conftest import pdf_text, visual_lines
+from conftest import pdf_reader, pdf_text, visual_lines
 
 from leaflet import build
 from leaflet.catalogs.reviews import record_review
@@ -18,6 +19,7 @@ from leaflet.render.html import (
     isolate,
     isolate_ltr_runs,
     keep_words,
+    mark_codes,
     mark_names,
 )
 from leaflet.source.content import read_names
@@ -163,3 +165,21 @@ def test_the_reviewer_in_a_right_to_left_footer_reads_as_typed(project, lang):
     path = build("diazepam", lang, project=project)
     footers = [line for line in visual_lines(path) if "Smith" in line]
     assert footers and all(PATIENT in line for line in footers)
+
+
+def test_an_identifier_is_marked_whole_and_words_are_not():
+    html = str(mark_codes("(DailyMed set id 04cc10ad-7d5c-434e-9b29-85b14071492b). C-IV, re-check, 7 to 8, {count}"))
+    assert '<span class="code">04cc10ad-7d5c-434e-9b29-85b14071492b</span>' in html
+    assert html.count("<span") == 1  # "C-IV" and "re-check" have no digit: words, hyphenated as words
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "ar", "zh_Hans"])
+@pytest.mark.parametrize("leaflet, set_id", [("diazepam", "04cc10ad-7d5c-434e-9b29-85b14071492b"),
+                                             ("zolpidem", "19622c86-72c1-46a6-b889-ee1f7cbd4665")])
+def test_the_set_id_is_printed_whole_on_the_last_page(built, leaflet, set_id, lang):
+    """A set id hyphenated across lines ("04c-" / "c10ad") would be copied and looked up wrong."""
+    path = built(lang, leaflet)
+    pages = len(pdf_reader(path).pages)
+    last = subprocess.run(["pdftotext", "-enc", "UTF-8", "-f", str(pages), "-l", str(pages), str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert set_id in re.sub(r"[\s\u200e\u200f\u202a-\u202e\u2066-\u2069]+", "", last)

@@ -113,6 +113,7 @@ def shape(html: Markup, lang: Language, names: tuple[str, ...] = ()) -> Markup:
     """``Renderer.shape`` for any language (the counter's directions preview)."""
     if names:
         html = on_text(html, functools.partial(mark_names, names=names))
+    html = on_text(html, mark_codes)
     if lang.direction == "rtl":
         html = on_text(html, isolate_ltr_runs)
     return keep_words(html) if lang.keep_words else html
@@ -232,6 +233,23 @@ def mark_names(text: str, names: tuple[str, ...]) -> Markup:
             continue
         out += [str(escape(text[last:match.start()])),
                 str(Markup('<span class="medicine">{}</span>').format(match.group()))]
+        last = match.end()
+    out.append(str(escape(text[last:])))
+    return Markup("".join(out))
+
+
+#: An identifier: letters and digits in groups joined by "-", with a digit somewhere
+#: (a DailyMed set id, "C-IV" has none and is a word).
+_CODE = re.compile(r"(?<![\w-])(?=[\w-]*\d)\w+(?:-\w+)+(?![\w-])", re.ASCII)
+
+
+def mark_codes(text: str) -> Markup:
+    """Each identifier in a ``<span class="code">``, which the stylesheet never hyphenates:
+    a set id split as "04c-c10ad" would be copied wrong. Placeholders are left as they are."""
+    out, last = [], 0
+    for match in _CODE.finditer(text):
+        code = Markup('<span class="code">{}</span>').format(match.group())
+        out += [str(escape(text[last:match.start()])), str(code)]
         last = match.end()
     out.append(str(escape(text[last:])))
     return Markup("".join(out))
