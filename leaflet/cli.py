@@ -116,9 +116,12 @@ def build(obj: Context, /, langs: tuple[str, ...], leaflets: tuple[str, ...], qu
     todo = [Job(name, code) for code in codes for name in names]
     if not leaflets:  # every leaflet: one not yet begun in a language is left out, with a note
         todo = _begun(project, todo, quiet)
+    if options.bilingual and codes != [SOURCE_LANGUAGE]:  # English beside itself is no edition
+        todo = [job for job in todo if job.lang != SOURCE_LANGUAGE]
     from leaflet.builder.pipeline import plan_build
 
-    plan_build(names[0], codes[0], project, options)  # a bad profile or option: one message, not one per leaflet
+    first = todo[0] if todo else Job(names[0], codes[0])
+    plan_build(first.leaflet, first.lang, project, options)  # a bad profile or option: one message, not one per leaflet
     if output is not None:
         _build_one(project, todo, options, output, quiet)
         _note_unreviewed(project, todo, quiet)

@@ -209,3 +209,13 @@ def test_build_o_refuses_what_it_cannot_do(capsys, project, monkeypatch, args, m
     code, _, err = run(capsys, "--project", str(project.root), "build", *args)
     assert code == 2 and message in err
     assert not (project.output_dir / "es").exists()
+
+
+def test_the_bilingual_edition_of_every_language_leaves_english_out(capsys, project):
+    code, out, err = run(capsys, "--project", str(project.root), "build", "--bilingual", "--lang", "en",
+                         "--lang", "es", "--leaflet", "diazepam")
+    assert code == 0, err
+    assert project.output_file("es", "diazepam", "es+en").exists()
+    assert not list(project.output_dir.glob("en/*en+en*"))
+    code, _, err = run(capsys, "--project", str(project.root), "build", "--bilingual", "--lang", "en")
+    assert code == 2 and "English has no bilingual edition" in err

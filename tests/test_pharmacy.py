@@ -30,3 +30,19 @@ def test_a_missing_profile_is_a_clear_error(tmp_path):
     with pytest.raises(ProfileError) as exc:
         read_pharmacy(tmp_path / "nope.toml", REPO.root)
     assert "not found" in str(exc.value) and "pharmacy.example.toml" in str(exc.value)
+
+
+def test_an_address_on_several_lines_prints_on_those_lines_and_the_phone_as_typed(project):
+    """Issue 24: a three-line address ran together without commas, and a Bengali leaflet printed
+    the phone in Bengali digits ("+৪৪", which reads as "+88")."""
+    from conftest import pdf_text
+
+    from leaflet import build
+
+    profile = project.root / "multi-line.toml"
+    profile.write_text('name = "Riverside Community Pharmacy"\naddress = """\n12 River Street\nSpringfield\n'
+                       'SP1 2AB"""\nphone = "+44 (0)20 7946 0958"\n', encoding="utf-8")
+    assert read_pharmacy(profile, project.root).address == "12 River Street\nSpringfield\nSP1 2AB"
+    lines = [line.strip() for line in pdf_text(build("diazepam", "bn", project=project, pharmacy=profile)).splitlines()]
+    assert lines[lines.index("12 River Street"):][:3] == ["12 River Street", "Springfield", "SP1 2AB"]
+    assert any("+44 (0)20 7946 0958" in line for line in lines)

@@ -44,15 +44,18 @@ def saved_file_errors(path, lang, large_print=False):
     return [str(f) for f in found if f.severity == ERROR]
 
 
-@pytest.mark.parametrize("edition", EDITIONS)
-@pytest.mark.parametrize("lang", LANGS)
+def editions_of(langs):
+    """Every edition of these languages; English has no bilingual edition (it would be English twice)."""
+    return [(lang, edition) for lang in langs for edition in EDITIONS if not (lang == "en" and edition == "bilingual")]
+
+
+@pytest.mark.parametrize("lang, edition", editions_of(LANGS))
 def test_every_a4_edition_passes_the_preflight(built, lang, edition):
     path = built(lang, **EDITIONS[edition])
     assert saved_file_errors(path, lang, edition == "large") == []
 
 
-@pytest.mark.parametrize("edition", EDITIONS)
-@pytest.mark.parametrize("lang", LETTER_LANGS)
+@pytest.mark.parametrize("lang, edition", editions_of(LETTER_LANGS))
 def test_letter_editions_pass_the_preflight(built, lang, edition):
     path = built(lang, paper="letter", **EDITIONS[edition])
     assert saved_file_errors(path, lang, edition == "large") == []
@@ -81,6 +84,8 @@ def test_pdf_ua_is_claimed_only_where_the_glyphs_read_back_in_order(built, lang)
     assert printed.pdf_ua == language(lang).pdf_ua
     assert printed.objects is not None and printed.pages[0].blocks  # tagged either way
     assert language(lang).pdf_ua == (lang not in {"ar", "fa", "ps", "ur", "yi"})
+    if lang == "en":
+        return  # English has no bilingual edition
     bilingual = read_printed(built(lang, bilingual=True).read_bytes())
     assert bilingual.pdf_ua == language(lang).claims_pdf_ua(bilingual=True)
     assert bilingual.pdf_ua == (lang not in {"ar", "fa", "ps", "ur", "yi", "bn", "ne", "my"})

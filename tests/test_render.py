@@ -17,7 +17,7 @@ import leaflet.render.context as context_module
 import leaflet.render.printing as printing_module
 from leaflet.builder.batch import Job, build_all
 from leaflet.builder.pipeline import build_bytes, run_build
-from leaflet.errors import CatalogProblems
+from leaflet.errors import CatalogProblems, UsageError
 from leaflet.proofs.preview import write_html
 from leaflet.proofs.review import write_review_proof
 from leaflet.render import render
@@ -126,3 +126,9 @@ def test_html_becomes_a_pdf_in_one_place():
     assert calls_to("render_pdf") == ["proofs/sheet.py", "render/printing.py"]
     assert calls_to("leaflet_html") == ["render/edition.py"]
     assert calls_to("HTML") == ["render/pdf.py"]  # WeasyPrint's HTML class
+
+
+def test_english_has_no_bilingual_edition(project):
+    """English beside English is no edition: `make editions` once wrote diazepam.en+en.pdf."""
+    with pytest.raises(UsageError, match="English has no bilingual edition"):
+        resolve_edition(project, "diazepam", "en", BuildOptions(bilingual=True))

@@ -9,14 +9,13 @@ script) and the personal block with its directions in the form the count takes.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from markupsafe import Markup
 
 from leaflet.catalogs.gate import gate
 from leaflet.catalogs.translations import Translations, load_translations
 from leaflet.errors import CatalogProblems
-from leaflet.languages import SOURCE_LANGUAGE, Language, language
+from leaflet.languages import SOURCE_LANGUAGE, language
 from leaflet.localized import LocalizedLeaflet, localize
 from leaflet.project import DIRECTIONS_DOMAIN, Project
 from leaflet.render.fonts import font_families
@@ -60,7 +59,8 @@ def leaflet_page(project: Project, leaflet: LocalizedLeaflet, options: BuildOpti
         # Fixed dates and a content-derived identifier make the PDF reproducible byte for byte.
         "metadata": {"dcterms.created": revised.isoformat(), "dcterms.modified": revised.isoformat(),
                      **(edition or {})},
-        "pharmacy": _shown_pharmacy(pharmacy, info),
+        # The profile as typed: a phone number in Bengali digits ("+৪৪") would read as "+88".
+        "pharmacy": pharmacy,
         "personal": _personal(options, renderer) if options.personalised else None,
         "english_name": language(SOURCE_LANGUAGE).own_name,
         "preview": preview,
@@ -102,21 +102,6 @@ def directions_html(translations: Translations, direction: Direction, count: int
     if text is None:
         raise CatalogProblems([], f"no translation for '{direction.context}' in '{info.code}'")
     return substitute(shape(to_html(text), info, names), {"count": number(count, info)})
-
-
-@dataclass(frozen=True)
-class _ShownPharmacy:
-    name: str
-    address: str
-    phone_shown: str
-    logo_url: str
-
-
-def _shown_pharmacy(pharmacy: Pharmacy | None, info: Language) -> _ShownPharmacy | None:
-    """The profile as printed: the phone number in the patient's digits."""
-    if pharmacy is None:
-        return None
-    return _ShownPharmacy(pharmacy.name, pharmacy.address, info.native_digits(pharmacy.phone), pharmacy.logo_url)
 
 
 def _header_date(value: str) -> dt.date | None:

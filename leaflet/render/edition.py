@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from leaflet.errors import UsageError
+from leaflet.languages import SOURCE_LANGUAGE
 from leaflet.project import COUNTER_TEMPLATES, Project
 from leaflet.render.options import DEFAULT_OPTIONS, BuildOptions
 from leaflet.source.content import read_leaflet
@@ -53,6 +55,9 @@ def resolve_edition(project: Project, leaflet: str, lang: str, options: BuildOpt
     """Refuse a wrong name, option or profile before any work is done."""
     options = options.validated()
     leaflet_id, code = project.resolve_leaflet(leaflet), project.resolve_language(lang)
+    if options.bilingual and code == SOURCE_LANGUAGE:
+        raise UsageError("--bilingual prints a language beside English; English has no bilingual edition",
+                         hint="choose another language")
     pharmacy = read_pharmacy(Path(options.pharmacy), project.root) if options.pharmacy else None
     if options.paper is None:
         options = replace(options, paper=(pharmacy.paper if pharmacy and pharmacy.paper else "a4"))

@@ -90,11 +90,14 @@ def _validated(fields: dict[str, Any], text: str, path: Path, project_root: Path
 
 
 def _clean(value: str, key: str, path: Path, text: str) -> str:
-    cleaned = " ".join(value.split())
+    """Spaces squeezed; an address keeps the lines it was typed on (a multi-line TOML string),
+    which the leaflet prints as lines, not run together."""
+    lines = [" ".join(line.split()) for line in value.splitlines() if line.strip()]
+    cleaned = "\n".join(lines) if key == "address" else " ".join(lines)
     if len(cleaned) > MAX_LENGTH:
         raise ProfileError(f"field '{key}' is longer than {MAX_LENGTH} characters", path=path,
                            line=_line_of(text, key))
-    if any(_unprintable(cleaned, i) for i in range(len(cleaned))):
+    if any(_unprintable(cleaned, i) and cleaned[i] != "\n" for i in range(len(cleaned))):
         raise ProfileError(f"field '{key}' contains control, invisible or direction-changing characters",
                            path=path, line=_line_of(text, key),
                            hint="type it again: it is printed exactly as typed (a U+202E would reverse a phone number)")
