@@ -17,10 +17,15 @@ BIDI_CONTROLS = frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u206
 #: ZWNJ and ZWJ are part of Persian, Arabic, Indic and Myanmar spelling, inside a word.
 JOINERS = frozenset("\u200c\u200d")
 SOFT_HYPHEN = "\u00ad"
+#: Letters and symbols that draw nothing: the Hangul fillers and the blank Braille pattern. A
+#: translation made of them passed as text and printed an empty bullet.
+BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
 def hides_text(text: str, i: int) -> bool:
     char = text[i]
+    if char in BLANK_GLYPHS:
+        return True
     if unicodedata.category(char) != "Cf" or char in BIDI_CONTROLS or char == SOFT_HYPHEN:
         return False
     return not (char in JOINERS and _inside_word(text, i))

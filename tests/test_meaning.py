@@ -77,6 +77,10 @@ TAMPERS = {
     "one half": ("Tome {count}\u00bd comprimidos al acostarse.", "digit-lookalikes"),
     "bidi isolates": ("Tome \u2067{count}\u2069 comprimidos al acostarse.", "bidi-controls"),
     "zero width space only": ("\u200b", "invisible"),
+    # Letters and symbols that draw nothing (issue 25): they passed as text and printed an empty bullet.
+    "Hangul filler only": ("\u3164", "invisible"),
+    "blank Braille pattern only": ("\u2800", "invisible"),
+    "halfwidth Hangul filler in a sentence": ("Tome {count}\uffa0 comprimidos al acostarse.", "invisible-characters"),
 }
 
 

@@ -34,7 +34,7 @@ from leaflet.catalogs.plurals import (
     plural_forms,
 )
 from leaflet.catalogs.pofile import Catalog
-from leaflet.characters import BIDI_CONTROLS, hides_text
+from leaflet.characters import BIDI_CONTROLS, BLANK_GLYPHS, hides_text
 from leaflet.errors import display_path
 from leaflet.languages import LANGUAGES, language
 from leaflet.source.markup import is_balanced, markup_tokens, strip_markup
@@ -348,7 +348,7 @@ def _names(chars: Iterable[str]) -> str:
 
 def visible(text: str) -> str:
     """What a patient can see of a translation: no markup, spaces or format characters."""
-    return "".join(c for c in strip_markup(text) if unicodedata.category(c)[0] not in "CZ")
+    return "".join(c for c in strip_markup(text) if unicodedata.category(c)[0] not in "CZ" and c not in BLANK_GLYPHS)
 
 
 ENTRY_CHECKS: tuple[EntryCheck, ...] = (
