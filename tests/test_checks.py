@@ -10,6 +10,7 @@ from leaflet.catalogs.checks import (
     _NUMBER,
     check_catalog,
     check_doubled_words,
+    check_unchanged,
     emails,
     numbers,
     same_numbers,
@@ -158,3 +159,11 @@ def test_a_doubled_word_with_marks_is_still_found():
 def test_a_doubled_word_is_reported_once():
     messages = [m for _, _, m in check_doubled_words("Take it.", "Tome tome tome tome el el", "es")]
     assert messages == ["doubled word 'Tome'", "doubled word 'el'"]
+
+
+@pytest.mark.parametrize("lang", ["es", "ru", "ar"])
+def test_a_sentence_left_in_english_is_refused_in_every_language(lang):
+    """Issue 25: Spanish and Russian catalogs whose msgstr was the English built silently."""
+    english = "Read all of this leaflet carefully before you start taking this medicine."
+    assert [(s, c) for s, c, _ in check_unchanged(english, english, lang)] == [("error", "unchanged")]
+    assert list(check_unchanged("Myasthenia gravis", "Myasthenia gravis", "es")) == []  # a term kept as it is

@@ -234,7 +234,14 @@ def check_links(source: str, translation: str, lang: str) -> Iterator[tuple[str,
 
 
 def check_unchanged(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
-    if lang in _NON_LATIN_SCRIPTS and translation.strip() == source.strip() and re.search(r"[A-Za-z]{3}", source):
+    """A sentence left in English prints English in the patient's leaflet (issue 25: a Spanish or
+    Russian catalog with English msgstrs built silently): refused. A short English term kept as it
+    is ("DailyMed", "myasthenia gravis") stays possible, with a warning in other scripts."""
+    if translation.strip() != source.strip() or lang == "en":
+        return
+    if len(re.findall(r"[A-Za-z]{2,}", strip_markup(source))) >= 4:
+        yield ERROR, "unchanged", "translation is the English sentence: translate it"
+    elif lang in _NON_LATIN_SCRIPTS and re.search(r"[A-Za-z]{3}", source):
         yield WARNING, "unchanged", "translation is identical to the English"
 
 
