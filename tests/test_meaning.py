@@ -105,6 +105,25 @@ def set_translation(path, context, text):
     write_catalog(catalog.po, path)
 
 
+def test_a_warning_given_another_entrys_words_is_refused_by_check_and_build(capsys, project):
+    """Issue 25: the dependence warning replaced by the insomnia paragraph, and the morning
+    direction given the bedtime text, printed the same words twice and lost a warning."""
+    diazepam = project.po_file("es", "diazepam")
+    insomnia = read_catalog(diazepam).po.find("uses.insomnia", by="msgctxt").msgstr
+    set_translation(diazepam, "precautions.dependence", insomnia)
+    edit_file(project.po_file("es", "directions"),
+              ('msgstr[0] "Tome {count} comprimido por la mañana."',
+               'msgstr[0] "Tome {count} comprimido al acostarse."'),
+              ('msgstr[1] "Tome {count} comprimidos por la mañana."',
+               'msgstr[1] "Tome {count} comprimidos al acostarse."'))
+    code, out, _ = run_cli(capsys, "--project", project.root, "check", "es")
+    assert code == 1
+    assert "error: copied: 'precautions.dependence' has the same translation as 'uses.insomnia'" in out
+    assert "error: copied: 'tablet.morning' has the same translation as 'tablet.bedtime'" in out
+    with pytest.raises(CatalogProblems):
+        build("diazepam", "es", project=project)
+
+
 def test_a_blanked_safety_bullet_stops_the_build(project):
     set_translation(project.po_file("es", "frame"), "box.prescribed", "\u200b")
     with pytest.raises(CatalogProblems) as exc:

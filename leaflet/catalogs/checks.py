@@ -382,7 +382,31 @@ def check_catalog(catalog: Catalog, lang: str, expected: Iterable[tuple[str | No
             problems.append(Problem(catalog.path, catalog.header_line, ERROR, "outdated",
                                     f"the English text of '{context or msgid[:40]}' is not in this catalog: "
                                     f"run 'leaflet update' and translate it"))
-    return problems + _unknown_entries(catalog, set(expected))
+    return problems + _copied_entries(catalog) + _unknown_entries(catalog, set(expected))
+
+
+#: A translation this long that two different English texts share is a copy, not a coincidence.
+COPIED_FROM = 20
+
+
+def _copied_entries(catalog: Catalog) -> list[Problem]:
+    """Issue 25: the dependence warning given the insomnia paragraph's text, the "morning"
+    direction given the "bedtime" one: the same words twice, and a warning gone. Two entries
+    with different English and the same translation (of a sentence's length) are refused."""
+    first: dict[str, polib.POEntry] = {}
+    problems = []
+    for entry in catalog.entries():
+        texts = [entry.msgstr] if not entry.msgid_plural else [v for _, v in sorted(entry.msgstr_plural.items())]
+        key = "\x00".join(" ".join(text.split()) for text in texts)
+        if entry.fuzzy or len(key) < COPIED_FROM:
+            continue
+        earlier = first.setdefault(key, entry)
+        if earlier is not entry and earlier.msgid != entry.msgid:
+            problems.append(Problem(catalog.path, catalog.line_of(entry), ERROR, "copied",
+                                    f"'{entry.msgctxt or entry.msgid[:40]}' has the same translation as "
+                                    f"'{earlier.msgctxt or earlier.msgid[:40]}' (line {catalog.line_of(earlier)}), "
+                                    "whose English is different: translate each one"))
+    return problems
 
 
 def _unknown_entries(catalog: Catalog, expected: set[tuple[str | None, str]]) -> list[Problem]:
