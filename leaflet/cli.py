@@ -346,7 +346,7 @@ def _stats_rows(project: Project) -> list[dict[str, Any]]:  # JSON for 'stats --
     from leaflet.catalogs.checks import ERROR
     from leaflet.catalogs.gate import check_paths
     from leaflet.catalogs.pofile import read_catalog
-    from leaflet.catalogs.reviews import review_status, reviewed_domains
+    from leaflet.catalogs.reviews import review_status
     from leaflet.catalogs.stats import Statistics, statistics
 
     rows = []
@@ -360,7 +360,7 @@ def _stats_rows(project: Project) -> list[dict[str, Any]]:  # JSON for 'stats --
             except LeafletError:
                 numbers[domain] = Statistics(lang, domain, 0, 0, 0)
         for leaflet in project.leaflets():
-            domains = reviewed_domains(project, leaflet)
+            domains = project.leaflet_domains(leaflet)
             buildable = not any(p.severity == ERROR for d in domains if paths[d] in checked
                                 for p in checked[paths[d]].problems)
             status = review_status(project, lang, leaflet)

@@ -134,8 +134,8 @@ class Project:
         """The catalogs a leaflet prints from, in one place: the shared frame, the leaflet's own,
         and the shared directions (when the project has them and the print may show them).
         A review covers these; a print needs these; the counter offers a language that has these."""
-        shared = [d for d in self.domains() if d not in self.leaflets()]
-        return [FRAME_DOMAIN, leaflet] + [d for d in shared if d == DIRECTIONS_DOMAIN and directions]
+        has_directions = directions and (self.content_dir / DIRECTIONS_FILE).exists()
+        return [FRAME_DOMAIN, leaflet] + ([DIRECTIONS_DOMAIN] if has_directions else [])
 
     def domain_sources(self, domain: str) -> list[Path]:
         """The files a domain's English comes from."""

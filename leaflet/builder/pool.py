@@ -49,6 +49,7 @@ def warm_up(project: Project) -> None:
 
     _warm_up(project)
     for leaflet in project.leaflets():
+        directions = None  # not the previous leaflet's: each has its own dose form
         with contextlib.suppress(LeafletError):  # a broken leaflet is reported when it is asked for
             form = read_leaflet(project.content_file(leaflet)).form
             directions = next(iter(read_directions(project.directions_file, form)), None)

@@ -69,16 +69,11 @@ class ReviewError(LeafletError):
 
 # -- what was reviewed -------------------------------------------------------------------
 
-def reviewed_domains(project: Project, leaflet: str) -> list[str]:
-    """The catalogs a leaflet prints from (``Project.leaflet_domains``)."""
-    return project.leaflet_domains(leaflet)
-
-
 def snapshot(project: Project, lang: str, leaflet: str) -> list[dict[str, Any]]:
     """Every live entry of the leaflet's catalogs in the language, in a stable order, with what it
     means: the Plural-Forms header decides which text a count prints, so it is part of it."""
     entries = []
-    for domain in reviewed_domains(project, leaflet):
+    for domain in project.leaflet_domains(leaflet):
         try:
             catalog = read_catalog_cached(project.po_file(lang, domain))
         except (CatalogError, LinkOutsideProject):  # missing, broken or refused: nothing reviewable

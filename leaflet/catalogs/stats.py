@@ -50,13 +50,13 @@ def not_started(project: Project, lang: str, leaflet: str) -> bool:
     A catalog begun but unfinished is not this: the build refuses it, with its problems."""
     if lang == SOURCE_LANGUAGE:
         return False
-    path = project.locales_dir / lang / "LC_MESSAGES" / f"{leaflet}.po"
-    if not path.exists() and not path.is_symlink():
-        return True
     try:
+        path = project.po_file(lang, leaflet)
+        if not path.exists() and not path.is_symlink():
+            return True
         catalog = read_catalog_cached(path)
     except LeafletError:
-        return False  # broken: the build says how
+        return False  # broken, or a link out of the project: the build says how
     return not any(is_translated(entry) for entry in catalog.entries())
 
 

@@ -369,7 +369,7 @@ class Counter:
         typed = str(form.get("leaflet") or next(iter(leaflets), ""))
         chosen = ""
         with contextlib.suppress(LeafletError):  # what was typed stays in the field, with the page's error
-            chosen = find_medicine(self.project, typed)
+            chosen = find_medicine(self.project, typed, leaflets)
         choices = language_choices(self.project, chosen if chosen in leaflets else next(iter(leaflets), ""))
         pharmacy = read_pharmacy(self.settings.pharmacy, self.project.root) if self.settings.pharmacy else None
         dose_form = read_leaflet(self.project.content_file(chosen)).form if chosen in leaflets else ""

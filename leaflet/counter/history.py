@@ -84,12 +84,10 @@ def print_of(project: Project, plan: Plan, pdf: bytes, when: dt.datetime | None 
 
 def catalog_digest(project: Project, plan: Plan) -> str:
     """One digest for the exact catalog files of the language (and English, for bilingual)."""
-    from leaflet.counter.offer import counter_domains
-
     hashed = hashlib.sha256()
     langs = [plan.lang] + ([SOURCE_LANGUAGE] if plan.options.bilingual and plan.lang != SOURCE_LANGUAGE else [])
     for lang in langs:
-        for domain in counter_domains(project, plan.leaflet):
+        for domain in project.leaflet_domains(plan.leaflet):
             path = project.po_file(lang, domain)
             hashed.update(f"{lang}/{domain}:{file_digest(path) if path.is_file() else '-'}\n".encode())
     return "sha256:" + hashed.hexdigest()

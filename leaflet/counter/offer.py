@@ -39,15 +39,10 @@ class LanguageChoice:
                 "available": self.available, "reason": self.reason}
 
 
-def counter_domains(project: Project, leaflet: str) -> list[str]:
-    """The catalogs a leaflet printed at the counter needs: it may be given standard directions."""
-    return project.leaflet_domains(leaflet)
-
-
 def unavailable_reason(project: Project, leaflet: str, code: str) -> str:
     """'' when the language passes the build's gate, else what the build would say."""
     try:
-        gate(project, code, counter_domains(project, leaflet))
+        gate(project, code, project.leaflet_domains(leaflet))  # the counter may add standard directions
     except CatalogProblems as exc:
         first = next((p for p in exc.problems if p.severity == ERROR), None)
         return f"{exc.message}: {first}" if first is not None else exc.message
@@ -75,11 +70,12 @@ def medicines(project: Project) -> dict[str, str]:
     return dict(sorted(titles.items(), key=lambda item: item[1].casefold()))
 
 
-def find_medicine(project: Project, typed: str) -> str:
+def find_medicine(project: Project, typed: str, titles: dict[str, str] | None = None) -> str:
     """The leaflet a pharmacist typed: its id, its title, or the title's first word ("zolpidem"),
-    in any case; else the build's own refusal, listing the leaflets there are."""
+    in any case; else the build's own refusal, listing the leaflets there are. ``titles``:
+    ``medicines(project)`` when the caller has it already (every content file is read for it)."""
     wanted = " ".join(typed.split()).casefold()
-    for name, title in medicines(project).items():
+    for name, title in (titles if titles is not None else medicines(project)).items():
         if wanted in (name, title.casefold(), title.split()[0].casefold()):
             return name
     return project.resolve_leaflet(typed.strip())

@@ -14,6 +14,15 @@ except in a draft, where it keeps ``text=None`` and the renderer prints the
 English, marked.
 """
 
-from leaflet.localized.model import Items, LocalizedLeaflet, Node, Sentence, Warning, localize
+from leaflet.localized.model import (
+    Items,
+    LocalizedLeaflet,
+    Node,
+    Sentence,
+    Warning,
+    header_date,
+    localize,
+    plural_sentence,
+)
 
-__all__ = ["Items", "LocalizedLeaflet", "Node", "Sentence", "Warning", "localize"]
+__all__ = ["Items", "LocalizedLeaflet", "Node", "Sentence", "Warning", "header_date", "localize", "plural_sentence"]

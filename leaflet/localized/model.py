@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from leaflet.catalogs.extract import extract_messages
@@ -25,10 +25,6 @@ class Sentence:
     kind: str  # title, heading, paragraph, item, warning, frame or directions
     source: str
     text: str | None
-
-    @property
-    def missing(self) -> bool:
-        return self.text is None
 
 
 #: A list and a warning are the content's, holding sentences instead of blocks.
@@ -69,28 +65,26 @@ class LocalizedLeaflet:
         """The first section, when it is made only of warnings (its heading and its boxes):
         printed before everything but the title and the notices, so page 1 has it in every
         edition. Empty when the first section holds anything else."""
+        start, end = self._lead_span()
+        return self.body[start:end]
+
+    @property
+    def rest(self) -> tuple[Node, ...]:
+        """The body without the lead, in order."""
+        start, end = self._lead_span()
+        return self.body[:start] + self.body[end:]
+
+    def _lead_span(self) -> tuple[int, int]:
         start = next((i for i, node in enumerate(self.body) if isinstance(node, Sentence) and node.kind == "heading"),
                      len(self.body))
         end = start + 1
         while end < len(self.body) and isinstance(self.body[end], WarningBox):
             end += 1
-        return self.body[start:end] if end > start + 1 else ()
-
-    @property
-    def rest(self) -> tuple[Node, ...]:
-        """The body without the lead, in order."""
-        lead = self.lead
-        return tuple(node for node in self.body if not any(node is part for part in lead))
+        return (start, end) if end > start + 1 else (0, 0)
 
     @property
     def headings(self) -> list[Sentence]:
         return [node for node in self.body if isinstance(node, Sentence) and node.kind == "heading"]
-
-    def sentences(self) -> Iterator[Sentence]:
-        """The leaflet's own sentences in reading order: the title, then the body."""
-        yield self.title
-        for node in self.body:
-            yield from (node,) if isinstance(node, Sentence) else node.items
 
     def frame_sentence(self, context: str, source: str) -> Sentence:
         found = self.frame.get(context)
@@ -107,12 +101,12 @@ def localize(project: Project, content: Leaflet, translations: Translations, *, 
     look = _Lookup(translations, draft)
     frame = {item.context or "": look.sentence(item.context or "", "frame", item.msgid)
              for item in extract_messages(project, FRAME_DOMAIN) if not item.msgid_plural}
-    directions = look.plural(direction, count) if direction is not None else None
+    directions = plural_sentence(translations, direction, count, draft=draft) if direction is not None else None
     review = review_status(project, lang.code, content.id) if lang.code != SOURCE_LANGUAGE else ReviewStatus()
     return LocalizedLeaflet(
         content.id, content.revised, content.sources, lang, look.block(content.title),
         tuple(_node(node, look) for node in content.body()), frame, review,
-        _catalog_date(translations) or content.revised, draft, directions, count, names)
+        header_date(translations.header("PO-Revision-Date")) or content.revised, draft, directions, count, names)
 
 
 class _Lookup:
@@ -129,12 +123,16 @@ class _Lookup:
     def block(self, block: Block) -> Sentence:
         return self.sentence(block.id, block.kind, block.text)
 
-    def plural(self, direction: Direction, count: int) -> Sentence:
-        source = direction.one if count == 1 else direction.other
-        text = self.translations.lookup_plural(direction.context, direction.one, direction.other, count)
-        if text is None and not self.draft:
-            raise CatalogProblems([], f"no translation for '{direction.context}' in '{self.translations.lang}'")
-        return Sentence(direction.context, "directions", source, text)
+
+
+def plural_sentence(translations: Translations, direction: Direction, count: int, *,
+                    draft: bool = False) -> Sentence:
+    """A standard direction in the form the catalog's Plural-Forms picks for ``count``."""
+    source = direction.one if count == 1 else direction.other
+    text = translations.lookup_plural(direction.context, direction.one, direction.other, count)
+    if text is None and not draft:
+        raise CatalogProblems([], f"no translation for '{direction.context}' in '{translations.lang}'")
+    return Sentence(direction.context, "directions", source, text)
 
 
 def _node(node: Block | ListNode[Block] | WarningBox[Block], look: _Lookup) -> Node:
@@ -145,9 +143,9 @@ def _node(node: Block | ListNode[Block] | WarningBox[Block], look: _Lookup) -> N
     return look.block(node)
 
 
-def _catalog_date(translations: Translations) -> dt.date | None:
-    header = translations.header("PO-Revision-Date")
+def header_date(value: str) -> dt.date | None:
+    """The day of a catalog header's or a review's date ("2026-11-27 04:51+0000"), if it has one."""
     try:
-        return dt.date.fromisoformat(header.strip()[:10])
+        return dt.date.fromisoformat(value.strip()[:10])
     except ValueError:
         return None

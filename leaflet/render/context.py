@@ -14,16 +14,14 @@ from markupsafe import Markup
 
 from leaflet.catalogs.gate import gate
 from leaflet.catalogs.translations import Translations, load_translations
-from leaflet.errors import CatalogProblems
 from leaflet.languages import SOURCE_LANGUAGE, language
-from leaflet.localized import LocalizedLeaflet, localize
+from leaflet.localized import LocalizedLeaflet, header_date, localize, plural_sentence
 from leaflet.project import DIRECTIONS_DOMAIN, Project
 from leaflet.render.fonts import font_families
-from leaflet.render.html import Page, Renderer, fill_template, number, shape, substitute
+from leaflet.render.html import Page, Renderer, fill_template, number, sentence_html
 from leaflet.render.options import BuildOptions, Personal
 from leaflet.source.content import Leaflet, read_leaflet, read_names
 from leaflet.source.directions import Direction, read_directions, resolve_direction
-from leaflet.source.markup import to_html
 from leaflet.source.pharmacy import Pharmacy
 
 
@@ -74,7 +72,7 @@ def _review(leaflet: LocalizedLeaflet) -> dict[str, object]:
     if leaflet.lang.code == SOURCE_LANGUAGE:
         return {"reviewer": "", "review_date": leaflet.revised, "review_changed": False}
     return {"reviewer": status.reviewer if status.reviewed else "",
-            "review_date": _header_date(status.date) or leaflet.revised,
+            "review_date": header_date(status.date) or leaflet.revised,
             "review_changed": status.changed, "changed_reviewer": status.reviewer if status.changed else ""}
 
 
@@ -98,14 +96,5 @@ def directions_html(translations: Translations, direction: Direction, count: int
                     names: tuple[str, ...] = ()) -> Markup:
     """One direction in one count, as printed (``Renderer.directions`` without a whole leaflet)."""
     info = language(translations.lang)
-    text = translations.lookup_plural(direction.context, direction.one, direction.other, count)
-    if text is None:
-        raise CatalogProblems([], f"no translation for '{direction.context}' in '{info.code}'")
-    return substitute(shape(to_html(text), info, names), {"count": number(count, info)})
+    return sentence_html(plural_sentence(translations, direction, count), info, names, count=number(count, info))
 
-
-def _header_date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        return None

@@ -18,7 +18,7 @@ import functools
 import html as html_lib
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ from markupsafe import Markup, escape
 
 from leaflet.errors import TemplateProblem
 from leaflet.files import write_atomic
-from leaflet.languages import Language
+from leaflet.languages import SOURCE_LANGUAGE, Language, language
 from leaflet.localized import LocalizedLeaflet, Sentence
 from leaflet.project import Project
 from leaflet.render.options import PAPER_SIZES
@@ -66,29 +66,19 @@ class Renderer:
         return self.sentence(self.leaflet.frame_sentence(context or "", msgid), **values)
 
     def sentence(self, sentence: Sentence, **values: Any) -> Markup:
-        if sentence.text is None:  # only a draft gets here: the English, marked
-            english = substitute(to_html(sentence.source), values)
-            return Markup('<span class="untranslated" lang="en" dir="ltr">{}</span>').format(english)
-        return substitute(self.shape(to_html(sentence.text)), values)
+        return sentence_html(sentence, self.lang, self.names, **values)
 
     def block(self, sentence: Sentence) -> Markup:
         return self.sentence(sentence)
 
     def english(self, sentence: Sentence) -> Markup:
         """The English of a sentence, for the bilingual edition's other column."""
-        html = to_html(sentence.source)
-        return on_text(html, functools.partial(mark_names, names=self.names)) if self.names else html
+        return shape(to_html(sentence.source), language(SOURCE_LANGUAGE), self.names)
 
     def directions(self) -> Markup | None:
         """The standard directions in the form the count takes, the count in the locale's digits."""
         found = self.leaflet.directions
         return self.sentence(found, count=self.number(self.leaflet.count)) if found is not None else None
-
-    def shape(self, html: Markup) -> Markup:
-        """What the page needs beyond the words: medicine names kept whole, Latin words and
-        numbers isolated in right-to-left text, Korean words joined. Works on the text
-        between tags, never on the escaped HTML, and leaves placeholders for ``substitute``."""
-        return shape(html, self.lang, self.names)
 
     def plain(self, context: str | None, msgid: str, **values: Any) -> str:
         """The translation as plain text, for PDF metadata and alternative text."""
@@ -109,8 +99,19 @@ class Renderer:
         return format_day(value, self.lang)
 
 
+def sentence_html(sentence: Sentence, lang: Language, names: tuple[str, ...] = (), **values: Any) -> Markup:
+    """A sentence as the page prints it: its markup as tags, shaped, its placeholders filled.
+    A draft's missing translation prints the English, marked."""
+    if sentence.text is None:
+        english = substitute(to_html(sentence.source), values)
+        return Markup('<span class="untranslated" lang="en" dir="ltr">{}</span>').format(english)
+    return substitute(shape(to_html(sentence.text), lang, names), values)
+
+
 def shape(html: Markup, lang: Language, names: tuple[str, ...] = ()) -> Markup:
-    """``Renderer.shape`` for any language (the counter's directions preview)."""
+    """What the page needs beyond the words: medicine names and identifiers kept whole, Latin
+    words and numbers isolated in right-to-left text, Korean words joined. Works on the text
+    between tags, never on the escaped HTML, and leaves placeholders for ``substitute``."""
     if names:
         html = on_text(html, functools.partial(mark_names, names=names))
     html = on_text(html, mark_codes)
@@ -227,15 +228,9 @@ def mark_names(text: str, names: tuple[str, ...]) -> Markup:
     "Diazepamul" and "diazépam" count) in a ``<span class="medicine">``, which the
     stylesheet never hyphenates."""
     folded = tuple(_fold(name) for name in names)
-    out, last = [], 0
-    for match in re.finditer(r"\{[A-Za-z_][A-Za-z0-9_]*\}|\w+", text):
-        if match.group().startswith("{") or not _fold(match.group()).startswith(folded):
-            continue
-        out += [str(escape(text[last:match.start()])),
-                str(Markup('<span class="medicine">{}</span>').format(match.group()))]
-        last = match.end()
-    out.append(str(escape(text[last:])))
-    return Markup("".join(out))
+    words = re.finditer(r"\{[A-Za-z_][A-Za-z0-9_]*\}|\w+", text)
+    return _in_spans(text, (m for m in words if not m.group().startswith("{") and _fold(m.group()).startswith(folded)),
+                     "medicine")
 
 
 #: An identifier: letters and digits in groups joined by "-", with a digit somewhere
@@ -246,10 +241,15 @@ _CODE = re.compile(r"(?<![\w-])(?=[\w-]*\d)\w+(?:-\w+)+(?![\w-])", re.ASCII)
 def mark_codes(text: str) -> Markup:
     """Each identifier in a ``<span class="code">``, which the stylesheet never hyphenates:
     a set id split as "04c-c10ad" would be copied wrong. Placeholders are left as they are."""
+    return _in_spans(text, _CODE.finditer(text), "code")
+
+
+def _in_spans(text: str, matches: Iterable[re.Match[str]], css_class: str) -> Markup:
+    """``text`` escaped, each match (in order, not overlapping) in a ``<span class>``."""
     out, last = [], 0
-    for match in _CODE.finditer(text):
-        code = Markup('<span class="code">{}</span>').format(match.group())
-        out += [str(escape(text[last:match.start()])), str(code)]
+    for match in matches:
+        span = Markup('<span class="{}">{}</span>').format(css_class, match.group())
+        out += [str(escape(text[last:match.start()])), str(span)]
         last = match.end()
     out.append(str(escape(text[last:])))
     return Markup("".join(out))

@@ -75,7 +75,7 @@ def parse_dose_forms(text: str, path: Path) -> dict[str, DoseForm]:
             raise ContentError(f"dose form '{name}' needs a 'unit' (what the count counts, as \"tablets\")",
                                path=path, line=lines.get(name))
         directions = {code: _direction(name, code, value, path, lines.get(f"{name}.{code}"))
-                      for code, value in fields.items() if code not in ("unit",)}
+                      for code, value in fields.items() if code != "unit"}
         forms[name] = DoseForm(name, fields["unit"], directions)
     return forms
 
@@ -84,7 +84,7 @@ def _direction(form: str, code: str, fields: Any, path: Path, line: int | None) 
     texts = fields if isinstance(fields, dict) else {}
     if not isinstance(texts.get("one"), str) or not isinstance(texts.get("other"), str):
         raise ContentError(f"direction '{form}.{code}' needs 'one' and 'other' texts", path=path, line=line)
-    return Direction(code, fields["one"], fields["other"], fields.get("comment", ""), line or 1, form)
+    return Direction(code, texts["one"], texts["other"], texts.get("comment", ""), line or 1, form)
 
 
 def resolve_direction(directions: dict[str, Direction], code: str) -> Direction:
