@@ -10,7 +10,11 @@
 #   make check / stats   check the catalogs / show what is left to translate
 #   make proofs          output/proofs/contact-sheet-<leaflet>.png, one per leaflet (ALL=1 for every page)
 #   make proof LANG=es   output/es/diazepam.review.pdf, for a translation's reviewer
-#   make html LANG=es    output/es/html/diazepam.html, to open in a browser
+#   make preview LANG=es output/es/html/diazepam.html, the print layout in a browser (for translators)
+#   make audio LANG=es   output/es/diazepam.mp3, the leaflet read aloud (espeak-ng)
+#   make braille LANG=es output/es/diazepam.brf, braille for an embosser (liblouis)
+#   make html LANG=es    output/es/diazepam.html, the accessible web page
+#   make epi LANG=es     output/es/diazepam.epi.json, the leaflet as a FHIR R5 ePI document Bundle
 #   make doctor          is this machine ready? one line per requirement, ok or missing
 #   make conformance     read every Django and Sphinx catalog as GNU msgfmt does (downloads them once)
 #   make lock            refresh requirements.lock on purpose (UPGRADE=1 or UPGRADE=babel)
@@ -61,7 +65,7 @@ BUILD_ARGS := $(LEAFLET_ARGS) $(if $(PAPER),--paper "$$PAPER") $(if $(PHARMACY),
               $(if $(LARGE_PRINT),--large-print) $(if $(BILINGUAL),--bilingual)
 
 
-.PHONY: conformance doctor lock fuzz bench bench-startup bench-serve serve html proof pdf editions preflight draft test check stats pot po init-po langs proofs setup clean help
+.PHONY: conformance doctor lock fuzz bench bench-startup bench-serve serve html audio braille epi preview proof pdf editions preflight draft test check stats pot po init-po langs proofs setup clean help
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -141,10 +145,15 @@ bench-serve: $(STAMP) $(SYSTEM_STAMP)
 serve: $(STAMP) $(SYSTEM_STAMP)
 	$(CLI) serve $(if $(PORT),--port "$$PORT") $(if $(PHARMACY),--pharmacy "$$PHARMACY")
 
-# For translators: an HTML preview with its CSS and fonts; a review proof (English | translation).
-html: $(STAMP) $(SYSTEM_STAMP)
-	@$(if $(LANG_ARG),:,echo "usage: make html LANG=xx" >&2; exit 2)
-	$(CLI) html $(LANG_ARG)
+# The editions for patients who cannot read print, made from the same translated leaflet
+# (every language that has one without LANG; PHARMACY=file.toml adds the pharmacy).
+audio braille html epi: $(STAMP) $(SYSTEM_STAMP)
+	$(CLI) build --edition $@ $(LANG_ARGS) $(LEAFLET_ARGS) $(if $(PHARMACY),--pharmacy "$$PHARMACY")
+
+# For translators: an HTML preview of the print with its CSS and fonts; a review proof (English | translation).
+preview: $(STAMP) $(SYSTEM_STAMP)
+	@$(if $(LANG_ARG),:,echo "usage: make preview LANG=xx" >&2; exit 2)
+	$(CLI) preview $(LANG_ARG)
 
 proof: $(STAMP) $(SYSTEM_STAMP)
 	@$(if $(LANG_ARG),:,echo "usage: make proof LANG=xx" >&2; exit 2)

@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import traceback
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +24,7 @@ from leaflet import __version__
 from leaflet.errors import LeafletError, UsageError, display_path
 from leaflet.languages import SOURCE_LANGUAGE, language
 from leaflet.project import Project, is_project
-from leaflet.render.options import DEFAULT_OPTIONS, PAPER_SIZES, BuildOptions
+from leaflet.render.options import DEFAULT_OPTIONS, EDITIONS, PAPER_SIZES, BuildOptions
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -88,6 +89,8 @@ def cli(ctx: click.Context, project_dir: Path | None, debug: bool) -> None:
                    'pharmacist": they are NOT translated.')
 @click.option("--date", "date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Dispensing date, YYYY-MM-DD (default: today); printed when the leaflet is personalised.")
+@click.option("--edition", "edition", type=click.Choice(list(EDITIONS)), default=None,
+              help="standard, large or bilingual print, or audio (.mp3), braille (.brf), html or epi (.epi.json).")
 @click.option("--large-print", is_flag=True, help="Large-print edition (17 pt): <leaflet>.large.pdf.")
 @click.option("--bilingual", is_flag=True, help="The language and English side by side: <leaflet>.<lang>+en.pdf.")
 @click.option("--draft", is_flag=True,
@@ -100,7 +103,7 @@ def cli(ctx: click.Context, project_dir: Path | None, debug: bool) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @pass_context
 def build(obj: Context, /, langs: tuple[str, ...], leaflets: tuple[str, ...], quiet: bool, date: dt.datetime | None,
-          jobs: int | None, rebuild: bool, output: str | None, **choices: Any) -> None:
+          jobs: int | None, rebuild: bool, output: str | None, edition: str | None, **choices: Any) -> None:
     """Build PDF leaflets into output/<lang>/<leaflet>.pdf.
 
     With --patient or directions, a leaflet is for one patient and goes to
@@ -112,12 +115,17 @@ def build(obj: Context, /, langs: tuple[str, ...], leaflets: tuple[str, ...], qu
     require_build()
     codes = list(dict.fromkeys(project.resolve_language(lang) for lang in langs)) or project.languages()
     names = [project.resolve_leaflet(name) for name in leaflets] or project.leaflets()
-    options = BuildOptions(date=date.date() if date else None, **choices).validated()
+    options = BuildOptions(date=date.date() if date else None, **choices)
+    if edition is not None:
+        options = _with_edition(options, edition)
+    options = options.validated()
     todo = [Job(name, code) for code in codes for name in names]
     if not leaflets:  # every leaflet: one not yet begun in a language is left out, with a note
         todo = _begun(project, todo, quiet)
     if options.bilingual and codes != [SOURCE_LANGUAGE]:  # English beside itself is no edition
         todo = [job for job in todo if job.lang != SOURCE_LANGUAGE]
+    if not options.printed and len(codes) > 1:  # no voice or braille table: left out, with the reason
+        todo = _available(todo, options.medium, quiet)
     from leaflet.builder.pipeline import plan_build
 
     first = todo[0] if todo else Job(names[0], codes[0])
@@ -140,8 +148,9 @@ def build(obj: Context, /, langs: tuple[str, ...], leaflets: tuple[str, ...], qu
             assert outcome.path is not None  # every outcome without an error has its file
             what = "up to date" if outcome.skipped else f"{outcome.seconds:.2f} s"
             whose = "  (personalised: for this patient only)" if options.personalised else ""
+            used = f"  ({'; '.join(outcome.notes)})" if outcome.notes else ""
             click.echo(f"[{done:>{len(str(len(todo)))}}/{len(todo)}] {outcome.job.lang:8} "
-                       f"{display_path(outcome.path)}  {what}{whose}")
+                       f"{display_path(outcome.path)}  {what}{whose}{used}")
 
     outcomes = build_all(project, todo, options, workers=jobs or default_jobs(), rebuild=rebuild, on_done=report)
     _note_unreviewed(project, todo, quiet)
@@ -150,6 +159,14 @@ def build(obj: Context, /, langs: tuple[str, ...], leaflets: tuple[str, ...], qu
         raise SystemExit(failed[0].exit_code)  # its one line is printed above
     if failed:
         raise LeafletError(f"{len(failed)} of {len(todo)} leaflet(s) not built; see the messages above")
+
+
+def _with_edition(options: BuildOptions, name: str) -> BuildOptions:
+    """``--edition large`` is ``--large-print``; the printed editions combine (``--edition bilingual
+    --large-print``), and ``validated`` refuses a print flag on an edition that is not printed."""
+    kind = EDITIONS[name]
+    return replace(options, large_print=options.large_print or kind.large_print,
+                   bilingual=options.bilingual or kind.bilingual, medium=kind.medium)
 
 
 def _build_one(project: Project, todo: list[Job], options: BuildOptions, output: str, quiet: bool) -> None:
@@ -182,6 +199,17 @@ def _build_one(project: Project, todo: list[Job], options: BuildOptions, output:
         raise
     if not quiet:
         click.echo(f"wrote {display_path(built.path)}")
+
+
+def _available(jobs: list[Job], medium: str, quiet: bool) -> list[Job]:
+    from leaflet.editions.coverage import coverage
+
+    reasons = {job.lang: coverage(job.lang).unavailable(medium) for job in jobs}
+    missing = {code: reason for code, reason in reasons.items() if reason}
+    for code, reason in missing.items():
+        if not quiet:
+            click.echo(f"note: no {medium} edition in {code}: {reason}", err=True)
+    return [job for job in jobs if job.lang not in missing]
 
 
 def _begun(project: Project, jobs: list[Job], quiet: bool) -> list[Job]:
@@ -501,7 +529,7 @@ def proof(obj: Context, lang: str, leaflets: tuple[str, ...], paper: str, since_
 @click.argument("lang")
 @click.option("--leaflet", "leaflets", multiple=True, metavar="NAME", help="Leaflet (repeatable). Default: all.")
 @pass_context
-def html(obj: Context, lang: str, leaflets: tuple[str, ...]) -> None:
+def preview(obj: Context, lang: str, leaflets: tuple[str, ...]) -> None:
     """Write output/LANG/html/<leaflet>.html with its CSS and fonts, to open in a browser."""
     from leaflet.proofs.preview import write_html
 

@@ -138,6 +138,11 @@ class RenderError(LeafletError):
     """WeasyPrint warned or failed while making the PDF."""
 
 
+class EditionFailed(LeafletError):
+    """An audio, braille, HTML or ePI edition that its own check refused (a line over 40 cells,
+    text its voice cannot read, a Bundle FHIR rejects); the file is not written."""
+
+
 class OutputError(LeafletError):
     """The output folder cannot be created or written."""
 

@@ -180,15 +180,16 @@ class Project:
     def po_file(self, lang: str, domain: str) -> Path:
         return refuse_link_out(self.locales_dir / lang / "LC_MESSAGES" / f"{domain}.po", self.root)
 
-    def output_file(self, lang: str, leaflet: str, edition: str = "") -> Path:
-        """The stock leaflet every patient gets: ``output/<lang>/<leaflet>[.edition].pdf``."""
+    def output_file(self, lang: str, leaflet: str, edition: str = "", ending: str = "pdf") -> Path:
+        """The stock leaflet every patient gets: ``output/<lang>/<leaflet>[.edition].pdf``
+        (``.mp3``, ``.brf``, ``.html``, ``.epi.json`` for the editions that are not printed)."""
         suffix = f".{edition}" if edition else ""
-        return self.output_dir / lang / f"{leaflet}{suffix}.pdf"
+        return self.output_dir / lang / f"{leaflet}{suffix}.{ending}"
 
-    def personal_output_file(self, lang: str, leaflet: str, edition: str, tag: str) -> Path:
+    def personal_output_file(self, lang: str, leaflet: str, edition: str, tag: str, ending: str = "pdf") -> Path:
         """One patient's leaflet, never at a stock leaflet's path:
         ``output/<lang>/personal/<leaflet>[.edition]-<tag>.pdf``."""
         if not _PERSONAL_TAG.match(tag):
             raise ValueError(f"not a personal leaflet tag: {tag!r}")
         suffix = f".{edition}" if edition else ""
-        return self.output_dir / lang / PERSONAL_FOLDER / f"{leaflet}{suffix}-{tag}.pdf"
+        return self.output_dir / lang / PERSONAL_FOLDER / f"{leaflet}{suffix}-{tag}.{ending}"

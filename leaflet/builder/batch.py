@@ -38,6 +38,7 @@ class Outcome:
     error: str = ""
     exit_code: int = 0
     problems: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = ()  # the voice or braille table an edition used
 
 
 def default_jobs() -> int:
@@ -60,7 +61,7 @@ def run_job(project: Project, job: Job, options: BuildOptions, rebuild: bool, pl
     except OSError as exc:  # a disk full or a folder not writable fails this job, not the batch
         where = f"{exc.filename}: " if exc.filename else ""
         return Outcome(job, error=f"{where}{exc.strerror or exc}", exit_code=1)
-    return Outcome(job, built.path, built.skipped, time.perf_counter() - started)
+    return Outcome(job, built.path, built.skipped, time.perf_counter() - started, notes=built.notes)
 
 
 def _warm_up(project: Project) -> None:

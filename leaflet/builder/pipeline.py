@@ -24,10 +24,12 @@ from leaflet.builder.manifest import record, up_to_date
 from leaflet.catalogs.reviews import review_file, signers_file
 from leaflet.errors import (
     LeafletError,
+    OutputError,
     PreflightFailed,
     UsageError,
     display_path,
 )
+from leaflet.files import write_atomic
 from leaflet.languages import SOURCE_LANGUAGE
 from leaflet.project import Project
 from leaflet.render.edition import (
@@ -55,6 +57,7 @@ def build(leaflet: str = "diazepam", lang: str = "es", *, project: Project | Non
 class Built:
     path: Path
     skipped: bool  # the output was up to date
+    notes: tuple[str, ...] = ()  # for the build log: the voice or braille table an edition used
 
 
 @dataclass(frozen=True)
@@ -73,9 +76,10 @@ def plan_build(leaflet: str, lang: str, project: Project, options: BuildOptions 
     edition = resolve_edition(project, leaflet, lang, options)
     code, options = edition.lang, edition.options
     if options.personalised:
-        out = project.personal_output_file(code, edition.leaflet, options.edition(code), options.personal_tag())
+        out = project.personal_output_file(code, edition.leaflet, options.edition(code), options.personal_tag(),
+                                           options.suffix)
     else:
-        out = project.output_file(code, edition.leaflet, options.edition(code))
+        out = project.output_file(code, edition.leaflet, options.edition(code), options.suffix)
     key = _build_key(edition.leaflet, code, options, _review_files(project, code, edition.leaflet))
     return Plan(edition.leaflet, code, options, edition.pharmacy, out, key)
 
@@ -96,6 +100,8 @@ def run_plan(project: Project, plan: Plan, *, rebuild: bool = True, out: Path | 
                          hint="leave out -o: personalised leaflets go to output/<lang>/personal/")
     if out is None and not rebuild and plan.up_to_date():
         return Built(plan.out, skipped=True)
+    if not plan.options.printed:
+        return _run_other(project, plan, out)
     rendered = render_edition(project, plan)
     check_print(project, rendered, plan, out or plan.out)
     _save(rendered.data, out or plan.out)
@@ -109,6 +115,10 @@ def build_bytes(leaflet: str, lang: str, *, project: Project | None = None,
     """The PDF itself, written nowhere (``leaflet build -o -``)."""
     project = project or Project.default()
     plan = plan_build(leaflet, lang, project, options)
+    if not plan.options.printed:
+        from leaflet.editions.made import make_edition
+
+        return make_edition(project, plan).data
     rendered = render_edition(project, plan)
     check_print(project, rendered, plan, Path("-"))
     return rendered.data
@@ -195,7 +205,7 @@ def expected_of(project: Project | None, data: bytes) -> tuple[Expected, str | N
 
 
 def _is_stock_file(project: Project, plan: Plan, out: Path) -> bool:
-    stock = project.output_file(plan.lang, plan.leaflet, plan.options.edition(plan.lang))
+    stock = project.output_file(plan.lang, plan.leaflet, plan.options.edition(plan.lang), plan.options.suffix)
     return out.resolve() == stock.resolve()
 
 
@@ -211,6 +221,22 @@ def _review_files(project: Project, lang: str, leaflet: str) -> str:
     for path in (review_file(project, lang, leaflet), signers_file(project)):
         hashed.update(path.read_bytes() if path.is_file() else b"-")
     return hashed.hexdigest()[:16]
+
+
+def _run_other(project: Project, plan: Plan, out: Path | None) -> Built:
+    """An edition that is not printed: made from the model and checked by its maker."""
+    from leaflet.editions.made import make_edition
+
+    made = make_edition(project, plan)
+    target = out or plan.out
+    try:
+        write_atomic(target, made.data)
+    except OSError as exc:
+        raise OutputError(f"cannot write the {plan.options.medium} edition: {exc.strerror}", path=target.parent,
+                          hint="check that the output folder exists and is writable") from None
+    if out is None:
+        record(plan.out, list(made.inputs), plan.key)
+    return Built(out or plan.out, skipped=False, notes=made.notes)
 
 
 def _save(data: bytes, out: Path) -> None:

@@ -69,7 +69,7 @@ from leaflet.errors import LeafletError, NotReady, RenderError, UsageError
 from leaflet.languages import SOURCE_LANGUAGE, find_language, language
 from leaflet.project import COUNTER_TEMPLATES, Project
 from leaflet.render.context import directions_sentence
-from leaflet.render.options import EDITIONS, PAPER_SIZES, BuildOptions
+from leaflet.render.options import PAPER_SIZES, PRINTED, BuildOptions
 from leaflet.source.content import read_leaflet
 from leaflet.source.directions import read_directions, read_dose_forms
 from leaflet.source.pharmacy import read_pharmacy
@@ -347,7 +347,7 @@ class Counter:
             directions = read_directions(self.project.directions_file, content.form) if content.form else {}
             leaflets.append({"id": name, "title": content.title.text, "revised": content.revised.isoformat(),
                              "form": content.form, "directions": sorted(directions), "languages": languages})
-        return {"leaflets": leaflets, "editions": list(EDITIONS), "papers": sorted(PAPER_SIZES),
+        return {"leaflets": leaflets, "editions": list(PRINTED), "papers": sorted(PAPER_SIZES),
                 "directions": sorted({code for leaflet in leaflets for code in leaflet["directions"]})}
 
     def _sentences(self, fields: dict[str, Any]) -> dict[str, Any]:
@@ -381,7 +381,7 @@ class Counter:
                   **{k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf"}}
         return {"leaflets": leaflets, "choices": choices, "directions": directions, "values": values,
                 "error": str(error) if error else "", "sentences": self._preview(values) if preview else None,
-                "pharmacy": pharmacy, "editions": EDITIONS,
+                "pharmacy": pharmacy, "editions": PRINTED,
                 "unit": dose_forms[dose_form].unit if dose_form in dose_forms else "doses"}
 
     def _preview(self, values: dict[str, str]) -> dict[str, Any]:

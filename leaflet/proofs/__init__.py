@@ -3,5 +3,5 @@
 ``review`` (``leaflet proof``): a PDF table of every entry, English beside the translation,
 with its checks' findings, or only what changed since the recorded review. ``sheet``
 (``leaflet proofs``): a contact sheet of every language's pages. ``preview``
-(``leaflet html``): the leaflet as HTML, openable in a browser. All print through the render stage.
+(``leaflet preview``): the leaflet as HTML, openable in a browser. All print through the render stage.
 """

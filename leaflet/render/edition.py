@@ -112,7 +112,7 @@ def render(leaflet: str, lang: str, options: BuildOptions = DEFAULT_OPTIONS, *,
 def _inputs(project: Project, edition: Edition, translations: Translations, fonts: list[Path]) -> list[Path]:
     """Every file the PDF was made from, for the build's manifest."""
     options, pharmacy = edition.options, edition.pharmacy
-    inputs = [project.content_file(edition.leaflet), *_template_files(project), *fonts, *_package_files()]
+    inputs = [project.content_file(edition.leaflet), *_template_files(project), *fonts, *package_files()]
     inputs += [project.names_file] if project.names_file.exists() else []
     inputs += [c.path for c in translations.catalogs]
     inputs += [project.directions_file] if options.directions else []
@@ -126,6 +126,6 @@ def _template_files(project: Project) -> list[Path]:
                   if p.is_file() and COUNTER_TEMPLATES not in p.relative_to(project.templates_dir).parts[:1])
 
 
-def _package_files() -> list[Path]:
+def package_files() -> list[Path]:
     """The code that prints: a new leaflet version rebuilds everything."""
     return sorted(Path(__file__).parents[1].rglob("*.py"))

@@ -44,6 +44,7 @@ class BuildOptions:
     count: int = 1
     free_directions: str | None = None
     date: dt.date | None = None  # the dispensing date; today when None
+    medium: str = "print"  # print, or an edition read from the same model: audio, braille, html, epi
 
     def validated(self) -> BuildOptions:
         if self.paper is not None and self.paper not in PAPER_SIZES:
@@ -61,6 +62,12 @@ class BuildOptions:
             if value is not None and any(hides_text(value, i) or c in BIDI_CONTROLS for i, c in enumerate(value)):
                 raise UsageError(f"{option} contains invisible or direction-changing characters (U+202E and the like)",
                                  hint="type the text again: the leaflet prints it exactly as typed")
+        if self.medium not in MEDIA:
+            raise UsageError(f"unknown edition '{self.medium}'", hint="use one of: " + ", ".join(EDITIONS))
+        if self.medium != "print" and (self.large_print or self.bilingual or self.draft):
+            chosen = "--large-print" if self.large_print else "--bilingual" if self.bilingual else "--draft"
+            raise UsageError(f"{chosen} is a printed edition; the {self.medium} edition has none",
+                             hint=f"leave out {chosen}, or --edition")
         if self.directions is not None and not self.directions.strip():
             raise UsageError("--directions needs a code", hint="see content/directions.toml: bedtime, morning, ...")
         if self.date is not None and not EARLIEST_DATE <= self.date <= dt.date.today() + dt.timedelta(days=366):
@@ -81,6 +88,15 @@ class BuildOptions:
         digest = hashlib.sha256(json.dumps(typed, sort_keys=True).encode()).hexdigest()[:10]
         return f"{(self.date or dt.date.today()).isoformat()}-{digest}"
 
+    @property
+    def printed(self) -> bool:
+        return self.medium == "print"
+
+    @property
+    def suffix(self) -> str:
+        """The file name's ending: ``pdf``, ``mp3``, ``brf``, ``html``, ``epi.json``."""
+        return MEDIA[self.medium].suffix
+
     def edition(self, lang: str) -> str:
         """The file name's middle part: ``es+en.large.draft`` for ``diazepam.es+en.large.draft.pdf``."""
         parts = [f"{lang}+en"] if self.bilingual else []
@@ -92,33 +108,54 @@ class BuildOptions:
     def edition_name(self) -> str:
         """What the counter and the print history call it: ``standard``, ``large``, ``bilingual``,
         ``bilingual+large`` (the names of ``EDITIONS`` it combines)."""
+        if self.medium != "print":
+            return self.medium
         return "+".join(sorted(kind.name for kind in EDITIONS.values() if kind.chosen(self))) or "standard"
 
 
 @dataclass(frozen=True)
 class EditionKind:
     """One edition of the registry: its name, what the counter's page calls it, the options
-    it sets, and the file name's mark (``BuildOptions.edition``). A new edition is a row here."""
+    it sets, and the file name's ending. A new edition is a row here (and, for a new medium,
+    a maker in ``leaflet.editions``)."""
 
     name: str
     label: str
     large_print: bool = False
     bilingual: bool = False
+    medium: str = "print"
+    suffix: str = "pdf"
+
+    @property
+    def printed(self) -> bool:
+        return self.medium == "print"
 
     def options(self, base: BuildOptions) -> BuildOptions:
-        return replace(base, large_print=self.large_print, bilingual=self.bilingual)
+        return replace(base, large_print=self.large_print, bilingual=self.bilingual, medium=self.medium)
 
     def chosen(self, options: BuildOptions) -> bool:
-        """Whether ``options`` print this edition (the standard one is what none of the others is)."""
-        return (self.large_print and options.large_print) or (self.bilingual and options.bilingual)
+        """Whether ``options`` make this edition (the standard one is what none of the others is)."""
+        if not self.printed:
+            return options.medium == self.medium
+        return options.medium == "print" and ((self.large_print and options.large_print)
+                                              or (self.bilingual and options.bilingual))
 
 
-#: Every edition, in the order the counter offers them.
+#: Every edition, in the order the counter offers them: the printed ones, then those made
+#: from the same localized leaflet for patients who cannot read print.
 EDITIONS: dict[str, EditionKind] = {kind.name: kind for kind in (
     EditionKind("standard", "Standard"),
     EditionKind("large", "Large print (17 pt)", large_print=True),
     EditionKind("bilingual", "Bilingual, with English", bilingual=True),
+    EditionKind("audio", "Audio (MP3)", medium="audio", suffix="mp3"),
+    EditionKind("braille", "Braille (BRF, for an embosser)", medium="braille", suffix="brf"),
+    EditionKind("html", "Accessible web page (HTML)", medium="html", suffix="html"),
+    EditionKind("epi", "FHIR ePI (JSON)", medium="epi", suffix="epi.json"),
 )}
+#: The printed editions: what the counter's print form offers.
+PRINTED = {name: kind for name, kind in EDITIONS.items() if kind.printed}
+#: Each medium and its one edition (``print``: the standard one, whose suffix is ``pdf``).
+MEDIA = {"print": EDITIONS["standard"], **{kind.medium: kind for kind in EDITIONS.values() if not kind.printed}}
 
 DEFAULT_OPTIONS = BuildOptions()
 MAX_PERSONAL_TEXT = 500
