@@ -72,8 +72,14 @@ def test_leaflets_lists_every_language_with_review_status_and_availability(clien
     assert sorted(languages) == project.languages()
     assert languages["fa"] == {"code": "fa", "name": "فارسی", "english_name": "Persian", "direction": "rtl",
                                "review": "not reviewed", "reviewed": False, "available": True, "reason": "",
-                               "pdf": "/leaflets/diazepam/fa.pdf"}
+                               "pdf": "/leaflets/diazepam/fa.pdf", "editions": {
+                                   "audio": {"url": "/leaflets/diazepam/fa.mp3"},
+                                   "braille": {"url": "/leaflets/diazepam/fa.brf"},
+                                   "html": {"url": "/leaflets/diazepam/fa.html"},
+                                   "epi": {"url": "/leaflets/diazepam/fa.epi.json"}}}
     assert languages["en"]["available"] and body["editions"] == ["standard", "large", "bilingual"]
+    assert languages["yi"]["editions"]["audio"] == {"unavailable": "espeak-ng 1.51 (Debian 12) has no Yiddish voice "
+                                                                   "(its Hebrew voice is another language)"}
     assert "bedtime" in body["directions"]
 
 

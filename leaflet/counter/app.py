@@ -30,7 +30,7 @@ import threading
 import traceback
 import urllib.parse
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -65,11 +65,12 @@ from leaflet.counter.guards import (
 from leaflet.counter.history import history_file, print_of, record_print
 from leaflet.counter.offer import find_medicine, language_choices, medicines
 from leaflet.counter.problems import headers_of, plain_problem, problem_for, status_of
+from leaflet.editions.coverage import coverage, require_available
 from leaflet.errors import LeafletError, NotReady, RenderError, UsageError
 from leaflet.languages import SOURCE_LANGUAGE, find_language, language
 from leaflet.project import COUNTER_TEMPLATES, Project
 from leaflet.render.context import directions_sentence
-from leaflet.render.options import PAPER_SIZES, PRINTED, BuildOptions
+from leaflet.render.options import DEFAULT_OPTIONS, MEDIA, PAPER_SIZES, BuildOptions, printed_editions
 from leaflet.source.content import read_leaflet
 from leaflet.source.directions import read_directions, read_dose_forms
 from leaflet.source.pharmacy import read_pharmacy
@@ -182,6 +183,8 @@ class Counter:
             Route("/leaflets", self.leaflets, methods=["GET"]),
             Route("/leaflets/{leaflet}/{lang}.pdf", self.stock_pdf, methods=["GET"]),
             Route("/leaflets/{leaflet}/{lang}.pdf", self.personal_pdf, methods=["POST"]),
+            *(Route(f"/leaflets/{{leaflet}}/{{lang}}.{kind.suffix}", self.stock_edition, methods=["GET"],
+                    name=kind.medium) for kind in MEDIA.values() if not kind.printed),
             Route("/static/{name}", self.static, methods=["GET"]),
             Route("/healthz", self.health, methods=["GET"]),
         ]
@@ -250,6 +253,32 @@ class Counter:
         await self._record(plan, data)
         return Response(data, media_type=PDF, headers={"ETag": etag, "Cache-Control": "no-cache",
                                                        "Content-Disposition": _inline(plan)})
+
+    @_problems
+    async def stock_edition(self, request: Request) -> Response:
+        """The audio, braille, HTML and ePI editions: stock only (nothing typed for a patient is
+        ever made or kept here), built by a worker the first time and after any input changed."""
+        kind = next(k for k in MEDIA.values() if not k.printed and request.url.path.endswith("." + k.suffix))
+        if request.query_params:
+            raise UsageError(f"the {kind.medium} edition takes no options", hint="leave out the ?query")
+        options = kind.options(replace(DEFAULT_OPTIONS, pharmacy=self.settings.pharmacy))
+        plan = await run_in_threadpool(self._plan, request.path_params["leaflet"], request.path_params["lang"],
+                                       options)
+        require_available(kind.medium, plan.lang)
+        path = plan.out
+        if not await run_in_threadpool(plan.up_to_date):
+            pool = await self._warm_pool()
+            path = await pool.build_stock(plan)
+        etag = f'"{(await run_in_threadpool(manifest_digest, path))[:32]}"'
+        if etag in request.headers.get("if-none-match", ""):
+            return Response(status_code=304, headers={"ETag": etag})
+        data = await run_in_threadpool(path.read_bytes)
+        media_type, headers = EDITION_MEDIA_TYPES[kind.medium]
+        name = f"{plan.leaflet}-{plan.lang}.{kind.suffix}"
+        return Response(data, media_type=media_type, headers={
+            "ETag": etag, "Cache-Control": "no-cache", **headers,
+            "Content-Disposition": f'{"inline" if kind.medium in ("html", "audio") else "attachment"}; '
+                                   f'filename="{name}"'})
 
     @_problems
     async def personal_pdf(self, request: Request) -> Response:
@@ -342,12 +371,13 @@ class Counter:
         leaflets = []
         for name in self.project.leaflets():
             content = read_leaflet(self.project.content_file(name))
-            languages = [{**choice.as_json(), "pdf": f"/leaflets/{name}/{choice.code}.pdf"}
+            languages = [{**choice.as_json(), "pdf": f"/leaflets/{name}/{choice.code}.pdf",
+                          "editions": _other_editions(name, choice.code)}
                          for choice in language_choices(self.project, name)]
             directions = read_directions(self.project.directions_file, content.form) if content.form else {}
             leaflets.append({"id": name, "title": content.title.text, "revised": content.revised.isoformat(),
                              "form": content.form, "directions": sorted(directions), "languages": languages})
-        return {"leaflets": leaflets, "editions": list(PRINTED), "papers": sorted(PAPER_SIZES),
+        return {"leaflets": leaflets, "editions": list(printed_editions()), "papers": sorted(PAPER_SIZES),
                 "directions": sorted({code for leaflet in leaflets for code in leaflet["directions"]})}
 
     def _sentences(self, fields: dict[str, Any]) -> dict[str, Any]:
@@ -381,7 +411,7 @@ class Counter:
                   **{k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf"}}
         return {"leaflets": leaflets, "choices": choices, "directions": directions, "values": values,
                 "error": str(error) if error else "", "sentences": self._preview(values) if preview else None,
-                "pharmacy": pharmacy, "editions": PRINTED,
+                "pharmacy": pharmacy, "editions": printed_editions(),
                 "unit": dose_forms[dose_form].unit if dose_form in dose_forms else "doses"}
 
     def _preview(self, values: dict[str, str]) -> dict[str, Any]:
@@ -424,6 +454,28 @@ async def _form(request: Request) -> dict[str, Any]:
                                            encoding="utf-8", errors="strict", max_num_fields=100))
     except (ValueError, UnicodeDecodeError):
         raise UsageError("the form is not valid URL-encoded UTF-8") from None
+
+
+#: What each edition that is not printed is served as. The HTML page may not load anything:
+#: it is self-contained, and a translation cannot make it fetch or run what it names.
+EDITION_MEDIA_TYPES: dict[str, tuple[str, dict[str, str]]] = {
+    "audio": ("audio/mpeg", {}),
+    "braille": ("application/x-brf", {}),
+    "html": ("text/html; charset=utf-8",
+             {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:"}),
+    "epi": ("application/fhir+json", {}),
+}
+
+
+def _other_editions(leaflet: str, lang: str) -> dict[str, dict[str, str]]:
+    """Each edition that is not printed: its address, or why this language has none."""
+    found = {}
+    for kind in MEDIA.values():
+        if kind.printed:
+            continue
+        reason = coverage(lang).unavailable(kind.medium)
+        found[kind.name] = {"unavailable": reason} if reason else {"url": f"/leaflets/{leaflet}/{lang}.{kind.suffix}"}
+    return found
 
 
 def _inline(plan: Plan) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from leaflet.errors import UsageError
-from leaflet.render.options import DEFAULT_OPTIONS, PRINTED, BuildOptions
+from leaflet.render.options import DEFAULT_OPTIONS, BuildOptions, printed_editions
 
 PERSONAL_FIELDS = ("patient", "directions", "count", "date", "free_directions")
 STOCK_FIELDS = ("edition", "paper")
@@ -27,9 +27,10 @@ FORM_FIELDS = ("leaflet", "lang", "csrf", "preview")
 def stock_options(fields: Mapping[str, Any], pharmacy: Path | None) -> BuildOptions:
     """Edition and paper (``?edition=large&paper=letter``); the profile gives the default paper."""
     edition = _text(fields, "edition") or "standard"
-    if edition not in PRINTED:
-        raise UsageError(f"unknown edition '{edition[:40]}'", hint="use one of: " + ", ".join(PRINTED))
-    return PRINTED[edition].options(replace(DEFAULT_OPTIONS, pharmacy=pharmacy, paper=_text(fields, "paper")))
+    printed = printed_editions()
+    if edition not in printed:
+        raise UsageError(f"unknown edition '{edition[:40]}'", hint="use one of: " + ", ".join(printed))
+    return printed[edition].options(replace(DEFAULT_OPTIONS, pharmacy=pharmacy, paper=_text(fields, "paper")))
 
 
 def personal_options(fields: Mapping[str, Any], pharmacy: Path | None, allowed: tuple[str, ...] = ()) -> BuildOptions:

@@ -9,6 +9,7 @@ script) and the personal block with its directions in the form the count takes.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from markupsafe import Markup
 
@@ -61,9 +62,36 @@ def leaflet_page(project: Project, leaflet: LocalizedLeaflet, options: BuildOpti
         "pharmacy": pharmacy,
         "personal": _personal(options, renderer) if options.personalised else None,
         "english_name": language(SOURCE_LANGUAGE).own_name,
+        "qr_codes": qr_codes(leaflet, pharmacy),
         "preview": preview,
     }
     return fill_template(project, renderer, page, extra)
+
+
+@dataclass(frozen=True)
+class QrCode:
+    medium: str
+    url: str
+    image: str  # an SVG data: URL, drawn by segno
+
+
+def qr_codes(leaflet: LocalizedLeaflet, pharmacy: Pharmacy | None) -> list[QrCode]:
+    """A code to the web page, and to the audio where the language has a voice: only for a
+    pharmacy whose counter patients can reach (``public_url``), which serves both."""
+    if pharmacy is None or not pharmacy.public_url:
+        return []
+    import segno
+
+    from leaflet.editions.coverage import coverage
+    from leaflet.render.options import MEDIA
+
+    codes = []
+    for medium in ("html", "audio"):
+        url = pharmacy.edition_url(leaflet.id, leaflet.lang.code, MEDIA[medium].suffix)
+        if url and not coverage(leaflet.lang.code).unavailable(medium):
+            image = segno.make(url, error="m", micro=False).svg_data_uri(scale=4, border=4)
+            codes.append(QrCode(medium, url, image))
+    return codes
 
 
 def _review(leaflet: LocalizedLeaflet) -> dict[str, object]:

@@ -152,8 +152,13 @@ EDITIONS: dict[str, EditionKind] = {kind.name: kind for kind in (
     EditionKind("html", "Accessible web page (HTML)", medium="html", suffix="html"),
     EditionKind("epi", "FHIR ePI (JSON)", medium="epi", suffix="epi.json"),
 )}
-#: The printed editions: what the counter's print form offers.
-PRINTED = {name: kind for name, kind in EDITIONS.items() if kind.printed}
+
+
+def printed_editions() -> dict[str, EditionKind]:
+    """The printed editions: what the counter's print form offers (read from the registry each time)."""
+    return {name: kind for name, kind in EDITIONS.items() if kind.printed}
+
+
 #: Each medium and its one edition (``print``: the standard one, whose suffix is ``pdf``).
 MEDIA = {"print": EDITIONS["standard"], **{kind.medium: kind for kind in EDITIONS.values() if not kind.printed}}
 

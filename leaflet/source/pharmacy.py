@@ -23,7 +23,7 @@ from leaflet.project import leads_out, refuse_link_out
 from leaflet.source.toml import parse_toml
 
 REQUIRED = ("name", "address", "phone")
-OPTIONAL = ("logo", "paper")
+OPTIONAL = ("logo", "paper", "public_url")
 MAX_LENGTH = 300
 MAX_PROFILE_BYTES = 64 * 1024
 MAX_LOGO_BYTES = 2 * 1024 * 1024
@@ -38,6 +38,13 @@ class Pharmacy:
     phone: str
     logo: Path | None = None
     paper: str | None = None
+    #: Where this pharmacy's counter is reachable by patients (``https://leaflets.example.org``):
+    #: the printed leaflet then carries a QR code to its audio and HTML editions there.
+    public_url: str | None = None
+
+    def edition_url(self, leaflet: str, lang: str, suffix: str) -> str | None:
+        """``https://leaflets.example.org/leaflets/diazepam/es.html``, as the counter serves it."""
+        return f"{self.public_url}/leaflets/{leaflet}/{lang}.{suffix}" if self.public_url else None
 
     @property
     def logo_url(self) -> str:
@@ -86,7 +93,29 @@ def _validated(fields: dict[str, Any], text: str, path: Path, project_root: Path
         raise ProfileError(f"paper must be one of {', '.join(PAPERS)}, not '{paper}'", path=path,
                            line=_line_of(text, "paper"))
     logo = _logo(fields.get("logo"), path, project_root, _line_of(text, "logo"))
-    return Pharmacy(values["name"], values["address"], values["phone"], logo, paper)
+    public_url = _public_url(fields.get("public_url"), path, _line_of(text, "public_url"))
+    return Pharmacy(values["name"], values["address"], values["phone"], logo, paper, public_url)
+
+
+def _public_url(value: object, path: Path, line: int | None) -> str | None:
+    """An http(s) address with a host and nothing a patient's phone would be misled by:
+    no user name or password (``https://bank@evil.example``), query or fragment."""
+    from urllib.parse import urlsplit
+
+    if value is None:
+        return None
+    hint = 'write the counter\'s address as patients reach it, e.g. public_url = "https://leaflets.example.org"'
+    if not isinstance(value, str) or len(value) > 200 or any(not c.isprintable() or c.isspace() for c in value):
+        raise ProfileError("public_url must be one web address without spaces (at most 200 characters)",
+                           path=path, line=line, hint=hint)
+    parts = urlsplit(value)
+    if parts.scheme not in ("https", "http") or not parts.hostname or not value.isascii():
+        raise ProfileError(f"public_url must start with https:// and name a host, not '{value[:60]}'", path=path,
+                           line=line, hint=hint)
+    if parts.username or parts.password or parts.query or parts.fragment or "@" in parts.netloc:
+        raise ProfileError("public_url must have no user name, password, ?query or #fragment", path=path,
+                           line=line, hint=hint)
+    return value.rstrip("/")
 
 
 def _clean(value: str, key: str, path: Path, text: str) -> str:
