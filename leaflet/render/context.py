@@ -9,9 +9,12 @@ script) and the personal block with its directions in the form the count takes.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from leaflet.catalogs.gate import gate
 from leaflet.catalogs.translations import Translations, load_translations
@@ -62,7 +65,7 @@ def leaflet_page(project: Project, leaflet: LocalizedLeaflet, options: BuildOpti
         "pharmacy": pharmacy,
         "personal": _personal(options, renderer) if options.personalised else None,
         "english_name": language(SOURCE_LANGUAGE).own_name,
-        "qr_codes": qr_codes(leaflet, pharmacy),
+        "qr_codes": qr_codes(project, leaflet, pharmacy),
         "preview": preview,
     }
     return fill_template(project, renderer, page, extra)
@@ -72,12 +75,19 @@ def leaflet_page(project: Project, leaflet: LocalizedLeaflet, options: BuildOpti
 class QrCode:
     medium: str
     url: str
-    image: str  # an SVG data: URL, drawn by segno
+    image: str  # the file: URL of its SVG, drawn by segno
+
+    @property
+    def breakable_url(self) -> Markup:
+        """The address with a break allowed after each "/" and nowhere else."""
+        return Markup("/<wbr>").join(escape(part) for part in self.url.split("/"))
 
 
-def qr_codes(leaflet: LocalizedLeaflet, pharmacy: Pharmacy | None) -> list[QrCode]:
+def qr_codes(project: Project, leaflet: LocalizedLeaflet, pharmacy: Pharmacy | None) -> list[QrCode]:
     """A code to the web page, and to the audio where the language has a voice: only for a
-    pharmacy whose counter patients can reach (``public_url``), which serves both."""
+    pharmacy whose counter patients can reach (``public_url``), which serves both. Each is an
+    SVG file in the cache (``qr_folder``), the one folder of images the print may load besides
+    the logo: a ``data:`` URL would open the fetcher to any URL a page could name."""
     if pharmacy is None or not pharmacy.public_url:
         return []
     import segno
@@ -89,9 +99,26 @@ def qr_codes(leaflet: LocalizedLeaflet, pharmacy: Pharmacy | None) -> list[QrCod
     for medium in ("html", "audio"):
         url = pharmacy.edition_url(leaflet.id, leaflet.lang.code, MEDIA[medium].suffix)
         if url and not coverage(leaflet.lang.code).unavailable(medium):
-            image = segno.make(url, error="m", micro=False).svg_data_uri(scale=4, border=4)
-            codes.append(QrCode(medium, url, image))
+            codes.append(QrCode(medium, url, _qr_file(project, segno.make(url, error="m", micro=False))))
     return codes
+
+
+def qr_folder(project: Project) -> Path:
+    return project.cache_dir / "qr"
+
+
+def _qr_file(project: Project, code: Any) -> str:
+    import io
+
+    from leaflet.files import write_atomic
+
+    svg = io.BytesIO()
+    code.save(svg, kind="svg", scale=4, border=4, xmldecl=False, svgclass=None, lineclass=None)
+    data = svg.getvalue()
+    path = qr_folder(project) / f"{hashlib.sha256(data).hexdigest()[:24]}.svg"
+    if not path.exists():
+        write_atomic(path, data)
+    return path.as_uri()
 
 
 def _review(leaflet: LocalizedLeaflet) -> dict[str, object]:

@@ -20,6 +20,7 @@ from leaflet.catalogs.pofile import read_catalog_cached
 from leaflet.errors import LeafletError
 from leaflet.languages import language
 from leaflet.project import Project
+from leaflet.render.context import qr_folder
 from leaflet.render.fonts import TYPING_REPERTOIRE, font_face_css, prepare_fonts
 from leaflet.render.pdf import Rendered, render_pdf
 from leaflet.source.pharmacy import Pharmacy
@@ -35,7 +36,8 @@ def print_pdf(project: Project, html: str, lang: str, pharmacy: Pharmacy | None 
     optional = TYPING_REPERTOIRE + personal_repertoire(project, lang) if personal else ""
     faces = prepare_fonts(language(lang), visible_text(html), project.cache_dir, optional=optional)
     identifier = hashlib.sha256(html.encode() + __version__.encode()).hexdigest()[:32].encode()
-    allowed = [project.cache_dir / "fonts"] + ([pharmacy.logo] if pharmacy and pharmacy.logo else [])
+    logo = [pharmacy.logo] if pharmacy and pharmacy.logo else []
+    allowed = [project.cache_dir / "fonts", qr_folder(project), *logo]
     rendered = render_pdf(html, base_dir=project.templates_dir, font_css=font_face_css(faces),
                           allowed=allowed, identifier=identifier,
                           pdf_ua=language(lang).claims_pdf_ua(bilingual), cache_dir=project.cache_dir)
