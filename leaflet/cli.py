@@ -91,7 +91,7 @@ def cli(ctx: click.Context, project_dir: Path | None, debug: bool) -> None:
               help="Dispensing date, YYYY-MM-DD (default: today); printed when the leaflet is personalised.")
 @click.option("--edition", "edition", type=click.Choice(list(EDITIONS)), default=None,
               help="standard, large or bilingual print, or audio (.mp3), braille (.brf), html or epi (.epi.json).")
-@click.option("--large-print", is_flag=True, help="Large-print edition (17 pt): <leaflet>.large.pdf.")
+@click.option("--large-print", is_flag=True, help="Large-print edition (16 pt): <leaflet>.large.pdf.")
 @click.option("--bilingual", is_flag=True, help="The language and English side by side: <leaflet>.<lang>+en.pdf.")
 @click.option("--draft", is_flag=True,
               help="Reviewers only: print missing or fuzzy entries in English, marked, to <leaflet>.draft.pdf.")
@@ -202,7 +202,7 @@ def _build_one(project: Project, todo: list[Job], options: BuildOptions, output:
 
 
 def _available(jobs: list[Job], medium: str, quiet: bool) -> list[Job]:
-    from leaflet.editions.coverage import coverage
+    from leaflet.coverage import coverage
 
     reasons = {job.lang: coverage(job.lang).unavailable(medium) for job in jobs}
     missing = {code: reason for code, reason in reasons.items() if reason}

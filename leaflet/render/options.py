@@ -145,7 +145,7 @@ class EditionKind:
 #: from the same localized leaflet for patients who cannot read print.
 EDITIONS: dict[str, EditionKind] = {kind.name: kind for kind in (
     EditionKind("standard", "Standard"),
-    EditionKind("large", "Large print (17 pt)", large_print=True),
+    EditionKind("large", "Large print (16 pt)", large_print=True),
     EditionKind("bilingual", "Bilingual, with English", bilingual=True),
     EditionKind("audio", "Audio (MP3)", medium="audio", suffix="mp3"),
     EditionKind("braille", "Braille (BRF, for an embosser)", medium="braille", suffix="brf"),

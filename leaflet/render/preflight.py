@@ -15,7 +15,7 @@ What it checks, page by page:
   too), no contents list split over two pages, no last page with fewer than
   4 lines;
 - the paper: all text at least 10 mm inside every edge, footers on at most 2 lines;
-- type sizes: text in the page's flow at least 10 pt (17 pt in large print),
+- type sizes: text in the page's flow at least 10 pt (16 pt in large print),
   and nothing, footers included, under 8 pt (12 pt);
 - the text layer: what ``pdftotext`` and pypdf read back from each page is the
   laid-out text in reading order, at least 98 % of its characters after
@@ -53,7 +53,7 @@ MM = 72 / 25.4
 EDGE_MM = 10.0
 #: Smallest text in the page's flow, and smallest text at all (footers), in points.
 BODY_PT, SMALLEST_PT = 10.0, 8.0
-LARGE_BODY_PT, LARGE_SMALLEST_PT = 17.0, 12.0
+LARGE_BODY_PT, LARGE_SMALLEST_PT = 16.0, 12.0
 MAX_FOOTER_LINES = 2
 MIN_LAST_PAGE_LINES = 4
 #: The share of a page's characters its text layer must give back, in order.
