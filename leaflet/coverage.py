@@ -43,8 +43,8 @@ def coverage_table() -> dict[str, Coverage]:
 
 
 def coverage(lang: str) -> Coverage:
-    return coverage_table().get(lang) or Coverage(lang, no_voice="not in leaflet/editions/coverage.toml",
-                                                  no_braille="not in leaflet/editions/coverage.toml")
+    return coverage_table().get(lang) or Coverage(lang, no_voice="not in leaflet/coverage.toml",
+                                                  no_braille="not in leaflet/coverage.toml")
 
 
 def require_available(medium: str, lang: str) -> None:

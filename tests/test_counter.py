@@ -30,6 +30,7 @@ from leaflet.builder.pool import RenderPool
 from leaflet.catalogs.checks import Problem
 from leaflet.counter import Settings, create_app
 from leaflet.counter.guards import CSRF_COOKIE
+from leaflet.coverage import coverage
 from leaflet.errors import CatalogProblems, UnknownLanguage
 from leaflet.project import CACHE_VARIABLE
 from leaflet.source.content import read_leaflet
@@ -74,7 +75,7 @@ def test_leaflets_lists_every_language_with_review_status_and_availability(clien
                                "review": "not reviewed", "reviewed": False, "available": True, "reason": "",
                                "pdf": "/leaflets/diazepam/fa.pdf", "editions": {
                                    "audio": {"url": "/leaflets/diazepam/fa.mp3"},
-                                   "braille": {"url": "/leaflets/diazepam/fa.brf"},
+                                   "braille": {"unavailable": coverage("fa").no_braille},
                                    "html": {"url": "/leaflets/diazepam/fa.html"},
                                    "epi": {"url": "/leaflets/diazepam/fa.epi.json"}}}
     assert languages["en"]["available"] and body["editions"] == ["standard", "large", "bilingual"]

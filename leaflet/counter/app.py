@@ -65,7 +65,7 @@ from leaflet.counter.guards import (
 from leaflet.counter.history import history_file, print_of, record_print
 from leaflet.counter.offer import find_medicine, language_choices, medicines
 from leaflet.counter.problems import headers_of, plain_problem, problem_for, status_of
-from leaflet.editions.coverage import coverage, require_available
+from leaflet.coverage import coverage, require_available
 from leaflet.errors import LeafletError, NotReady, RenderError, UsageError
 from leaflet.languages import SOURCE_LANGUAGE, find_language, language
 from leaflet.project import COUNTER_TEMPLATES, Project

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from leaflet.editions.coverage import require_available
+from leaflet.coverage import require_available
 from leaflet.editions.reading import Personal, Section, sections
 from leaflet.localized import LocalizedLeaflet
 from leaflet.project import Project

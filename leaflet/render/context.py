@@ -92,7 +92,7 @@ def qr_codes(project: Project, leaflet: LocalizedLeaflet, pharmacy: Pharmacy | N
         return []
     import segno
 
-    from leaflet.editions.coverage import coverage
+    from leaflet.coverage import coverage
     from leaflet.render.options import MEDIA
 
     codes = []
