@@ -154,10 +154,13 @@ def _forms(lang: str, spelled: str) -> Iterator[str]:
 
 
 def _arabic_forms(spelled: str) -> Iterator[str]:
-    """The oblique case of a dual or plural number: اثنان -> اثنين, عشرون -> عشرين."""
+    """The oblique case of a dual or plural number (اثنان -> اثنين, عشرون -> عشرين) and the
+    indefinite accusative (واحد -> واحدًا, read without its vowel mark)."""
     for ending in ("ان", "ون"):
         if spelled.endswith(ending):
             yield spelled[: -len(ending)] + "ين"
+    if " " not in spelled:
+        yield spelled + "ا"
 
 
 def _filipino_forms(spelled: str) -> Iterator[str]:
