@@ -269,10 +269,10 @@ def check_negations(source: str, translation: str, lang: str) -> Iterator[tuple[
     if len(english_sentences) != len(sentences):
         return  # check_sentences reports it
     for number, (english_sentence, sentence) in enumerate(zip(english_sentences, sentences, strict=True), 1):
-        if own.count(sentence) < english.count(english_sentence):
-            yield ERROR, "negations", (f"sentence {number} says 'not' {english.count(english_sentence)} time(s) "
-                                       f"in the English, {own.count(sentence)} in the translation: "
-                                       "a safety warning must keep every negation")
+        wanted, found = english.count(english_sentence), own.count(sentence)
+        if found < wanted:
+            yield ERROR, "negations", (f"sentence {number} says 'not' {wanted} time(s) in the English, {found} "
+                                       "in the translation: a safety warning must keep every negation")
         elif own.leads and english.leading(english_sentence) and not own.leading(sentence):
             yield ERROR, "negations", (f"sentence {number} starts with a negation in the English "
                                        f"('{' '.join(english_sentence.split()[:2])}'), not in the translation: "
