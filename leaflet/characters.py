@@ -7,6 +7,7 @@ Shared by the catalog checks (a translation may not carry them) and the source s
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 # -- what the patient reads: the order, the visibility and the look of digits ----------
@@ -35,3 +36,10 @@ def _inside_word(text: str, i: int) -> bool:
     def letter(j: int) -> bool:
         return 0 <= j < len(text) and unicodedata.category(text[j])[0] in "LM"
     return letter(i - 1) and letter(i + 1)
+
+
+@functools.lru_cache(maxsize=1)
+def combining_marks() -> str:
+    """Every combining mark of the Basic Multilingual Plane, for a regex character class: a
+    Bengali vowel sign, a virama or a Yiddish point belongs to its word (``\\w`` takes no marks)."""
+    return "".join(chr(c) for c in range(0x300, 0x10000) if unicodedata.category(chr(c)).startswith("M"))

@@ -156,6 +156,13 @@ class Language:
     def digits(self) -> Digits:
         return NUMBERING.get(self.numbering_system, NUMBERING["latn"])
 
+    @property
+    def own_digit_zeros(self) -> frozenset[int]:
+        """The zeros of every digit set a reader of the language reads as numbers: CLDR's default
+        and native numbering systems (Arabic prints Latin digits and reads Arabic-Indic ones too)."""
+        native = self.locale.other_numbering_systems.get("native", self.numbering_system)
+        return frozenset(NUMBERING[s].zero for s in (self.numbering_system, native) if s in NUMBERING)
+
     def native_digits(self, text: str) -> str:
         """ASCII digits written in the locale's default numbering system (CLDR, via Babel)."""
         zero = self.digits.zero

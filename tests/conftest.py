@@ -203,3 +203,18 @@ def link_out(path: Path, outside: Path) -> Path:
     path.unlink(missing_ok=True)
     path.symlink_to(target)
     return target
+
+
+# -- the corpus of bad and good catalogs ------------------------------------------------------------
+
+DATA = Path(__file__).parent / "data"
+BAD_CATALOGS = sorted((DATA / "bad-catalogs").glob("*.po"))
+GOOD_CATALOGS = sorted((DATA / "good-catalogs").glob("*.po"))
+
+
+def corpus_expectation(path: Path) -> tuple[str, dict[str, str]]:
+    """A case's ``.expect``: its problem (``12: error: numbers``) or ``accepted``, then optional
+    ``language: ar`` (default es) and ``domain: directions``, the shipped catalog its entries come
+    from: such a case also goes through ``leaflet check`` and ``leaflet build`` in a copied project."""
+    first, *rest = path.with_suffix(".expect").read_text(encoding="utf-8").strip().splitlines()
+    return first, dict(line.split(": ", 1) for line in rest)

@@ -4,12 +4,15 @@ import runpy
 from pathlib import Path
 
 import pytest
-from conftest import REPO, edit_file
+from conftest import BAD_CATALOGS, REPO, corpus_expectation, edit_file, run_cli
 
 from leaflet.catalogs.checks import (
     _NUMBER,
     check_catalog,
+    check_digit_lookalikes,
     check_doubled_words,
+    check_negations,
+    check_number_words,
     check_unchanged,
     emails,
     numbers,
@@ -19,13 +22,12 @@ from leaflet.catalogs.gate import catalog_paths, check_paths
 from leaflet.catalogs.pofile import read_catalog
 from leaflet.project import Project
 
-BAD = sorted((Path(__file__).parent / "data" / "bad-catalogs").glob("*.po"))
 
-
-@pytest.mark.parametrize("path", BAD, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", BAD_CATALOGS, ids=lambda p: p.name)
 def test_each_bad_catalog_fails_its_own_check_at_its_line(path):
-    line, severity, check = path.with_suffix(".expect").read_text().strip().replace(":", "").split()
-    problems = check_catalog(read_catalog(path), "es")
+    expected, fields = corpus_expectation(path)
+    line, severity, check = expected.replace(":", "").split()
+    problems = check_catalog(read_catalog(path), fields.get("language", "es"))
     found = [(p.line, p.severity, p.check) for p in problems]
     assert (int(line), severity, check) in found, found
     shown = [str(p) for p in problems if p.check == check]
@@ -167,3 +169,106 @@ def test_a_sentence_left_in_english_is_refused_in_every_language(lang):
     english = "Read all of this leaflet carefully before you start taking this medicine."
     assert [(s, c) for s, c, _ in check_unchanged(english, english, lang)] == [("error", "unchanged")]
     assert list(check_unchanged("Myasthenia gravis", "Myasthenia gravis", "es")) == []  # a term kept as it is
+
+
+# -- numbers in words (issue 25) -----------------------------------------------------------------
+BEDTIME, TWICE = "Take {count} tablets at bedtime.", "Take {count} tablets twice a day."
+
+
+@pytest.mark.parametrize("lang, source, translation, count, found", [
+    ("es", "Take {count} tablet at bedtime.", "Tome dos comprimidos al acostarse.", 1,
+     "the form printed for 1 says 'dos' (2): a number in words here must be 1"),
+    ("ar", BEDTIME, "تناول ثلاثة أقراص عند النوم.", 2, "the form printed for 2 says 'ثلاثة' (3)"),
+    ("ar", BEDTIME, "تناول قرصًا واحدًا عند النوم.", 2, "the form printed for 2 says 'واحدًا' (1)"),
+    ("es", BEDTIME, "Tome {count} comprimidos dos veces al acostarse.", None,
+     "'dos' (2) is a number the English does not have (English has none)"),
+    ("es", TWICE, "Tome {count} comprimidos tres veces al día.", None, "'tres' (3) is a number the English does not"),
+    ("es", TWICE, "Tome {count} dos comprimidos dos veces al día.", None, "'dos' (2) next to {count} prints two"),
+    ("es", BEDTIME, "Tome un {count} comprimidos al acostarse.", None, "'un' (1) next to {count}"),
+    ("ru", TWICE, "Принимайте по {count} таблеток три раза в день.", None, "'три' (3) is a number"),
+    ("pl", TWICE, "Należy przyjmować {count} tabletek trzy razy na dobę.", None, "'trzy' (3) is a number"),
+    ("zh_Hans", TWICE, "每日服用三次，每次 {count} 片。", None, "'三' (3) is a number"),
+    ("fil", TWICE, "Uminom ng {count} tableta tatlong beses sa isang araw.", None, "'tatlong' (3) is a number"),
+])
+def test_a_number_word_that_changes_the_dose_is_refused(lang, source, translation, count, found):
+    problems = list(check_number_words(source, translation, lang, count, plural=True))
+    assert [(severity, check) for severity, check, _ in problems] == [("error", "number-words")]
+    assert problems[0][2].startswith(found)
+
+
+@pytest.mark.parametrize("lang, source, translation, count", [
+    ("es", "Take {count} tablet at bedtime.", "Tome un comprimido al acostarse.", 1),
+    ("ar", BEDTIME, "تناول قرصين اثنين عند النوم.", 2),  # the oblique dual of إثنان
+    ("es", TWICE, "Tome {count} comprimidos dos veces al día.", None),  # "twice" is 2
+    ("ko", TWICE, "하루 두 번, 한 번에 {count}정씩 복용하십시오.", None),  # 한 번에: "at one time"
+    ("fr", "Read it.", "Lisez-le une fois, puis une autre fois.", None),  # one is an article
+    ("ro", "You may feel drowsy the next day.", "A doua zi vă puteți simți somnoros.", None),  # an ordinal
+    ("zh_Hant", "Diazepam is a benzodiazepine.", "二氮平屬於苯二氮平類藥品，十分有效。", None),  # names, "very"
+    ("vi", "Take it after meals for a year.", "Uống sau bữa ăn trong một năm.", None),  # sau "after", năm "year"
+    ("fa", "Do not take it.", "آن را مصرف نکنید، نه با غذا.", None),  # نه is "no", not nine
+    ("so", BEDTIME, "Qaado laba kiniin.", None),  # no spell-out rules: not read
+    ("es", "Up to 12 months.", "Hasta 12 (doce) meses.", None),  # the English has 12 in digits
+])
+def test_number_words_that_agree_with_the_english_pass(lang, source, translation, count):
+    assert [p for p in check_number_words(source, translation, lang, count, plural=True) if p[0] == "error"] == []
+
+
+def test_a_form_for_one_count_in_a_language_without_spell_out_rules_is_a_warning():
+    [(severity, check, message)] = check_number_words("Take {count} tablet.", "Qaado hal kiniin.", "so", 1, True)
+    assert (severity, check) == ("warning", "number-words") and "keep the placeholder" in message
+
+
+@pytest.mark.parametrize("lang, text, ok", [
+    ("ar", "خلال ١٠ أيام", True),   # Arabic-Indic: CLDR's native digits for Arabic
+    ("ur", "۱۰ دن", True),            # Extended Arabic-Indic: Urdu's native digits
+    ("fa", "۱۰ روز", True),
+    ("fa", "١٠ روز", False),          # Arabic-Indic in Persian, which writes ۱۰
+    ("es", "10 días", True),
+    ("es", "１０ días", False),        # fullwidth
+    ("ar", "١٠O أيام", False),         # a letter beside it still looks like a digit
+])
+def test_the_languages_own_digits_are_numbers_not_lookalikes(lang, text, ok):
+    assert (list(check_digit_lookalikes("within 10 days", text, lang)) == []) is ok
+
+
+# -- negations in safety warnings (issue 25) ---------------------------------------------------------
+
+@pytest.mark.parametrize("lang, source, translation, found", [
+    ("es", "Do not drive, use machines or do other dangerous activities until you know how it affects you.",
+     "Conduzca, no use máquinas ni haga otras actividades peligrosas hasta que sepa cómo le afecta.",
+     "sentence 1 starts with a negation in the English ('Do not'), not in the translation"),
+    ("es", "You may feel drowsy. Do not drive or do anything that needs full alertness.",
+     "Puede sentir somnolencia. Conduzca ni haga nada que requiera estar alerta.",
+     "the English says 'not' 1 time(s), the translation 0"),
+    ("es", "This sheet does not replace the leaflet.", "Esta hoja sustituye al prospecto.", "the English says 'not' 1"),
+    ("ru", "Do not pass it on to others.", "Передавайте его другим людям.", "the English says 'not' 1"),
+    ("fr", "It works. Do not stop suddenly.", "Ne l'arrêtez pas. Il agit.", "sentence 2 says 'not' 1 time(s)"),
+    ("zh_Hans", "Do not drink alcohol.", "请饮酒。", "the English says 'not' 1"),
+    ("ko", "Do not drink alcohol.", "술을 마십시오.", "the English says 'not' 1"),
+    ("ar", "Never give it to anyone else.", "أعطه لشخص آخر.", "the English says 'not' 1"),
+])
+def test_a_dropped_negation_in_a_safety_warning_is_refused(lang, source, translation, found):
+    [(severity, check, message)] = check_negations(source, translation, lang)
+    assert (severity, check) == ("error", "negations") and message.startswith(found)
+
+
+@pytest.mark.parametrize("lang, source, translation", [
+    ("fr", "Do not drive or do anything until you feel fully awake.",  # ne ... pas is one; "tant que ... ne" adds
+     "Ne conduisez pas et ne faites rien tant que vous ne vous sentez pas réveillé."),
+    ("es", "Some people did things they did not know they were doing.",  # "sin saber" for "did not know"
+     "Algunas personas hicieron cosas sin saber que las estaban haciendo."),
+    ("es", "This can happen whether or not you have drunk alcohol.",  # "or not" negates nothing
+     "Esto puede ocurrir haya bebido alcohol o no."),
+    ("ko", "Physical dependence is not the same as addiction.", "신체적 의존성은 중독과 같은 것이 아닙니다."),
+    ("zh_Hant", "Do not stop suddenly.", "請勿突然停藥。"),
+    ("am", "Do not drink alcohol.", "አልኮል ይጠጡ።"),  # Amharic is not judged
+])
+def test_negations_said_another_way_pass(lang, source, translation):
+    assert list(check_negations(source, translation, lang)) == []
+
+
+@pytest.mark.parametrize("lang", REPO.translated_languages())
+def test_leaflet_check_finds_no_error_in_the_shipped_catalogs(capsys, lang):
+    """The measure of every check, the new ones too: no false alarm on what we ship."""
+    code, out, _ = run_cli(capsys, "--project", REPO.root, "check", lang)
+    assert code == 0 and ": error: " not in out, out

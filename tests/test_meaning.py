@@ -9,7 +9,7 @@ import subprocess
 import unicodedata
 
 import pytest
-from conftest import REPO, edit_file, pdf_text, run_cli, squeeze
+from conftest import BAD_CATALOGS, GOOD_CATALOGS, REPO, corpus_expectation, edit_file, pdf_text, run_cli, squeeze
 
 from leaflet import build
 from leaflet.catalogs.checks import check_catalog, check_invisible_characters
@@ -97,6 +97,39 @@ def test_a_tampered_dose_is_refused_by_check_and_build(capsys, project, tamper):
                            "--count", "12")
     assert code == 1 and f"directions.po:{line}:" in err and check in err
     assert not list(project.output_dir.glob("es/*.pdf"))
+
+
+#: The corpus cases made of shipped entries (issue 25's tampers, and the Arabic-Indic digits it accepts).
+SPLICED = [path for path in BAD_CATALOGS + GOOD_CATALOGS if "domain" in corpus_expectation(path)[1]]
+
+
+@pytest.mark.parametrize("case", SPLICED, ids=lambda p: p.name)
+def test_each_corpus_case_goes_through_check_and_build(capsys, project, case):
+    """The case's entries replace the shipped ones: ``leaflet check`` and ``leaflet build`` refuse
+    it at the entry's line, or accept it and print it."""
+    expected, fields = corpus_expectation(case)
+    lang, domain = fields["language"], fields["domain"]
+    target = project.po_file(lang, domain)
+    catalog = read_catalog(target)
+    for entry in read_catalog(case).entries():
+        shipped = catalog.po.find(entry.msgctxt, by="msgctxt")
+        shipped.msgstr, shipped.msgstr_plural = entry.msgstr, dict(entry.msgstr_plural)
+    write_catalog(catalog.po, target)
+    spliced = read_catalog(target)
+    line = spliced.line_of(spliced.po.find(read_catalog(case).entries()[0].msgctxt, by="msgctxt"))
+    leaflet = domain if domain in project.leaflets() else "diazepam"
+    check_code, out, _ = run_cli(capsys, "--project", project.root, "check", lang)
+    code, _, err = run_cli(capsys, "--project", project.root, "build", "--lang", lang, "--leaflet", leaflet,
+                           "--directions", "bedtime", "--count", "2")
+    if expected == "accepted":
+        assert (check_code, code) == (0, 0), out + err
+        [printed] = project.output_dir.glob(f"{lang}/**/{leaflet}*.pdf")  # personalised: it has directions
+        assert "١٠" in squeeze(pdf_text(printed))
+        return
+    check = expected.split(": ")[2]
+    assert check_code == 1 and f"{domain}.po:{line}: error: {check}: " in out
+    assert code == 1 and f"{domain}.po:{line}:" in err and check in err
+    assert not list(project.output_dir.glob(f"{lang}/*.pdf"))
 
 
 def set_translation(path, context, text):

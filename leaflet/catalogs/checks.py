@@ -3,9 +3,11 @@
 Takes a parsed catalog (and the messages the current English has) and gives
 every ``Problem`` found, never only the first, each pointing at a file and
 line. Errors block a build: a missing, fuzzy or stale entry, a changed
-number, a lost placeholder, unbalanced markup, a changed URL, HTML. Warnings
+number (in digits, or in words: ``check_number_words``), a lost placeholder,
+unbalanced markup, a changed URL, HTML. Warnings
 are for a reviewer: unchanged text, a different sentence count, doubled
-words, changed outer whitespace.
+words, changed outer whitespace. A safety warning must also keep every
+sentence and every negation (``check_negations``).
 
 Translations are untrusted text, so every check runs in time linear in its
 length: no pattern here lets the regex engine rescan the same text from each
@@ -26,6 +28,8 @@ from pathlib import Path
 
 import polib
 
+from leaflet.catalogs.negations import negations
+from leaflet.catalogs.numberwords import NumberWord, covers, number_words
 from leaflet.catalogs.plurals import (
     header_nplurals,
     header_partition,
@@ -34,17 +38,19 @@ from leaflet.catalogs.plurals import (
     plural_forms,
 )
 from leaflet.catalogs.pofile import Catalog
-from leaflet.characters import BIDI_CONTROLS, BLANK_GLYPHS, hides_text
+from leaflet.characters import BIDI_CONTROLS, BLANK_GLYPHS, combining_marks, hides_text
 from leaflet.errors import display_path
-from leaflet.languages import LANGUAGES, language
+from leaflet.languages import LANGUAGES, SOURCE_LANGUAGE, language
 from leaflet.source.markup import is_balanced, markup_tokens, strip_markup
 
 ERROR, WARNING = "error", "warning"
 #: Longer translations are a mistake or an attack (the longest English block is about 400 characters).
 MAX_TRANSLATION = 5000
 MAX_LISTED = 20
-#: The translator comment that marks a safety warning: for it a dropped sentence is an error.
+#: The translator comment that marks a safety warning: for it a dropped sentence or negation is an error.
 SAFETY_WARNING = "Safety warning:"
+#: A translator comment asking to keep a negation ("Keep the negation: this sheet does NOT replace...").
+_KEEP_NEGATION = re.compile(r"\bnegations?\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -189,6 +195,94 @@ def check_numbers(source: str, translation: str, lang: str) -> Iterator[tuple[st
                                  f"translation has {_shown(found)}")
 
 
+def check_number_words(source: str, translation: str, lang: str, count: int | None = None,
+                       plural: bool = False) -> Iterator[tuple[str, str, str]]:
+    """Issue 25: a form printed for 1 that says "dos", "{count} comprimidos dos veces al
+    acostarse". A number word may not stand next to the count; in a form printed for one
+    count (``count``) it must name that count or a number the English has; elsewhere it must be
+    a number the English has, in words or digits. "One" is read only next to the count or in a
+    form for another count: elsewhere it is an article ("un comprimido", "isang araw")."""
+    if not covers(lang):
+        yield from _unreadable_count(source, translation, lang, count)
+        return
+    said = _english_values(source)
+    english = said.copy()
+    counts = [m for m in _PLACEHOLDER.finditer(translation) if plural or m.group() == "{count}"]
+    for word in number_words(translation, lang):
+        beside = next((m.group() for m in counts if _beside(translation, word, m)), None)
+        if beside is not None:
+            yield ERROR, "number-words", (f"'{word.text}' ({word.value}) next to {beside} prints two numbers "
+                                          "for one: keep only the placeholder")
+        elif word.value == count or (word.value == 1 and count is None):
+            continue
+        elif english[word.value] > 0:
+            english[word.value] -= 1
+        elif count is not None:
+            yield ERROR, "number-words", (f"the form printed for {count} says '{word.text}' ({word.value}): "
+                                          f"a number in words here must be {count}")
+        else:
+            yield ERROR, "number-words", (f"'{word.text}' ({word.value}) is a number the English does not have "
+                                          f"(English has {_shown_values(said)})")
+
+
+def _english_values(source: str) -> Counter[int]:
+    """The numbers the English says, in words ("twice") or digits."""
+    values = Counter(word.value for word in number_words(source, SOURCE_LANGUAGE))
+    for readings in numbers(source):
+        values.update({int(v) for v in readings if v == v.to_integral_value()})
+    return values
+
+
+def _beside(text: str, word: NumberWord, placeholder: re.Match[str]) -> bool:
+    """Nothing but spaces and punctuation between the word and the placeholder."""
+    gap = text[word.end:placeholder.start()] if word.end <= placeholder.start() else text[placeholder.end():word.start]
+    return not any(c.isalnum() for c in gap)
+
+
+def _shown_values(values: Counter[int]) -> str:
+    return ", ".join(str(v) for v in sorted(values.elements())) or "none"
+
+
+def _unreadable_count(source: str, translation: str, lang: str, count: int | None) -> Iterator[tuple[str, str, str]]:
+    """Where CLDR spells no numbers, a form for one count that says it in words cannot be read."""
+    if count is not None and _PLACEHOLDER.search(source) and not _PLACEHOLDER.search(translation):
+        yield WARNING, "number-words", (f"the form printed for {count} has no placeholder, and numbers in "
+                                        f"'{lang}' words cannot be checked (CLDR spells none): keep the "
+                                        f"placeholder, or have a reviewer check that it says {count}")
+
+
+def check_negations(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+    """Issue 25: "No conduzca" made "Conduzca", "Не передавайте" "Передавайте": the opposite
+    instruction. The translation has at least as many negations as the English, in all and in
+    each sentence (it may have more: "No conduzca, no use máquinas" for "Do not drive, use
+    machines"), and a sentence that starts with one in the English starts with one in the
+    languages that keep a negative imperative first (``leads``)."""
+    english, own = negations(SOURCE_LANGUAGE), negations(lang)
+    if english is None or own is None or lang == SOURCE_LANGUAGE:
+        return  # not judged: negations.unjudged says why
+    wanted, found = english.count(source), own.count(translation)
+    if found < wanted:
+        yield ERROR, "negations", (f"the English says 'not' {wanted} time(s), the translation {found}: "
+                                   "a safety warning must keep every negation")
+        return
+    english_sentences, sentences = _sentences(source), _sentences(translation)
+    if len(english_sentences) != len(sentences):
+        return  # check_sentences reports it
+    for number, (english_sentence, sentence) in enumerate(zip(english_sentences, sentences, strict=True), 1):
+        wanted, found = english.count(english_sentence), own.count(sentence)
+        if found < wanted:
+            yield ERROR, "negations", (f"sentence {number} says 'not' {wanted} time(s) in the English, {found} "
+                                       "in the translation: a safety warning must keep every negation")
+        elif own.leads and english.leading(english_sentence) and not own.leading(sentence):
+            yield ERROR, "negations", (f"sentence {number} starts with a negation in the English "
+                                       f"('{' '.join(english_sentence.split()[:2])}'), not in the translation: "
+                                       "a safety warning must keep it")
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE_END.split(strip_markup(text)) if s.strip()]
+
+
 def check_placeholders(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
     """Each placeholder as often as in the English: ``{count}{count}`` prints 1212."""
     wanted, found = Counter(_PLACEHOLDER.findall(source)), Counter(_PLACEHOLDER.findall(translation))
@@ -278,8 +372,7 @@ def doubled_words(text: str) -> list[str]:
 @functools.lru_cache(maxsize=1)
 def _word_pattern() -> re.Pattern[str]:
     """Letters and digits (``[^\\W_]``) or combining marks of the Basic Multilingual Plane."""
-    marks = [chr(c) for c in range(0x300, 0x10000) if unicodedata.category(chr(c)).startswith("M")]
-    return re.compile("(?:[^\\W_]|[" + re.escape("".join(marks)) + "])+")
+    return re.compile("(?:[^\\W_]|[" + re.escape(combining_marks()) + "])+")
 
 
 def check_whitespace(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
@@ -307,13 +400,14 @@ def check_invisible_characters(source: str, translation: str, lang: str) -> Iter
 
 def check_digit_lookalikes(source: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
     """``{count}O`` prints 12O, ``{count}½`` 12½: a patient reads another dose. Digits of another
-    script (fullwidth, mathematical) and characters that look like digits may not touch a number."""
-    native = _native_zero(lang)
+    script (fullwidth, mathematical) and characters that look like digits may not touch a number;
+    the language's own digits (CLDR's default and native: Arabic-Indic in Arabic) are numbers."""
+    own = _own_zeros(lang)
     found: set[str] = set()
     for match in _DIGITS_OR_PLACEHOLDER.finditer(translation):
-        found |= {c for c in match.group() if c.isdecimal() and ord(c) - unicodedata.decimal(c) not in (0x30, native)}
+        found |= {c for c in match.group() if c.isdecimal() and ord(c) - unicodedata.decimal(c) not in own}
         for i in (match.start() - 1, match.end()):
-            if 0 <= i < len(translation) and looks_like_digit(translation[i], native):
+            if 0 <= i < len(translation) and looks_like_digit(translation[i], own):
                 found.add(translation[i])
     found -= {c for c in source}
     if found:
@@ -322,9 +416,9 @@ def check_digit_lookalikes(source: str, translation: str, lang: str) -> Iterator
                                           "with the placeholder and plain digits only")
 
 
-def looks_like_digit(char: str, native_zero: int = 0x30) -> bool:
+def looks_like_digit(char: str, own_zeros: frozenset[int] = frozenset({0x30})) -> bool:
     if char.isdecimal():
-        return ord(char) - unicodedata.decimal(char) not in (0x30, native_zero)
+        return ord(char) - unicodedata.decimal(char) not in own_zeros
     return unicodedata.category(char) in ("No", "Nl") or char in digit_confusables()
 
 
@@ -342,11 +436,12 @@ def digit_confusables() -> frozenset[str]:
     return frozenset(c for c in found if not c.isdecimal() and unicodedata.category(c) != "Cf")
 
 
-def _native_zero(lang: str) -> int:
+def _own_zeros(lang: str) -> frozenset[int]:
+    """ASCII digits and the language's own; for a language Babel does not know, ASCII only."""
     try:
-        return language(lang).digits.zero
-    except Exception:  # a language Babel does not know: only ASCII digits
-        return 0x30
+        return language(lang).own_digit_zeros | {0x30}
+    except Exception:
+        return frozenset({0x30})
 
 
 def _names(chars: Iterable[str]) -> str:
@@ -371,11 +466,11 @@ def check_catalog(catalog: Catalog, lang: str, expected: Iterable[tuple[str | No
     """Every problem in one catalog; ``expected`` are the (msgctxt, msgid) the English has now."""
     problems = list(_header_problems(catalog, lang))
     nplurals = header_nplurals(catalog.po.metadata)
-    one_number = _forms_for_one_number(catalog)
+    one_count = _forms_for_one_count(catalog)
     for entry in catalog.entries():
         line = catalog.line_of(entry)
         problems += [Problem(catalog.path, line, sev, name, msg)
-                     for sev, name, msg in _entry_problems(entry, lang, nplurals, one_number)]
+                     for sev, name, msg in _entry_problems(entry, lang, nplurals, one_count)]
     present = {(e.msgctxt, e.msgid) for e in catalog.entries()}
     for context, msgid in expected:
         if (context, msgid) not in present:
@@ -425,12 +520,13 @@ def _unknown_entries(catalog: Catalog, expected: set[tuple[str | None, str]]) ->
 
 
 def _entry_problems(entry: polib.POEntry, lang: str, nplurals: int | None,
-                    one_number: frozenset[int] = frozenset()) -> Iterator[tuple[str, str, str]]:
+                    one_count: dict[int, int] | None = None) -> Iterator[tuple[str, str, str]]:
     name = f"'{entry.msgctxt}'" if entry.msgctxt else f"'{entry.msgid[:40]}'"
     if entry.fuzzy:
         yield ERROR, "fuzzy", f"{name} is marked fuzzy: check it against the English, then remove the fuzzy flag"
         return
-    pairs = _pairs(entry, nplurals, one_number)
+    forms = _forms(entry, one_count or {})
+    pairs = [(source, translation) for source, translation, _ in forms]
     if entry.msgid_plural and nplurals is not None and len(entry.msgstr_plural) != nplurals:
         yield ERROR, "plural-forms", f"{name} has {len(entry.msgstr_plural)} plural forms, the header says {nplurals}"
     if any(not translation.strip() for _, translation in pairs):
@@ -442,13 +538,16 @@ def _entry_problems(entry: polib.POEntry, lang: str, nplurals: int | None,
     if any(not visible(translation) for _, translation in pairs):
         yield ERROR, "invisible", f"{name} has no visible text, only spaces or invisible characters: translate it"
         return
-    warning = is_safety_warning(entry)
-    for source, translation in pairs:
+    warning, keep_negations = is_safety_warning(entry), keeps_negations(entry)
+    for source, translation, count in forms:
         for check in ENTRY_CHECKS:
             for severity, check_name, message in check(source, translation, lang):
                 if warning and check_name == "sentences":
                     severity, message = ERROR, f"{message} {name} is a safety warning: every sentence must stay"
                 yield severity, check_name, message
+        yield from check_number_words(source, translation, lang, count, plural=bool(entry.msgid_plural))
+        if keep_negations:
+            yield from check_negations(source, translation, lang)
 
 
 def is_safety_warning(entry: polib.POEntry) -> bool:
@@ -456,30 +555,35 @@ def is_safety_warning(entry: polib.POEntry) -> bool:
     return any(line.strip().startswith(SAFETY_WARNING) for line in (entry.comment or "").splitlines())
 
 
-def _pairs(entry: polib.POEntry, nplurals: int | None,
-           one_number: frozenset[int] = frozenset()) -> list[tuple[str, str]]:
-    """(English, translation) for each form. A form used for exactly one count may say it
-    in words, as msgfmt -c allows (Arabic "قرصين" is "two tablets"): then it is compared
-    with the English without its placeholders."""
+def keeps_negations(entry: polib.POEntry) -> bool:
+    """A safety warning, or an entry whose translator comment asks to keep its negation."""
+    return is_safety_warning(entry) or bool(_KEEP_NEGATION.search(entry.comment or ""))
+
+
+def _forms(entry: polib.POEntry, one_count: dict[int, int]) -> list[tuple[str, str, int | None]]:
+    """(English, translation, the one count it is printed for or None) for each form. A form
+    used for exactly one count may say it in words, as msgfmt -c allows (Arabic "قرصين" is "two
+    tablets"): then it is compared with the English without its placeholders."""
     if not entry.msgid_plural:
-        return [(entry.msgid, entry.msgstr)]
-    forms = entry.msgstr_plural or {0: ""}
-    pairs = []
-    for i, text in sorted(forms.items()):
+        return [(entry.msgid, entry.msgstr, None)]
+    forms = []
+    for i, text in sorted((entry.msgstr_plural or {0: ""}).items()):
         source = entry.msgid if i == 0 else entry.msgid_plural
-        if i in one_number and not _PLACEHOLDER.search(text):
+        if i in one_count and not _PLACEHOLDER.search(text):
             source = _PLACEHOLDER.sub("", source)
-        pairs.append((source, text))
-    return pairs
+        forms.append((source, text, one_count.get(i)))
+    return forms
 
 
-def _forms_for_one_number(catalog: Catalog) -> frozenset[int]:
+def _forms_for_one_count(catalog: Catalog) -> dict[int, int]:
+    """Each form the header uses for exactly one count, and that count (Arabic: 0, 1 and 2)."""
+    header = catalog.po.metadata.get("Plural-Forms", "")
     try:
-        groups = header_partition(catalog.po.metadata.get("Plural-Forms", ""))
+        groups = header_partition(header)
     except ValueError:
-        return frozenset()
-    nplurals, plural = parse_plural_forms(catalog.po.metadata.get("Plural-Forms", ""))
-    return frozenset(plural(min(group)) for group in groups if len(group) == 1)
+        return {}
+    plural = parse_plural_forms(header)[1]
+    return {plural(min(group)): min(group) for group in groups if len(group) == 1}
 
 
 def _header_problems(catalog: Catalog, lang: str) -> Iterator[Problem]:
