@@ -26,6 +26,9 @@ from leaflet.project import CACHE_VARIABLE, Project
 REPO = Project.default()
 REPOSITORY_KEY = pytest.StashKey[dict[str, int]]()
 COPIED = ("content", "locales", "templates")
+#: Debian's Chromium, which the browser tests drive through Playwright (no browser download).
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 #: Font subsets are keyed by font and characters, so every copy shares one cache, outside the repository.

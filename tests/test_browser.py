@@ -12,18 +12,15 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 import uvicorn
 from axe_playwright_python.sync_playwright import Axe
-from conftest import copy_project, pdf_bytes_text, squeeze
+from conftest import CHROMIUM, CHROMIUM_ARGS, copy_project, pdf_bytes_text, squeeze
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from leaflet.counter import Settings, create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 pytestmark = pytest.mark.browser
 PATIENT = "Ana García"
 

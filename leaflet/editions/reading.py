@@ -13,7 +13,7 @@ directions) is a block of its own, never translated.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from leaflet.languages import SOURCE_LANGUAGE
@@ -205,3 +205,22 @@ def _end(leaflet: LocalizedLeaflet, frame: _Frame) -> Section:
         else:
             blocks.append(frame.block("notice", "footer.unreviewed"))
     return Section("end", None, tuple(blocks))
+
+
+def runs(blocks: Iterable[Block]) -> Iterator[list[Block]]:
+    """Blocks as the page groups them: the items of one list, the warnings of one box, else one
+    block alone. A numbered list ends where the numbers start again."""
+    run: list[Block] = []
+    for block in blocks:
+        if run and not _continues(run[-1], block):
+            yield run
+            run = []
+        run.append(block)
+    if run:
+        yield run
+
+
+def _continues(last: Block, block: Block) -> bool:
+    if last.kind != block.kind or block.kind not in ("item", "warning"):
+        return False
+    return (last.number is None) == (block.number is None) and block.number != 1
