@@ -701,3 +701,45 @@ def test_the_real_server_serves_while_its_workers_warm_up_and_ctrl_c_stops_it_wi
     logged = log.read_text()
     assert "Traceback" not in logged, logged
     assert "stopping before the render workers were ready" in logged and "ready to print" not in logged
+
+
+# -- GET /leaflets/{leaflet}/{lang}.mp3|.brf|.html|.epi.json -----------------------------------
+
+@pytest.mark.parametrize("suffix, media_type, disposition", [
+    ("html", "text/html; charset=utf-8", "inline"),
+    ("epi.json", "application/fhir+json", "attachment"),
+    ("brf", "application/x-brf", "attachment"),
+])
+def test_the_other_editions_are_served_as_built(client, project, suffix, media_type, disposition):
+    response = client.get(f"/leaflets/diazepam/es.{suffix}")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == media_type
+    assert response.headers["content-disposition"] == f'{disposition}; filename="diazepam-es.{suffix}"'
+    assert response.content == project.output_file("es", "diazepam", "", suffix).read_bytes()
+    again = client.get(f"/leaflets/diazepam/es.{suffix}", headers={"If-None-Match": response.headers["etag"]})
+    assert again.status_code == 304
+
+
+def test_the_web_page_is_served_unable_to_load_anything(client):
+    response = client.get("/leaflets/diazepam/ar.html")
+    assert response.headers["content-security-policy"].startswith("default-src 'none'")
+    assert '<html lang="ar" dir="rtl"' in response.text
+
+
+@pytest.mark.slow
+def test_the_audio_is_served_and_kept_only_as_the_stock_file(client, project):
+    response = client.get("/leaflets/diazepam/es.mp3")
+    assert response.status_code == 200 and response.headers["content-type"] == "audio/mpeg"
+    assert response.content.startswith(b"ID3")
+    assert not (project.output_dir / "es" / "personal").exists()
+
+
+def test_an_edition_a_language_lacks_is_refused_with_the_reason(client):
+    body = problem(client.get("/leaflets/diazepam/yi.mp3"), 422)
+    assert "no audio edition in 'yi'" in body["detail"] and "Yiddish" in body["detail"]
+
+
+def test_the_other_editions_take_nothing_typed_for_a_patient(client, project):
+    problem(client.get("/leaflets/diazepam/es.html", params={"patient": "Ana"}), 422)
+    problem(client.post("/leaflets/diazepam/es.mp3", json={"patient": "Ana"}), 405)
+    assert not (project.output_dir / "es" / "personal").exists()
