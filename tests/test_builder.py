@@ -32,6 +32,8 @@ A4 = (595.28, 841.89)
 PERSONAL_ONLY = {"logo.alt", "patient.prepared-for", "directions.heading", "directions.free-text", "dispensed",
                  "pharmacy.phone"}
 LETTER = (612.0, 792.0)
+#: Printed only for a pharmacy whose profile has a public_url (tests/test_qr.py).
+QR_ONLY = {"qr.html", "qr.audio"}
 
 
 @pytest.fixture(scope="session")
@@ -44,11 +46,14 @@ def test_output_path(spanish_pdf, shared_project):
 
 
 def test_every_spanish_block_is_printed(spanish_pdf, shared_project):
-    text = squeeze(pdf_text(spanish_pdf))
+    # Each page without its foot ("Página 4 de 5 · ..."), so a paragraph that goes on over the
+    # page reads as one; then the whole text, feet included, for the foot's own entries.
+    whole = pdf_text(spanish_pdf)
+    text = squeeze(" ".join(page.split("\nPágina ")[0] for page in whole.split("\f")) + whole)
     for domain in ("frame", "diazepam"):
         for entry in read_catalog(shared_project.po_file("es", domain)).entries():
-            if entry.msgctxt in PERSONAL_ONLY | {"footer.reviewed", "draft.banner"}:
-                continue  # shown only on personalised leaflets, reviewed translations and drafts
+            if entry.msgctxt in PERSONAL_ONLY | QR_ONLY | {"footer.reviewed", "draft.banner"}:
+                continue  # shown only on personalised leaflets, with a public_url, reviewed translations, drafts
             for piece in re.split(r"\{\w+\}", strip_markup(entry.msgstr)):
                 assert squeeze(piece) in text, entry.msgctxt
 
@@ -109,7 +114,8 @@ def test_every_template_entry_reaches_the_html(shared_project, lang):
     content = read_leaflet(shared_project.content_file("diazepam"))
     translations = load_translations(shared_project, lang, domains)
     options = BuildOptions(patient="Ana", directions="bedtime", count=2, free_directions="x")
-    pharmacy = read_pharmacy(REPO.root / "pharmacy.example.toml", REPO.root)
+    pharmacy = replace(read_pharmacy(REPO.root / "pharmacy.example.toml", REPO.root),
+                       public_url="https://leaflets.example.org")  # the QR codes' labels too
     html = leaflet_html(shared_project, content, translations, options, pharmacy)
     flat = squeeze(html_lib.unescape(re.sub(r"<[^>]+>", "", html.replace("\\", ""))))
     flat += squeeze(" ".join(re.findall(r'alt="([^"]*)"', html_lib.unescape(html))))

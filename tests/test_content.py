@@ -14,9 +14,10 @@ def test_diazepam_keeps_every_section_and_point_of_the_source():
     ids = [b.id for b in leaflet.blocks]
     assert leaflet.title.text == "Diazepam for Sleep"
     # The seed's sections in its order, with the FDA Medication Guide's around them (issue 23):
-    # the most important information first, before and while you take it, emergency help, sources.
+    # the most important information first (its details next), before and while you take it,
+    # emergency help, sources.
     assert [h.id for h in leaflet.headings] == [
-        "important.heading", "what.heading", "uses.heading", "benefits.heading", "before.heading",
+        "important.heading", "risks.heading", "what.heading", "uses.heading", "benefits.heading", "before.heading",
         "precautions.heading", "while.heading", "emergency.heading", "summary.heading", "sources.heading"]
     for section in ("uses", "benefits"):
         assert len([i for i in ids if i.startswith(section + ".") and i != section + ".heading"]) == 3

@@ -127,9 +127,13 @@ def test_the_notice_goes_with_a_valid_review_and_comes_back_with_a_change(projec
 
 def test_a_translation_cannot_soften_the_notice_or_drop_a_sentence(project):
     frame = project.po_file("es", "frame")
-    set_translation(frame, "notice.unreviewed", "Traducción revisada. Todo está claro.")  # a lie, two sentences
+    set_translation(frame, "notice.unreviewed", "Traducción revisada. Todo está claro.")  # a lie without its "not"
+    with pytest.raises(CatalogProblems) as exc:
+        build("diazepam", "es", project=project)
+    assert any(p.check == "negations" and p.severity == "error" for p in exc.value.problems)
+    set_translation(frame, "notice.unreviewed", "No hay errores. Todo está claro.")  # a lie that keeps a negation
     first = squeeze(page_text(build("diazepam", "es", project=project), 1))
-    assert squeeze("Traducción revisada.") in first and squeeze(NOTICE[1]) in first
+    assert squeeze("No hay errores.") in first and squeeze(NOTICE[1]) in first
     set_translation(frame, "notice.unreviewed", "Traducción revisada.")  # one sentence: a safety warning lost one
     with pytest.raises(CatalogProblems) as exc:
         build("diazepam", "es", project=project)
