@@ -211,8 +211,14 @@ def link_out(path: Path, outside: Path) -> Path:
 # -- the corpus of bad and good catalogs ------------------------------------------------------------
 
 DATA = Path(__file__).parent / "data"
-BAD_CATALOGS = sorted((DATA / "bad-catalogs").glob("*.po"))
-GOOD_CATALOGS = sorted((DATA / "good-catalogs").glob("*.po"))
+BAD_CATALOGS = sorted((DATA / "bad-catalogs").rglob("*.po"))
+#: Catalogs that ``leaflet check FILE`` accepts, some from elsewhere, some with a note (their .expect).
+GOOD_CATALOGS = sorted((DATA / "good-catalogs").rglob("*.po"))
+
+
+def folder_language(path: Path) -> str:
+    """A case under ``<lang>/LC_MESSAGES/`` is in that language; the others are Spanish."""
+    return path.parent.parent.name if path.parent.name == "LC_MESSAGES" else "es"
 
 
 def corpus_expectation(path: Path) -> tuple[str, dict[str, str]]:
@@ -220,4 +226,5 @@ def corpus_expectation(path: Path) -> tuple[str, dict[str, str]]:
     ``language: ar`` (default es) and ``domain: directions``, the shipped catalog its entries come
     from: such a case also goes through ``leaflet check`` and ``leaflet build`` in a copied project."""
     first, *rest = path.with_suffix(".expect").read_text(encoding="utf-8").strip().splitlines()
-    return first, dict(line.split(": ", 1) for line in rest)
+    fields = dict(line.split(": ", 1) for line in rest if not line[:1].isdigit())  # "3: note: ..." is a note
+    return first, {"language": folder_language(path), **fields}

@@ -146,3 +146,18 @@ def test_statistics_agree_with_msgfmt(project):
     assert (ours.translated, ours.fuzzy, ours.untranslated) == (
         counts.get("translated", 0), counts.get("fuzzy", 0), counts.get("untranslated", 0))
     assert (ours.fuzzy, ours.untranslated) == (1, 1)
+
+
+def test_update_fills_the_blank_language_pot2po_leaves_and_the_check_passes(capsys, project):
+    """Weblate's and translate-toolkit's pot2po write ``Language: `` blank in every catalog."""
+    from conftest import run_cli
+
+    catalogs = sorted(project.locales_dir.glob("*/LC_MESSAGES/*.po"))
+    for path in catalogs:
+        edit_file(path, (f'"Language: {path.parent.parent.name}\\n"', '"Language: \\n"'))
+    code, out, _ = run_cli(capsys, "--project", project.root, "check")
+    assert code == 1 and out.count("(run 'leaflet update': it fills it in from the folder)") == len(catalogs)
+    update(project)
+    assert all(read_catalog(p).po.metadata["Language"] == p.parent.parent.name for p in catalogs)
+    code, out, _ = run_cli(capsys, "--project", project.root, "check")
+    assert code == 0, out

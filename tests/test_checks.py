@@ -1,10 +1,11 @@
 import itertools
 import re
 import runpy
+import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import BAD_CATALOGS, REPO, corpus_expectation, edit_file, run_cli
+from conftest import BAD_CATALOGS, GOOD_CATALOGS, REPO, corpus_expectation, edit_file, run_cli
 
 from leaflet.catalogs.checks import (
     _NUMBER,
@@ -14,24 +15,132 @@ from leaflet.catalogs.checks import (
     check_negations,
     check_number_words,
     check_unchanged,
+    check_unsafe,
     emails,
     numbers,
     same_numbers,
 )
 from leaflet.catalogs.gate import catalog_paths, check_paths
+from leaflet.catalogs.plurals import plural_forms
 from leaflet.catalogs.pofile import read_catalog
 from leaflet.project import Project
 
+DATA = Path(__file__).parent / "data"
 
-@pytest.mark.parametrize("path", BAD_CATALOGS, ids=lambda p: p.name)
+
+@pytest.mark.parametrize("path", BAD_CATALOGS, ids=lambda p: str(p.relative_to(DATA / "bad-catalogs")))
 def test_each_bad_catalog_fails_its_own_check_at_its_line(path):
     expected, fields = corpus_expectation(path)
     line, severity, check = expected.replace(":", "").split()
-    problems = check_catalog(read_catalog(path), fields.get("language", "es"))
+    problems = check_catalog(read_catalog(path), fields["language"])
     found = [(p.line, p.severity, p.check) for p in problems]
     assert (int(line), severity, check) in found, found
     shown = [str(p) for p in problems if p.check == check]
     assert shown[0].startswith(f"{path}:{line}: {severity}: {check}: ") or f"{path.name}:{line}: " in shown[0]
+
+
+@pytest.mark.parametrize("path", GOOD_CATALOGS, ids=lambda p: str(p.relative_to(DATA / "good-catalogs")))
+def test_each_catalog_from_elsewhere_is_accepted_with_its_notes(capsys, path):
+    """``leaflet check FILE`` as a translator runs it on a file from Weblate or another project:
+    the language from its header, Language-Code or path; its own charset; msgfmt -c agrees."""
+    code, out, _ = run_cli(capsys, "check", path)
+    notes = [f"{m[1]}: {m[2]}: {m[3]}" for m in re.finditer(rf"{re.escape(path.name)}:(\d+): (\w+): ([\w-]+): ", out)]
+    expected = path.with_suffix(".expect").read_text(encoding="utf-8").split("\n")
+    assert code == 0 and notes == [e for e in expected if e[:1].isdigit()], out  # not "ok", "language: ar"
+    assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True).returncode == 0
+
+
+def test_the_language_comes_from_the_header_then_language_code_then_the_path(tmp_path):
+    header = '"Content-Type: text/plain; charset=UTF-8\\n"\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n'
+    folder = tmp_path / "pt_BR" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    for extra, lang in [('"Language: fr\\n"\n"Language-Code: de\\n"\n', "fr"), ('"Language-Code: de\\n"\n', "de"),
+                        ('"Language: \\n"\n', "pt_BR"), ("", "pt_BR")]:
+        path = folder / "x.po"
+        path.write_text(f'msgid ""\nmsgstr ""\n{extra}{header}\nmsgid "Yes"\nmsgstr "Oui"\n', encoding="utf-8")
+        assert [r.lang for r in check_paths(REPO, [path])] == [lang]
+
+
+def test_a_catalog_whose_language_nothing_names_asks_for_lang(capsys, tmp_path):
+    path = tmp_path / "messages.po"
+    path.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "Yes"\nmsgstr "Sí"\n',
+                    encoding="utf-8")
+    code, out, _ = run_cli(capsys, "check", path)
+    assert code == 1
+    assert (f"{path}:2: error: header: no Language or Language-Code header, and no .../<lang>/LC_MESSAGES/ in the "
+            "path: pass --lang LANG") in out.splitlines()
+    code, out, _ = run_cli(capsys, "check", "--lang", "es", path)
+    assert code == 0 and "note: header: no usable Language header: checked as 'es', the language --lang names" in out
+
+
+def test_lang_is_for_files_and_must_be_a_code(capsys):
+    code, _, err = run_cli(capsys, "check", "--lang", "es", "es")
+    assert code == 2 and err.startswith("Error: --lang names the language of .po files")
+    code, _, err = run_cli(capsys, "check", "--lang", "../etc", "x.po")
+    assert code == 2 and err.startswith("Error: --lang '../etc' is not a language code")
+
+
+def test_lang_wins_over_the_header(capsys):
+    path = DATA / "bad-catalogs" / "wrong-language.po"  # Language: fr
+    code, out, _ = run_cli(capsys, "check", "--lang", "es", path)
+    assert code == 1 and "error: header: Language is 'fr' but --lang is 'es'" in out
+
+
+@pytest.mark.parametrize("text, url", [
+    ("Data: %(timestamp)s", False),  # Italian and Portuguese "Date:"
+    ("DATA: 12/03", False),
+    ("Ver data:text/html,<b>x</b>", True),
+    ("data:image/png;base64,iVBORw0KGgo=", True),
+    ("javascript:alert(1)", True),
+])
+def test_data_is_a_url_only_before_a_mime_type(text, url):
+    assert bool(list(check_unsafe("Date: %(timestamp)s", text, "it"))) is url
+
+
+# -- a plural form printed for several counts shows the count, as msgfmt -c says ------------------
+
+RU = "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
+RU_DJANGO = ("nplurals=4; plural=(n % 10 == 1 && n % 100 != 11 ? 0 : n % 10 >= 2 && n % 10 <= 4 && "
+             "(n % 100 < 12 || n % 100 > 14) ? 1 : n % 10 == 0 || (n % 10 >= 5 && n % 10 <= 9) || "
+             "(n % 100 >= 11 && n % 100 <= 14) ? 2 : 3);")
+
+
+@pytest.mark.parametrize("lang, header, forms, refused", [
+    pytest.param("ru", RU, ["одну таблетку", "%(count)d таблетки", "%(count)d таблеток"], True,
+                 id="ru-form-0-for-1-21-31-in-words"),
+    pytest.param("ru", RU, ["%(count)d таблетку", "%(count)d таблетки", "%(count)d таблеток"], False, id="ru"),
+    pytest.param("ru", RU_DJANGO, ["%(count)d таблетку", "%(count)d таблетки", "%(count)d таблеток", "таблетки"],
+                 False, id="ru-django-form-3-for-no-whole-count"),
+    pytest.param("es", plural_forms("es"), ["un comprimido", "%(count)d comprimidos"], False, id="es-form-0-for-1"),
+    pytest.param("fr", plural_forms("fr"), ["un comprimé", "%(count)d comprimés"], False,
+                 id="fr-form-0-for-0-and-1"),  # 0 is never printed
+    pytest.param("ja", plural_forms("ja"), ["錠剤"], True, id="ja-one-form-for-every-count"),
+    pytest.param("sl", plural_forms("sl"), ["%(count)d tableto", "%(count)d tableti", "%(count)d tablete", "tablet"],
+                 True, id="sl-form-3-for-5-100-in-words"),
+    pytest.param("ar", plural_forms("ar"), ["لا أقراص", "قرص واحد", "قرصان", "%(count)d أقراص", "%(count)d قرصًا",
+                                            "%(count)d قرص"], False, id="ar-zero-one-two-in-words"),
+])
+def test_a_form_for_several_counts_needs_the_placeholder_as_msgfmt_c_says(tmp_path, lang, header, forms, refused):
+    body = "".join(f'msgstr[{i}] "{text}"\n' for i, text in enumerate(forms))
+    path = tmp_path / f"{lang}.po"
+    path.write_text(f'msgid ""\nmsgstr ""\n"Language: {lang}\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+                    f'"Plural-Forms: {header}\\n"\n\n#, python-format\nmsgctxt "dose"\nmsgid "one tablet"\n'
+                    f'msgid_plural "%(count)d tablets"\n{body}', encoding="utf-8")
+    msgfmt = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+    problems = [p for p in check_catalog(read_catalog(path), lang) if p.check == "placeholders"]
+    assert (msgfmt.returncode != 0, bool(problems)) == (refused, refused), msgfmt.stderr
+    assert all("it must show the count" in p.message for p in problems)
+
+
+def test_a_form_for_two_to_four_counts_needs_the_placeholder_though_msgfmt_relaxes_it(tmp_path):
+    """msgfmt -c relaxes a form used for fewer than 5 counts of 0..1000; a leaflet prints each."""
+    path = tmp_path / "x.po"
+    path.write_text('msgid ""\nmsgstr ""\n"Language: es\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+                    '"Plural-Forms: nplurals=2; plural=(n > 2);\\n"\n\nmsgctxt "dose"\nmsgid "one tablet"\n'
+                    'msgid_plural "{count} tablets"\nmsgstr[0] "un comprimido"\nmsgstr[1] "{count} comprimidos"\n',
+                    encoding="utf-8")
+    problems = [p for p in check_catalog(read_catalog(path), "es") if p.check == "placeholders"]
+    assert [p.message.rsplit("(", 1)[1] for p in problems] == ["msgstr[0] is printed for 1-2: it must show the count)"]
 
 
 @pytest.mark.parametrize("source, translation", [

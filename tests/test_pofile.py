@@ -46,3 +46,14 @@ def test_previous_msgid_and_obsolete_entries_survive_a_round_trip(tmp_path):
 def test_entry_lines_point_at_msgstr():
     catalog = read_catalog(DATA / "good-po" / "multiline.po")
     assert catalog.line_of(catalog.entries()[0]) == 13
+
+
+def test_a_catalog_in_another_charset_is_read_as_declared_and_written_as_utf8(tmp_path):
+    catalog = read_catalog(DATA / "good-catalogs" / "iso-8859-1.po")
+    assert catalog.encoding == "iso8859-1"
+    assert [e.msgstr for e in catalog.entries()] == ["Puede tener que volver a leerlo después.",
+                                                      "Conserve este prospecto, y añada sus notas."]  # \361: ñ
+    out = tmp_path / "es.po"
+    write_catalog(catalog.po, out)
+    assert "charset=UTF-8" in out.read_bytes().decode("utf-8")
+    assert [e.msgstr for e in read_catalog(out).entries()] == [e.msgstr for e in catalog.entries()]

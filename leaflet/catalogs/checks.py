@@ -7,7 +7,8 @@ number (in digits, or in words: ``check_number_words``), a lost placeholder,
 unbalanced markup, a changed URL, HTML. Warnings
 are for a reviewer: unchanged text, a different sentence count, doubled
 words, changed outer whitespace. A safety warning must also keep every
-sentence and every negation (``check_negations``).
+sentence and every negation (``check_negations``). Notes say what could not be
+checked (the plural rules of a language CLDR does not know).
 
 Translations are untrusted text, so every check runs in time linear in its
 length: no pattern here lets the regex engine rescan the same text from each
@@ -31,11 +32,14 @@ import polib
 from leaflet.catalogs.negations import negations
 from leaflet.catalogs.numberwords import NumberWord, covers, number_words
 from leaflet.catalogs.plurals import (
+    PRINTED_COUNTS,
+    cldr_knows,
     header_nplurals,
     header_partition,
     matches_cldr,
     parse_plural_forms,
     plural_forms,
+    spans,
 )
 from leaflet.catalogs.pofile import Catalog
 from leaflet.characters import BIDI_CONTROLS, BLANK_GLYPHS, combining_marks, hides_text
@@ -43,7 +47,10 @@ from leaflet.errors import display_path
 from leaflet.languages import LANGUAGES, SOURCE_LANGUAGE, language
 from leaflet.source.markup import is_balanced, markup_tokens, strip_markup
 
-ERROR, WARNING = "error", "warning"
+ERROR, WARNING, NOTE = "error", "warning", "note"
+#: Where a catalog's language comes from: a project catalog's folder, or ``leaflet check --lang``;
+#: for other files, what ``gate.file_language`` found ("the Language-Code header", "the path").
+FOLDER, OPTION = "the folder", "--lang"
 #: Longer translations are a mistake or an attack (the longest English block is about 400 characters).
 MAX_TRANSLATION = 5000
 MAX_LISTED = 20
@@ -80,7 +87,10 @@ _EMAIL_DOMAIN = re.compile(r"[\w.-]+")
 #: A digit starts no match only when no digit follows it 7 or more places on in its run: at most
 #: 7 digits of a run fail, so each run is scanned a bounded number of times.
 _PHONE = re.compile(r"\+?\(?\d[\d\s().-]{6,}\d")
-_UNSAFE = re.compile(r"<\s*[A-Za-z/!?]|&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);|url\s*\(|javascript:|data:", re.I)
+#: ``data:`` is a URL only before a MIME type (``data:image/png;base64,``): Italian and Portuguese
+#: "Data: %(timestamp)s" is "Date:". The type's run holds no ':', so each start scans its own run.
+_UNSAFE = re.compile(r"<\s*[A-Za-z/!?]|&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);|url\s*\(|javascript:"
+                     r"|data:[a-z]+/[\w.+-]+[;,]", re.I)
 #: Latin full stops end a sentence before a space; CJK, Indic, Arabic, Ethiopic and Myanmar ones always do.
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|[\u3002\uff01\uff1f\u0964\u06d4\u061f\u1362\u104b]")
 #: A whole word, whitespace, the same word. Possessive (``{2,}+``, ``++``): the engine never gives back
@@ -462,15 +472,17 @@ ENTRY_CHECKS: tuple[EntryCheck, ...] = (
 
 # -- checks on a whole catalog ------------------------------------------------------
 
-def check_catalog(catalog: Catalog, lang: str, expected: Iterable[tuple[str | None, str]] = ()) -> list[Problem]:
-    """Every problem in one catalog; ``expected`` are the (msgctxt, msgid) the English has now."""
-    problems = list(_header_problems(catalog, lang))
+def check_catalog(catalog: Catalog, lang: str, expected: Iterable[tuple[str | None, str]] = (),
+                  source: str = FOLDER) -> list[Problem]:
+    """Every problem in one catalog; ``expected`` are the (msgctxt, msgid) the English has now,
+    ``source`` where ``lang`` comes from ("the folder", "--lang", "the path"...)."""
+    problems = list(_header_problems(catalog, lang, source))
     nplurals = header_nplurals(catalog.po.metadata)
-    one_count = _forms_for_one_count(catalog)
+    served = _counts_per_form(catalog)
     for entry in catalog.entries():
         line = catalog.line_of(entry)
         problems += [Problem(catalog.path, line, sev, name, msg)
-                     for sev, name, msg in _entry_problems(entry, lang, nplurals, one_count)]
+                     for sev, name, msg in _entry_problems(entry, lang, nplurals, served)]
     present = {(e.msgctxt, e.msgid) for e in catalog.entries()}
     for context, msgid in expected:
         if (context, msgid) not in present:
@@ -520,13 +532,12 @@ def _unknown_entries(catalog: Catalog, expected: set[tuple[str | None, str]]) ->
 
 
 def _entry_problems(entry: polib.POEntry, lang: str, nplurals: int | None,
-                    one_count: dict[int, int] | None = None) -> Iterator[tuple[str, str, str]]:
+                    served: Served | None = None) -> Iterator[tuple[str, str, str]]:
     name = f"'{entry.msgctxt}'" if entry.msgctxt else f"'{entry.msgid[:40]}'"
     if entry.fuzzy:
         yield ERROR, "fuzzy", f"{name} is marked fuzzy: check it against the English, then remove the fuzzy flag"
         return
-    forms = _forms(entry, one_count or {})
-    pairs = [(source, translation) for source, translation, _ in forms]
+    pairs = _pairs(entry, served)
     if entry.msgid_plural and nplurals is not None and len(entry.msgstr_plural) != nplurals:
         yield ERROR, "plural-forms", f"{name} has {len(entry.msgstr_plural)} plural forms, the header says {nplurals}"
     if any(not translation.strip() for _, translation in pairs):
@@ -539,11 +550,16 @@ def _entry_problems(entry: polib.POEntry, lang: str, nplurals: int | None,
         yield ERROR, "invisible", f"{name} has no visible text, only spaces or invisible characters: translate it"
         return
     warning, keep_negations = is_safety_warning(entry), keeps_negations(entry)
-    for source, translation, count in forms:
+    forms: list[int | None] = sorted(entry.msgstr_plural or {0: ""}) if entry.msgid_plural else [None]
+    for form, (source, translation) in zip(forms, pairs, strict=True):
+        counts = (served or {}).get(form, frozenset()) if form is not None else frozenset()
+        count = next(iter(counts)) if len(counts) == 1 else None  # the one count this form is printed for
         for check in ENTRY_CHECKS:
             for severity, check_name, message in check(source, translation, lang):
                 if warning and check_name == "sentences":
                     severity, message = ERROR, f"{message} {name} is a safety warning: every sentence must stay"
+                if check_name == "placeholders" and len(counts) > 1:
+                    message += f" (msgstr[{form}] is printed for {spans(counts)}: it must show the count)"
                 yield severity, check_name, message
         yield from check_number_words(source, translation, lang, count, plural=bool(entry.msgid_plural))
         if keep_negations:
@@ -560,50 +576,84 @@ def keeps_negations(entry: polib.POEntry) -> bool:
     return is_safety_warning(entry) or bool(_KEEP_NEGATION.search(entry.comment or ""))
 
 
-def _forms(entry: polib.POEntry, one_count: dict[int, int]) -> list[tuple[str, str, int | None]]:
-    """(English, translation, the one count it is printed for or None) for each form. A form
-    used for exactly one count may say it in words, as msgfmt -c allows (Arabic "قرصين" is "two
-    tablets"): then it is compared with the English without its placeholders."""
+#: The counts 1..999 each plural form is printed for, by form; None when the header cannot be read.
+Served = dict[int, frozenset[int]]
+
+
+def _pairs(entry: polib.POEntry, served: Served | None = None) -> list[tuple[str, str]]:
+    """(English, translation) for each form. As ``msgfmt -c`` checks it, a form printed for
+    several counts (Russian form 0: 1, 21, 31...) is compared with the English plural, so it
+    must have the placeholder. A form printed for one count at most may say it in words
+    (Arabic "قرصين" is "two tablets", French form 0 "un comprimé": 0 is never printed):
+    then it is compared with the English without its placeholders, the singular for the
+    form of count 1. msgfmt relaxes forms used for 2 to 4 counts of 0..1000 too; a
+    leaflet may print each of them, so here they need the placeholder."""
     if not entry.msgid_plural:
-        return [(entry.msgid, entry.msgstr, None)]
-    forms = []
-    for i, text in sorted((entry.msgstr_plural or {0: ""}).items()):
-        source = entry.msgid if i == 0 else entry.msgid_plural
-        if i in one_count and not _PLACEHOLDER.search(text):
-            source = _PLACEHOLDER.sub("", source)
-        forms.append((source, text, one_count.get(i)))
-    return forms
+        return [(entry.msgid, entry.msgstr)]
+    forms = entry.msgstr_plural or {0: ""}
+    pairs = []
+    for i, text in sorted(forms.items()):
+        counts = served.get(i, frozenset()) if served is not None else None
+        if counts is None:  # no readable Plural-Forms (reported): the English's own two forms
+            source = entry.msgid if i == 0 else entry.msgid_plural
+        elif len(counts) <= 1 and not _PLACEHOLDER.search(text):
+            source = _PLACEHOLDER.sub("", entry.msgid if counts == {1} else entry.msgid_plural)
+        else:
+            source = entry.msgid_plural
+        pairs.append((source, text))
+    return pairs
 
 
-def _forms_for_one_count(catalog: Catalog) -> dict[int, int]:
-    """Each form the header uses for exactly one count, and that count (Arabic: 0, 1 and 2)."""
+def _counts_per_form(catalog: Catalog) -> Served | None:
     header = catalog.po.metadata.get("Plural-Forms", "")
     try:
         groups = header_partition(header)
+        _, plural = parse_plural_forms(header)
     except ValueError:
-        return {}
-    plural = parse_plural_forms(header)[1]
-    return {plural(min(group)): min(group) for group in groups if len(group) == 1}
+        return None
+    return {plural(min(group)): group & PRINTED_COUNTS for group in groups}
 
 
-def _header_problems(catalog: Catalog, lang: str) -> Iterator[Problem]:
+def _header_problems(catalog: Catalog, lang: str, source: str = FOLDER) -> Iterator[Problem]:
     meta, path, line = catalog.po.metadata, catalog.path, catalog.header_line
 
-    def problem(check: str, message: str) -> Problem:
-        return Problem(path, line, ERROR, check, message)
+    def problem(check: str, message: str, severity: str = ERROR) -> Problem:
+        return Problem(path, line, severity, check, message)
 
     if catalog.po.metadata_is_fuzzy:
         yield problem("fuzzy", "the header is marked fuzzy: remove '#, fuzzy' above msgid \"\"")
-    if meta.get("Language", "").replace("-", "_") != lang:
-        yield problem("header", f"Language is '{meta.get('Language', '')}' but the folder is '{lang}'")
-    charset = meta.get("Content-Type", "").lower().split("charset=")[-1].strip()
-    if charset not in ("utf-8", "utf8"):
-        yield problem("header", f"Content-Type charset is '{charset or 'missing'}'; catalogs must be UTF-8")
-    header = meta.get("Plural-Forms", "")
+    declared = meta.get("Language", "").strip()
+    if declared.replace("-", "_") == lang:
+        pass
+    elif source == FOLDER or (declared and source == OPTION):
+        fill = " (run 'leaflet update': it fills it in from the folder)" if not declared else ""
+        yield problem("header", f"Language is '{declared}' but {source} is '{lang}'{fill}")
+    else:  # a file from elsewhere, whose Language header is blank or no code
+        yield problem("header", f"no usable Language header: checked as '{lang}', the language {source} names", NOTE)
+    if "charset=" not in meta.get("Content-Type", ""):
+        yield problem("header", "the header declares no charset, so the file was read as UTF-8: add "
+                                "'Content-Type: text/plain; charset=UTF-8'", WARNING)
+    yield from _plural_header_problems(catalog, lang, problem)
+
+
+def _plural_header_problems(catalog: Catalog, lang: str,
+                            problem: Callable[..., Problem]) -> Iterator[Problem]:
+    """As msgfmt -c, a catalog without plural entries needs no Plural-Forms; one that has a
+    header must give the counts the groups CLDR gives them, when CLDR knows the language."""
+    header = catalog.po.metadata.get("Plural-Forms", "")
+    if not header and not any(e.msgid_plural for e in catalog.entries()):
+        return
+    if not cldr_knows(lang):
+        try:
+            header_partition(header)
+        except ValueError as exc:
+            yield problem("plural-forms", f"Plural-Forms is not valid ({exc})")
+        yield problem("plural-forms", f"plural rules could not be checked: CLDR does not know '{lang}'", NOTE)
+        return
     try:
         if not matches_cldr(lang, header):
             yield problem("plural-forms", f"Plural-Forms does not match CLDR for '{lang}': use '{plural_forms(lang)}'")
-    except Exception as exc:  # c2py raises ValueError, Babel UnknownLocaleError
+    except ValueError as exc:  # c2py and our parser raise ValueError
         yield problem("plural-forms", f"Plural-Forms is not valid ({exc}): use '{plural_forms(lang)}'")
 
 

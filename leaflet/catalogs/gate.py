@@ -9,12 +9,13 @@ so an edited file is checked again and an unchanged one never twice; the caches 
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from leaflet.catalogs.pofile import Catalog, read_catalog_cached
-from leaflet.errors import CatalogError, CatalogProblems
+from leaflet.errors import CatalogError, CatalogProblems, UsageError
 from leaflet.languages import SOURCE_LANGUAGE
 from leaflet.project import Project, refuse_link_out
 from leaflet.verdicts import code_digest, digest, file_sha256, passed, remember_pass
@@ -63,18 +64,19 @@ def expected_messages(project: Project, domain: str) -> Expected:
     return tuple((m.context, m.msgid) for m in extract_messages(project, domain))
 
 
-def checked(catalog: Catalog, lang: str, expected: Expected) -> list[Problem]:
-    """What the checks found in one version of a file."""
-    return list(_checked(catalog, lang, expected))
+def checked(catalog: Catalog, lang: str, expected: Expected, source: str | None = None) -> list[Problem]:
+    """What the checks found in one version of a file; ``source`` says where ``lang`` comes
+    from (``check_catalog``), its folder in the project by default."""
+    return list(_checked(catalog, lang, expected, source))
 
 
 @functools.lru_cache(maxsize=256)
-def _checked(catalog: Catalog, lang: str, expected: Expected) -> tuple[Problem, ...]:
+def _checked(catalog: Catalog, lang: str, expected: Expected, source: str | None) -> tuple[Problem, ...]:
     """``read_catalog_cached`` gives one ``Catalog`` (hashed by identity) per SHA-256 of the
     file's bytes, so this is keyed by the file's contents."""
-    from leaflet.catalogs.checks import check_catalog
+    from leaflet.catalogs.checks import FOLDER, check_catalog
 
-    return tuple(check_catalog(catalog, lang, expected))
+    return tuple(check_catalog(catalog, lang, expected, source or FOLDER))
 
 
 @dataclass
@@ -85,44 +87,76 @@ class CheckedCatalog:
     problems: list[Problem]
 
 
-def check_paths(project: Project, paths: list[Path]) -> list[CheckedCatalog]:
-    """Check catalog files against the English the content and templates have now."""
-    from leaflet.catalogs.checks import ERROR, Problem
+def check_paths(project: Project, paths: list[Path], lang: str | None = None) -> list[CheckedCatalog]:
+    """Check catalog files against the English the content and templates have now. A file in
+    the project's locales/ is in the language of its folder; any other file (from Weblate, an
+    e-mail, another project) in ``lang`` if given, else the one its header or path names."""
+    from leaflet.catalogs.checks import ERROR, OPTION, Problem
 
     expected_by_domain = {d: expected_messages(project, d) for d in project.domains()}
     results = []
     for path in paths:
-        lang, domain = path.parent.parent.name, path.stem
+        domain = path.stem
         try:
             catalog = read_catalog_cached(path)
         except CatalogError as exc:
             problem = Problem(exc.path or path, exc.line or 1, ERROR, "syntax", exc.message)
-            results.append(CheckedCatalog(path, lang, domain, [problem]))
+            results.append(CheckedCatalog(path, lang or "", domain, [problem]))
             continue
-        if not _in_locales(project, path):  # a file from Weblate or an e-mail: its header says the language
-            header_lang = _header_language(catalog)
-            if header_lang is None:
-                problem = Problem(path, catalog.header_line, ERROR, "header",
-                                  "no valid Language header: a catalog outside locales/ must say its language")
-                results.append(CheckedCatalog(path, "", domain, [problem]))
-                continue
-            lang = header_lang
-        results.append(CheckedCatalog(path, lang, domain, checked(catalog, lang, expected_by_domain.get(domain, ()))))
+        found = (lang, OPTION) if lang else _language(project, catalog)
+        if found is None:
+            problem = Problem(path, catalog.header_line, ERROR, "header",
+                              "no Language or Language-Code header, and no .../<lang>/LC_MESSAGES/ in the path: "
+                              "pass --lang LANG")
+            results.append(CheckedCatalog(path, "", domain, [problem]))
+            continue
+        code, source = found
+        results.append(CheckedCatalog(path, code, domain,
+                                      checked(catalog, code, expected_by_domain.get(domain, ()), source)))
     return results
+
+
+def _language(project: Project, catalog: Catalog) -> tuple[str, str] | None:
+    """A project catalog is in the language of its folder; any other says its own."""
+    from leaflet.catalogs.checks import FOLDER
+
+    if _in_locales(project, catalog.path):
+        return catalog.path.parent.parent.name, FOLDER
+    return file_language(catalog)
 
 
 def _in_locales(project: Project, path: Path) -> bool:
     return path.resolve().parent.parent.parent == project.locales_dir.resolve()
 
 
-def _header_language(catalog: Catalog) -> str | None:
-    from babel import Locale, UnknownLocaleError
+#: A language code as catalogs and folders write it: ``ru``, ``pt_BR``, ``sr@latin``, ``zh-Hans``.
+_CODE = re.compile(r"^[A-Za-z]{2,8}(?:[_@-][A-Za-z0-9]{1,8})*$")
 
-    code: str = catalog.po.metadata.get("Language", "").strip().replace("-", "_")
-    try:
-        Locale.parse(code)
-    except (ValueError, UnknownLocaleError, TypeError):
-        return None
+
+def file_language(catalog: Catalog) -> tuple[str, str] | None:
+    """The language of a catalog from elsewhere, and where it was found: its ``Language``
+    header, else plone's ``Language-Code``, else the folder above ``LC_MESSAGES``. A code
+    CLDR does not know is still a language (its plural rules are not checked)."""
+    meta = catalog.po.metadata
+    path = catalog.path.resolve()
+    at_path = path.parent.parent.name if path.parent.name == "LC_MESSAGES" else ""
+    for value, source in ((meta.get("Language", ""), "the Language header"),
+                          (meta.get("Language-Code", ""), "the Language-Code header"),
+                          (at_path, "the path")):
+        code = value.strip().replace("-", "_")
+        if _CODE.match(code):
+            return code, source
+    return None
+
+
+def language_option(typed: str, targets: list[str]) -> str:
+    """``leaflet check --lang`` names the language of files: any code, known to CLDR or not."""
+    if not targets or not all(target.endswith(".po") for target in targets):
+        raise UsageError("--lang names the language of .po files",
+                         hint="name the files, or check a language: 'leaflet check es'")
+    code = typed.strip().replace("-", "_")
+    if not _CODE.match(code):
+        raise UsageError(f"--lang '{typed}' is not a language code", hint="use a code such as ru, pt_BR or sr@latin")
     return code
 
 

@@ -19,11 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.plural import PluralRule
 
 #: The counts a leaflet can print (``--count`` is 1..999) and a margin.
 CHECK_RANGE = range(0, 1001)
+PRINTED_COUNTS = frozenset(range(1, 1000))
 CLDR_ORDER = ("zero", "one", "two", "few", "many", "other")
 #: CLDR operands that are 0 for a whole number; n and i are the number itself.
 _ZERO_OPERANDS = frozenset("vwftce")
@@ -111,6 +112,17 @@ def _condition(node: tuple[str, Any]) -> Condition:
 
 def cldr_rule(code: str) -> PluralRule:
     return Locale.parse(code).plural_form
+
+
+@functools.lru_cache(maxsize=256)
+def cldr_knows(code: str) -> bool:
+    """Whether the pinned Babel's CLDR has the plural rules of this code (``tet``, ``ber``,
+    ``zh_Hans_x`` or a language's name written as its code: no)."""
+    try:
+        cldr_rule(code)
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
 
 
 def header_for_rule(rule: PluralRule) -> str:

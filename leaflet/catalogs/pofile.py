@@ -11,10 +11,22 @@ line, ``msgstr [0]``, blank lines inside an entry, ``#|`` and ``#~`` lines),
 which is also faster than polib's reader. Writing goes through ``msgcat``, so
 a file leaves leaflet laid out byte for byte as ``msgcat``, ``msgmerge`` and
 Poedit write it, and round trips between them make no diff.
+
+Bytes are read in the charset the header declares, as msgfmt reads them (and as
+Python's gettext decodes the ``.mo``): ISO-8859-1, CP1252, KOI8-R, Shift_JIS...
+A file is refused, naming its charset and line, when its bytes are not valid in
+that charset, when Python has no codec for it that reads ASCII as ASCII (the
+template's ``CHARSET``, ``UTF-16``, a misspelt name: msgfmt only warns), and when
+it declares another charset but is stored as UTF-8: the whole file decodes as
+UTF-8 and has bytes above 127. msgfmt accepts that file, and the ``.mo`` then
+shows "CafÃ©" for "Café" (plone catalogs declaring ISO-8859-1); real text in a
+one-byte charset is essentially never valid UTF-8, so the rule has no false alarm
+in practice. A catalog leaflet writes is always UTF-8, and says so.
 """
 
 from __future__ import annotations
 
+import codecs
 import functools
 import re
 import shutil
@@ -45,6 +57,8 @@ class Catalog:
     header_line: int = 1
     #: SHA-256 of the file's bytes when read through ``read_catalog_cached``.
     digest: str = ""
+    #: The Python codec of the charset the file declares (and was read in).
+    encoding: str = "utf-8"
 
     def line_of(self, entry: polib.POEntry) -> int:
         return self.lines.get((entry.msgctxt, entry.msgid), self.header_line)
@@ -57,18 +71,18 @@ class Catalog:
 def read_catalog(path: Path, cache_dir: Path | None = None) -> Catalog:
     """``cache_dir``: remember the texts msgfmt accepted, so an unchanged catalog is not sent
     to it again (``verdicts``)."""
-    text = _decode(path)
+    text, encoding = _decode(path)
     if not any(line.strip() and not line.lstrip().startswith("#") for line in text.split("\n")):
         raise CatalogError("the catalog is empty", path=path, line=1,
                            hint="restore it from version control, or run 'leaflet update' to recreate it")
     key = digest(tool_digest("msgfmt"), text) if cache_dir else ""
     if not (cache_dir and passed(cache_dir, "msgfmt", key)):
-        _msgfmt_accepts(path, text)
+        _msgfmt_accepts(path, text, encoding)
         if cache_dir:
             remember_pass(cache_dir, "msgfmt", key)
-    po, lines = parse_po(text)
+    po, lines = parse_po(text, encoding)
     header_line = lines.pop((None, ""), 1)
-    return Catalog(path, po, lines, header_line)
+    return Catalog(path, po, lines, header_line, encoding=encoding)
 
 
 def read_catalog_cached(path: Path, cache_dir: Path | None = None) -> Catalog:
@@ -88,11 +102,20 @@ def write_catalog(catalog: polib.POFile, path: Path) -> bool:
     """Write in gettext's own layout, through a temporary file so a failure never leaves
     half a catalog; a file whose bytes would not change is not touched. True if written."""
     catalog.wrapwidth = WRAP_WIDTH
+    declare_utf8(catalog.metadata)
     data = gettext_layout(str(catalog).rstrip("\n").encode("utf-8") + b"\n")
     if path.is_file() and not path.is_symlink() and path.read_bytes() == data:
         return False
     write_atomic(path, data)
     return True
+
+
+def declare_utf8(metadata: dict[str, str]) -> None:
+    """Files are written in UTF-8: a catalog read as ISO-8859-1 must not keep saying so."""
+    content_type = metadata.get("Content-Type", "text/plain; charset=UTF-8")
+    if "charset=" not in content_type:
+        content_type += "; charset=UTF-8"
+    metadata["Content-Type"] = re.sub(r"charset=[^\s;]*", "charset=UTF-8", content_type)
 
 
 def gettext_layout(data: bytes) -> bytes:
@@ -105,9 +128,10 @@ def gettext_layout(data: bytes) -> bytes:
 
 # -- syntax, as GNU msgfmt reads it ----------------------------------------------------------
 
-def _msgfmt_accepts(path: Path, text: str) -> None:
-    """msgfmt reads the text as we decoded it (a byte order mark from Windows tools removed)."""
-    result = _gettext_tool(["msgfmt", "-o", "/dev/null", "-"], text.encode("utf-8"))
+def _msgfmt_accepts(path: Path, text: str, encoding: str) -> None:
+    """msgfmt reads the text as we decoded it (a byte order mark from Windows tools removed),
+    in the charset the header declares."""
+    result = _gettext_tool(["msgfmt", "-o", "/dev/null", "-"], text.encode(encoding, "replace"))
     if result.returncode == 0:
         return
     line, message = _located(result.stderr.decode("utf-8", "replace"))
@@ -139,9 +163,33 @@ def _gettext_tool(args: list[str], stdin: bytes | None) -> subprocess.CompletedP
                           env={"LC_ALL": "C.UTF-8", "PATH": "/usr/local/bin:/usr/bin:/bin"})
 
 
-def _decode(path: Path) -> str:
+def _decode(path: Path) -> tuple[str, str]:
+    """The text, and the codec it was read with: the declared charset's, UTF-8 if none."""
+    data = _read_bytes(path).removeprefix(b"\xef\xbb\xbf")
+    declared, line = _declared_charset(data)
+    encoding = _codec(declared, path, line)
+    shown = declared or "UTF-8"
+    if encoding != "utf-8" and not data.isascii() and _is_utf8(data):
+        first = _NON_ASCII.search(data)
+        assert first is not None  # the data is not ASCII
+        sample = data[first.start():first.start() + 4].decode("utf-8", "ignore")[:1]
+        raise CatalogError(f"the header declares charset {shown}, but the file is stored as UTF-8 ('{sample}' "
+                           f"would print as '{sample.encode('utf-8').decode(encoding, 'replace')}')",
+                           path=path, line=data[: first.start()].count(b"\n") + 1,
+                           hint="declare charset=UTF-8 in the Content-Type header")
     try:
-        data = read_limited(path, MAX_CATALOG_BYTES)
+        return data.decode(encoding).replace("\r\n", "\n"), encoding
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        hint = "save the file as UTF-8" if encoding == "utf-8" else \
+            f"fix the byte, or save the file as UTF-8 and declare charset=UTF-8 instead of {shown}"
+        raise CatalogError(f"invalid {shown} byte 0x{data[exc.start]:02x}", path=path, line=line,
+                           hint=hint) from None
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return read_limited(path, MAX_CATALOG_BYTES)
     except FileNotFoundError:
         raise CatalogError("catalog not found", path=path,
                            hint="create it with 'leaflet init LANG'") from None
@@ -149,13 +197,50 @@ def _decode(path: Path) -> str:
         raise CatalogError(f"the catalog is {exc}", path=path, hint="a catalog is a .po text file") from None
     except OSError as exc:
         raise CatalogError(f"cannot read: {exc.strerror}", path=path) from None
-    data = data.removeprefix(b"\xef\xbb\xbf")
+
+
+#: ``charset=`` on the header's Content-Type line, found in the bytes before they are decoded,
+#: as gettext does (the header is ASCII in every charset a catalog may use).
+_CHARSET = re.compile(rb'^[ \t]*"Content-Type:[^\n]*?charset=([^\s"\\;]*)', re.M | re.I)
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+#: A codec fit for a catalog reads these bytes as these characters: ASCII as ASCII, and no
+#: backslash or IDNA decoding (Python's ``unicode_escape`` and ``idna`` are codecs too).
+_PROBE = bytes(range(128)) + rb"\u00e9 xn--ls8h.xn--ls8h"
+
+
+def _declared_charset(data: bytes) -> tuple[str | None, int]:
+    """The charset the header names (None if it names none) and its line."""
+    match = _CHARSET.search(data)
+    if match is None:
+        return None, 1
+    return match.group(1).decode("ascii", "replace"), data[: match.start()].count(b"\n") + 1
+
+
+def _codec(declared: str | None, path: Path, line: int) -> str:
+    encoding = _known_codec(declared) if declared else "utf-8"
+    if encoding is None:
+        raise CatalogError(f"the header declares charset '{declared}', which leaflet cannot read",
+                           path=path, line=line,
+                           hint="save the file as UTF-8 and declare charset=UTF-8 in the Content-Type header")
+    return encoding
+
+
+@functools.lru_cache(maxsize=64)
+def _known_codec(name: str) -> str | None:
     try:
-        return data.decode("utf-8").replace("\r\n", "\n")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise CatalogError(f"invalid UTF-8 byte 0x{data[exc.start]:02x}", path=path, line=line,
-                           hint="save the file as UTF-8") from None
+        info = codecs.lookup(name)
+        fit = info._is_text_encoding and _PROBE.decode(info.name) == _PROBE.decode("ascii")
+    except (LookupError, UnicodeError):
+        return None
+    return "utf-8" if info.name == "utf-8-sig" else info.name if fit else None
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 # -- reading what msgfmt accepted ---------------------------------------------------------------
@@ -170,23 +255,24 @@ _SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v"
            "\\": "\\", '"': '"', "'": "'", "?": "?"}
 
 
-def unescape(body: str) -> str:
-    """A C string's value. Octal and hex escapes are bytes (``\\303\\251`` is UTF-8 for 'é')."""
+def unescape(body: str, encoding: str = "utf-8") -> str:
+    """A C string's value. Octal and hex escapes are bytes in the file's charset
+    (``\\303\\251`` is 'é' in UTF-8, ``\\351`` in ISO-8859-1)."""
     if "\\" not in body:
         return body
     out, done = bytearray(), 0
     for match in _ESCAPE.finditer(body):
-        out += body[done:match.start()].encode("utf-8")
+        out += body[done:match.start()].encode(encoding, "replace")
         octal, hexa, simple = match.groups()
         if octal:
             out.append(int(octal, 8) & 0xFF)
         elif hexa:
             out.append(int(hexa, 16) & 0xFF)
         else:
-            out += _SIMPLE.get(simple, "\\" + simple).encode("utf-8")
+            out += _SIMPLE.get(simple, "\\" + simple).encode(encoding, "replace")
         done = match.end()
-    out += body[done:].encode("utf-8")
-    return out.decode("utf-8", "replace")
+    out += body[done:].encode(encoding, "replace")
+    return out.decode(encoding, "replace")
 
 
 @dataclass
@@ -211,8 +297,9 @@ class _Pending:
         return None if pieces is None else "".join(pieces)
 
 
-def parse_po(text: str) -> tuple[polib.POFile, dict[tuple[str | None, str], int]]:
-    """Entries and the msgstr line of each, from text msgfmt accepted."""
+def parse_po(text: str, encoding: str = "utf-8") -> tuple[polib.POFile, dict[tuple[str | None, str], int]]:
+    """Entries and the msgstr line of each, from text msgfmt accepted; ``encoding`` is the
+    file's charset, in which octal and hex escapes are bytes."""
     po = polib.POFile(wrapwidth=WRAP_WIDTH)
     lines: dict[tuple[str | None, str], int] = {}
     pending = _Pending()
@@ -223,13 +310,13 @@ def parse_po(text: str) -> tuple[polib.POFile, dict[tuple[str | None, str], int]
         if stripped.startswith("#") and not obsolete:
             if pending.has_msgstr():
                 pending = _flush(po, lines, pending)
-            target = _comment(pending, stripped, target)
+            target = _comment(pending, stripped, target, encoding)
             continue
         body = stripped[2:] if obsolete else stripped
         if obsolete and body.startswith("|"):
             if pending.has_msgstr():
                 pending = _flush(po, lines, pending)
-            target = _comment(pending, "#|" + body[1:], target)
+            target = _comment(pending, "#|" + body[1:], target, encoding)
             continue
         for match in _TOKEN.finditer(body):
             keyword, index, string = match.group(1), match.group(3), match.group(4)
@@ -246,13 +333,13 @@ def parse_po(text: str) -> tuple[polib.POFile, dict[tuple[str | None, str], int]
                 if key.startswith("msgstr") and not pending.msgstr_line:
                     pending.msgstr_line = number
             elif target is not None:
-                target.append(unescape(string))
+                target.append(unescape(string, encoding))
     if pending.order:
         _flush(po, lines, pending)
     return po, lines
 
 
-def _comment(pending: _Pending, line: str, target: list[str] | None) -> list[str] | None:
+def _comment(pending: _Pending, line: str, target: list[str] | None, encoding: str) -> list[str] | None:
     """A comment line; after '#|' keywords, the strings that follow belong to them."""
     kind, rest = line[:2], line[2:]
     if kind == "#,":
@@ -269,7 +356,7 @@ def _comment(pending: _Pending, line: str, target: list[str] | None) -> list[str
             if keyword:
                 target = pending.previous.setdefault(keyword, [])
             elif string is not None and target is not None:
-                target.append(unescape(string))
+                target.append(unescape(string, encoding))
         return target
     else:
         body = line[1:]

@@ -50,6 +50,7 @@ def update(project: Project) -> Updated:
             path = project.po_file(lang, domain)
             if path.exists():
                 po = read_catalog(path).po
+                _fill_language(po, lang)
                 _follow_cldr(po, lang, updated)
                 merged = merge(po, template.po)
             else:
@@ -58,6 +59,12 @@ def update(project: Project) -> Updated:
                 updated.written.append(path)
             updated.checked += 1
     return updated
+
+
+def _fill_language(po: polib.POFile, lang: str) -> None:
+    """Weblate's and translate-toolkit's pot2po leave ``Language:`` blank; the folder says it."""
+    if not po.metadata.get("Language", "").strip():
+        po.metadata["Language"] = lang
 
 
 def _follow_cldr(po: polib.POFile, lang: str, updated: Updated) -> None:
