@@ -78,15 +78,8 @@ def test_the_first_warning_is_on_page_1_in_every_language_and_edition(built, lea
     assert len(found) >= min(4, len(words)), (words[:6], found)
 
 
-#: Where page 1 cannot hold the whole of diazepam's most important information yet: Burmese sets
-#: tall, and beside English its third warning starts page 2 (the opioid warning is on page 1).
-PAGE_ONE_GAPS = {("my", "bilingual"): "Burmese beside English: the third warning starts page 2"}
-
-
 @pytest.mark.parametrize("lang, edition", [
-    pytest.param(lang, edition, marks=pytest.mark.xfail(reason=PAGE_ONE_GAPS[lang, edition], strict=True))
-    if (lang, edition) in PAGE_ONE_GAPS else (lang, edition)
-    for lang in REPO.languages() for edition in EDITIONS if not (lang == "en" and edition == "bilingual")])
+    (lang, edition) for lang in REPO.languages() for edition in EDITIONS if not (lang == "en" and edition == "bilingual")])
 def test_the_whole_of_the_most_important_information_is_on_page_1(built, lang, edition):
     """Issue 23: opioids and alcohol, dependence and withdrawal, and not stopping suddenly, each
     to its last words, on page 1 of every edition (their details follow in the next section)."""
