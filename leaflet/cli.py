@@ -420,7 +420,7 @@ def check(obj: Context, targets: tuple[str, ...], lang: str | None) -> None:
 
     code = language_option(lang, list(targets)) if lang is not None else None
     results = check_paths(obj.project, catalog_paths(obj.project, list(targets)), code)
-    problems = [p for result in results for p in result.problems]
+    problems = list(dict.fromkeys(p for result in results for p in result.problems))  # a glossary's: once
     for problem in problems:
         click.echo(str(problem))
     n_errors = sum(p.severity == ERROR for p in problems)

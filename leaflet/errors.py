@@ -81,6 +81,11 @@ class CatalogError(LeafletError):
     """A .po/.pot file that cannot be parsed."""
 
 
+class GlossaryError(LeafletError):
+    """A glossary (``locales/<lang>/glossary.tbx``) that cannot be read: its approved terms
+    could not be checked."""
+
+
 class Found(Protocol):
     """What a check found (``checks.Problem``, ``preflight.Finding``): printed as one line."""
 
