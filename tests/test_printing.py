@@ -524,6 +524,10 @@ def test_in_chromium_the_pharmacist_sees_page_one_then_prints_it(cups, printing_
         assert results.violations_count == 0, results.generate_report()
         if os.environ.get("LEAFLET_SCREENSHOTS"):  # for a person to look at: LEAFLET_SCREENSHOTS=folder
             page.screenshot(path=str(Path(os.environ["LEAFLET_SCREENSHOTS"]) / "look-desktop.png"), full_page=True)
+        page.get_by_label("Number of tablets").fill("2")  # changed after the look: no printing it unseen
+        expect(page.get_by_role("button", name="Print on Front_Desk")).to_be_disabled()
+        page.get_by_label("Number of tablets").fill("1")
+        page.get_by_role("button", name="See page 1").click()
         page.get_by_role("button", name="Print on Front_Desk").click()
         expect(page.locator("#print-job-state")).to_have_text("Printed. No copy of it stays on the print server.")
         job = int(page.locator("#print-job").get_attribute("data-url").rsplit("/", 1)[1])

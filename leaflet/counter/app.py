@@ -218,6 +218,9 @@ class Counter:
         if self.settings.workers > 0:
             log.info("starting %d render workers in the background: each makes a sample leaflet in every "
                      "language first; the page and stock leaflets are served meanwhile", self.settings.workers)
+        if self.jobs.printer is not None:
+            log.info("Print sends leaflets to printer %s (CUPS at %s)", self.jobs.printer.name,
+                     self.jobs.printer.server)
         self.warming = asyncio.create_task(self._warm())
         try:
             yield
@@ -306,19 +309,12 @@ class Counter:
 
     @_problems
     async def personal_pdf(self, request: Request) -> Response:
-        check_not_cross_site(request)
-        options = personal_options(await _fields(request), self.settings.pharmacy)
-        plan = await run_in_threadpool(self._plan, request.path_params["leaflet"], request.path_params["lang"],
-                                       options)
-        return await self._personal(plan)
+        return await self._personal(await self._personal_plan(request))
 
     @_problems
     async def page_one(self, request: Request) -> Response:
         """Page 1 of a patient's leaflet as a PNG, made in memory: what the page shows before printing."""
-        check_not_cross_site(request)
-        options = personal_options(await _fields(request), self.settings.pharmacy)
-        plan = await run_in_threadpool(self._plan, request.path_params["leaflet"], request.path_params["lang"],
-                                       options)
+        plan = await self._personal_plan(request)
         picture = await run_in_threadpool(page_picture, await self._render(plan))
         return Response(picture, media_type="image/png", headers={"Cache-Control": "no-store"})
 
@@ -425,6 +421,13 @@ class Counter:
     def _plan(self, leaflet: str, lang: str, options: BuildOptions) -> Plan:
         code = find_language(lang, self.project.languages())
         return plan_build(leaflet, code, self.project, options)
+
+    async def _personal_plan(self, request: Request) -> Plan:
+        """``/leaflets/{leaflet}/{lang}.pdf`` or ``.png`` with a patient's fields, from a program or a page."""
+        check_not_cross_site(request)
+        options = personal_options(await _fields(request), self.settings.pharmacy)
+        return await run_in_threadpool(self._plan, request.path_params["leaflet"], request.path_params["lang"],
+                                       options)
 
     def _form_plan(self, fields: dict[str, Any], allowed: tuple[str, ...]) -> Plan:
         """A patient's leaflet named by fields: the medicine as typed (or its id), the language, the options."""
