@@ -8,7 +8,8 @@ The pipeline, one package per stage, each importing only the stages before it:
     builder/   leaflets x languages x editions         -> PDF files in output/, with a manifest
 
 Front ends on top: ``cli`` (the ``leaflet`` command), ``proofs/`` (what reviewers
-read), ``counter/`` (the pharmacy counter's web page and API), ``doctor``.
+read), ``counter/`` (the pharmacy counter's web page and API, which can print
+through ``printer/``: a PDF -> a CUPS print job, over IPP), ``doctor``.
 Under everything: ``errors``, ``files``, ``languages``, ``project``, ``characters``.
 
 ``leaflet.build(...)`` writes a PDF file; ``leaflet.render.render(...)`` gives its bytes.

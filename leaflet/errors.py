@@ -73,6 +73,10 @@ class UnknownLeaflet(UsageError):
     pass
 
 
+class UnknownPrintJob(UsageError):
+    """A print job this counter did not send, or has forgotten (it keeps the last few hundred)."""
+
+
 class ContentError(LeafletError):
     """A leaflet content file that cannot be read as blocks."""
 
@@ -159,6 +163,11 @@ class WorkerLost(RenderError):
 
 class HistoryError(LeafletError):
     """The print history cannot be read or written (a locked, broken or unwritable file)."""
+
+
+class PrinterError(LeafletError):
+    """The printer named in the pharmacy profile did not take the leaflet: CUPS cannot be
+    reached, has no such printer, refuses jobs or answers something else. Nothing was printed."""
 
 
 class RequestRefused(LeafletError):

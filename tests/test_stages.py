@@ -25,7 +25,7 @@ LAYERS = {
     "leaflet.localized": 3,
     "leaflet.render": 4,
     "leaflet.editions": 5,  # made from the localized leaflet beside the print (render's helpers)
-    "leaflet.builder": 5,
+    "leaflet.builder": 5, "leaflet.printer": 5,  # sends built PDFs to CUPS
     "leaflet.cli": 6, "leaflet.__main__": 6, "leaflet.doctor": 6, "leaflet.proofs": 6, "leaflet.counter": 6,
 }
 STAGES = ["leaflet.source", "leaflet.catalogs", "leaflet.localized", "leaflet.render", "leaflet.editions",

@@ -10,6 +10,12 @@ again with the message at the top. The application keeps no state between
 requests: stock PDFs come from the build output, personalised ones are made
 in memory and never written, and every print goes to the history file.
 
+The page's form can also show page 1 as a picture (made in memory,
+``leaflet.proofs.picture``) and, when the pharmacy profile names a printer,
+send the leaflet there through CUPS (``jobs.py``, which watches each job and
+removes it from the CUPS spool once it is done: the only state kept, in
+memory, is each recent job's number and state).
+
 The render workers warm up in the background (half a minute or more): the
 page, the listing, ``/healthz`` and up-to-date stock PDFs are served at once,
 from this process, and a request that needs a worker waits for the first one
@@ -21,11 +27,15 @@ once, and a leaflet it was making is asked of the new workers, once.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import datetime as dt
 import functools
+import hashlib
+import hmac
 import json
 import logging
+import secrets
 import signal
 import threading
 import traceback
@@ -70,12 +80,15 @@ from leaflet.counter.guards import (
     new_token,
 )
 from leaflet.counter.history import history_file, print_of, record_print
+from leaflet.counter.jobs import PrintJobs
 from leaflet.counter.offer import find_medicine, language_choices, medicines
 from leaflet.counter.problems import headers_of, plain_problem, problem_for, status_of
 from leaflet.coverage import coverage, require_available
-from leaflet.errors import LeafletError, NotReady, RenderError, UsageError, WorkerLost
+from leaflet.errors import LeafletError, NotReady, PrinterError, RenderError, UsageError, WorkerLost
 from leaflet.languages import SOURCE_LANGUAGE, find_language, language
+from leaflet.printer import JobState, find_printer
 from leaflet.project import COUNTER_TEMPLATES, Project
+from leaflet.proofs.picture import page_picture
 from leaflet.render.context import directions_sentence
 from leaflet.render.options import DEFAULT_OPTIONS, MEDIA, PAPER_SIZES, BuildOptions, printed_editions
 from leaflet.source.content import read_leaflet
@@ -84,6 +97,9 @@ from leaflet.source.pharmacy import read_pharmacy
 
 log = logging.getLogger("leaflet.counter")
 PDF = "application/pdf"
+#: What the page's form asks ``POST /print`` for (``send``): the PDF (the default, for a program too),
+#: a look at page 1, or the leaflet on the profile's printer.
+SENDS = ("pdf", "look", "printer")
 #: A form or JSON body is a few hundred bytes; 64 KiB leaves room and refuses the absurd.
 DEFAULT_BODY_LIMIT = 64 * 1024
 DEFAULT_RATE_LIMIT = 120
@@ -193,6 +209,10 @@ class Counter:
         self.project = project
         self.settings = settings
         self.pool = RenderPool(project, settings.workers)
+        pharmacy = read_pharmacy(settings.pharmacy, project.root) if settings.pharmacy else None
+        self.jobs = PrintJobs(find_printer(pharmacy.printer) if pharmacy and pharmacy.printer else None)
+        #: Signs the leaflet a pharmacist looked at, so "Print" prints that one or asks to look again.
+        self.seal = secrets.token_bytes(32)
         self.warming: asyncio.Task[None] | None = None
         self.watching: asyncio.Task[None] | None = None
         self.history = history_file(settings.data_dir or project.root / "data")
@@ -208,6 +228,9 @@ class Counter:
             Route("/leaflets", self.leaflets, methods=["GET"]),
             Route("/leaflets/{leaflet}/{lang}.pdf", self.stock_pdf, methods=["GET"]),
             Route("/leaflets/{leaflet}/{lang}.pdf", self.personal_pdf, methods=["POST"]),
+            Route("/leaflets/{leaflet}/{lang}.png", self.page_one, methods=["POST"]),
+            Route("/print-jobs", self.print_job, methods=["POST"]),
+            Route("/print-jobs/{job}", self.print_job_state, methods=["GET"]),
             *(Route(f"/leaflets/{{leaflet}}/{{lang}}.{kind.suffix}", self.stock_edition, methods=["GET"],
                     name=kind.medium) for kind in MEDIA.values() if not kind.printed),
             Route("/static/{name}", self.static, methods=["GET"]),
@@ -220,6 +243,9 @@ class Counter:
         if self.settings.workers > 0:
             log.info("starting %d render workers in the background: each makes a sample leaflet in every "
                      "language first; the page and stock leaflets are served meanwhile", self.settings.workers)
+        if self.jobs.printer is not None:
+            log.info("Print sends leaflets to printer %s (CUPS at %s)", self.jobs.printer.name,
+                     self.jobs.printer.server)
         self.warming = asyncio.create_task(self._warm())
         try:
             yield
@@ -228,6 +254,7 @@ class Counter:
             if self.watching is not None:
                 self.watching.cancel()
             await self.warming
+            await self.jobs.close()
             await run_in_threadpool(self.pool.close)
 
     async def _warm(self) -> None:
@@ -330,10 +357,34 @@ class Counter:
 
     @_problems
     async def personal_pdf(self, request: Request) -> Response:
+        return await self._personal(await self._personal_plan(request))
+
+    @_problems
+    async def page_one(self, request: Request) -> Response:
+        """Page 1 of a patient's leaflet as a PNG, made in memory: what the page shows before printing."""
+        plan = await self._personal_plan(request)
+        picture = await run_in_threadpool(page_picture, await self._render(plan))
+        return Response(picture, media_type="image/png", headers={"Cache-Control": "no-store"})
+
+    @_problems
+    async def print_job(self, request: Request) -> Response:
+        """A patient's leaflet (fields as for the PDF, with ``leaflet`` and ``lang``) on the profile's printer."""
         check_not_cross_site(request)
+        self.jobs.require_printer()
         fields = await _fields(request)
-        options = personal_options(fields, self.settings.pharmacy)
-        return await self._personal(request.path_params["leaflet"], request.path_params["lang"], options)
+        plan = await run_in_threadpool(self._form_plan, fields, ("leaflet", "lang"))
+        job = await self._print(plan, await self._render(plan))
+        return JSONResponse(job.as_json(), status_code=202,
+                            headers={"Location": f"/print-jobs/{job.job}", "Cache-Control": "no-store"})
+
+    @_problems
+    async def print_job_state(self, request: Request) -> Response:
+        """JSON for the page's script and programs; a small page for a browser without JavaScript."""
+        job = self.jobs.state(request.path_params["job"])  # a number, or 404
+        if "text/html" in request.headers.get("accept", "").split(",")[0]:
+            html = await run_in_threadpool(self.pages.get_template("job.html").render, job=job.as_json())
+            return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+        return JSONResponse(job.as_json(), headers={"Cache-Control": "no-store"})
 
     @_problems
     async def sentence(self, request: Request) -> Response:
@@ -362,21 +413,36 @@ class Counter:
 
     @_problems
     async def print_form(self, request: Request) -> Response:
+        """The form's buttons: ``send=pdf`` (or none) the PDF; ``look`` the page again with a picture of
+        page 1; ``printer`` the leaflet looked at, to the profile's printer, and the page with the job."""
         form: dict[str, Any] = {}
+        shown: dict[str, Any] = {}
         try:
             form = await _fields(request)
             check_form(request, form)
-            lang = str(form.get("lang", ""))
-            leaflet = await run_in_threadpool(find_medicine, self.project, str(form.get("leaflet", "")))
-            options = personal_options(form, self.settings.pharmacy, FORM_FIELDS)
-            return await self._personal(leaflet, lang, options)
+            send = str(form.get("send") or "pdf")
+            if send not in SENDS:
+                raise UsageError(f"unknown send '{send[:20]}'", hint="send=" + ", ".join(SENDS))
+            if send == "printer":
+                self.jobs.require_printer()
+            plan = await run_in_threadpool(self._form_plan, form, FORM_FIELDS)
+            if send == "pdf":
+                return await self._personal(plan)
+            data = await self._render(plan)
+            shown["look"] = await self._look(plan, data)
+            if send == "printer":
+                if not hmac.compare_digest(str(form.get("seen", "")), shown["look"]["seen"]):
+                    raise UsageError("this leaflet is not the one shown on page 1",
+                                     hint="the form changed since: check page 1 again, then press Print")
+                shown["job"] = (await self._print(plan, data)).as_json()
+            return await self._page(request, form, None, preview=True, shown=shown)
         except LeafletError as exc:
-            return await self._page(request, form, exc)
+            return await self._page(request, form, exc, preview=bool(shown), shown=shown)
 
     async def _page(self, request: Request, form: dict[str, Any], error: LeafletError | None,
-                    preview: bool = False) -> Response:
+                    preview: bool = False, shown: dict[str, Any] | None = None) -> Response:
         token = request.cookies.get(CSRF_COOKIE) or new_token()
-        html = await run_in_threadpool(self._page_html, form, error, preview, token)
+        html = await run_in_threadpool(self._page_html, form, error, preview, token, shown or {})
         status, headers = (status_of(error)[0], headers_of(error)) if error else (200, {})
         response = HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store", **headers})
         response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", path="/")
@@ -406,12 +472,43 @@ class Counter:
         code = find_language(lang, self.project.languages())
         return plan_build(leaflet, code, self.project, options)
 
-    async def _personal(self, leaflet: str, lang: str, options: BuildOptions) -> Response:
-        plan = await run_in_threadpool(self._plan, leaflet, lang, options)
-        data = await self._in_pool(lambda pool: pool.render(plan))
+    async def _personal_plan(self, request: Request) -> Plan:
+        """``/leaflets/{leaflet}/{lang}.pdf`` or ``.png`` with a patient's fields, from a program or a page."""
+        check_not_cross_site(request)
+        options = personal_options(await _fields(request), self.settings.pharmacy)
+        return await run_in_threadpool(self._plan, request.path_params["leaflet"], request.path_params["lang"],
+                                       options)
+
+    def _form_plan(self, fields: dict[str, Any], allowed: tuple[str, ...]) -> Plan:
+        """A patient's leaflet named by fields: the medicine as typed (or its id), the language, the options."""
+        leaflet = find_medicine(self.project, str(fields.get("leaflet", "")))
+        options = personal_options(fields, self.settings.pharmacy, allowed)
+        return self._plan(leaflet, str(fields.get("lang", "")), options)
+
+    async def _render(self, plan: Plan) -> bytes:
+        return await self._in_pool(lambda pool: pool.render(plan))
+
+    async def _personal(self, plan: Plan) -> Response:
+        data = await self._render(plan)
         await self._record(plan, data)
         return Response(data, media_type=PDF,
                         headers={"Cache-Control": "no-store", "Content-Disposition": _inline(plan)})
+
+    async def _look(self, plan: Plan, data: bytes) -> dict[str, str]:
+        """Page 1 as a data: URL (never a file, never a second request), and the seal of this very PDF."""
+        picture = await run_in_threadpool(page_picture, data)
+        info = language(plan.lang)
+        title = await run_in_threadpool(lambda: read_leaflet(self.project.content_file(plan.leaflet)).title.text)
+        return {"src": "data:image/png;base64," + base64.b64encode(picture).decode("ascii"),
+                "alt": f"Page 1 of {title} in {info.english_name} ({info.own_name}), as it will print",
+                "seen": hmac.new(self.seal, data, hashlib.sha256).hexdigest()}
+
+    async def _print(self, plan: Plan, data: bytes) -> JobState:
+        edition = plan.options.edition(plan.lang)
+        job = await self.jobs.send(data, title=f"{plan.leaflet}-{plan.lang}{'.' + edition if edition else ''}",
+                                   paper=plan.options.paper or "a4")
+        await self._record(plan, data)
+        return job
 
     async def _record(self, plan: Plan, data: bytes) -> None:
         await run_in_threadpool(lambda: record_print(self.history, print_of(self.project, plan, data)))
@@ -440,8 +537,12 @@ class Counter:
                 "html": str(directions_sentence(self.project, leaflet, code, options)),
                 "english": str(directions_sentence(self.project, leaflet, SOURCE_LANGUAGE, options))}
 
-    def _page_html(self, form: dict[str, Any], error: LeafletError | None, preview: bool, token: str) -> str:
-        return self.pages.get_template("page.html").render(self._page_context(form, error, preview), csrf=token)
+    def _page_html(self, form: dict[str, Any], error: LeafletError | None, preview: bool, token: str,
+                   shown: dict[str, Any]) -> str:
+        return self.pages.get_template("page.html").render(
+            self._page_context(form, error, preview), csrf=token, printer=self.jobs.printer,
+            look=shown.get("look"), job=shown.get("job"),
+            error_title=f"The leaflet was not {'printed' if isinstance(error, PrinterError) else 'made'}")
 
     def _page_context(self, form: dict[str, Any], error: LeafletError | None, preview: bool) -> dict[str, Any]:
         leaflets = medicines(self.project)

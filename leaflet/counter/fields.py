@@ -20,8 +20,9 @@ from leaflet.render.options import DEFAULT_OPTIONS, BuildOptions, printed_editio
 
 PERSONAL_FIELDS = ("patient", "directions", "count", "date", "free_directions")
 STOCK_FIELDS = ("edition", "paper")
-#: Fields the counter's own form adds around the leaflet's.
-FORM_FIELDS = ("leaflet", "lang", "csrf", "preview")
+#: Fields the counter's own form adds around the leaflet's (``send``: which button; ``seen``: the seal
+#: of the leaflet whose page 1 was shown).
+FORM_FIELDS = ("leaflet", "lang", "csrf", "preview", "send", "seen")
 
 
 def stock_options(fields: Mapping[str, Any], pharmacy: Path | None) -> BuildOptions:

@@ -58,8 +58,9 @@ OPEN_PATHS = ("/healthz",)
 CLOSE = {"Connection": "close"}
 CSRF_COOKIE = "leaflet_csrf"
 CSRF_FIELD = "csrf"
-#: No inline script or style; nothing from elsewhere; never framed.
-CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+#: No inline script or style; nothing from elsewhere; never framed. Images may be data: URLs: the
+#: picture of page 1 is one, so a patient's page never has an address of its own (nor a second request).
+CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                            "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 access_log = logging.getLogger("leaflet.access")
 

@@ -4,7 +4,8 @@ The counter says what ``leaflet build`` would say: ``detail`` is the very
 line the CLI prints after "Error:", and the status tells a program what
 kind of mistake it was. An unknown language is 404 and lists the available
 ones; an option the build refuses (a bad count, date or paper) is 422; a
-language whose catalogs fail the gate is 409, never a PDF.
+language whose catalogs fail the gate is 409, never a PDF; a printer (CUPS)
+that did not take the leaflet is 502.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from leaflet.errors import (
     CatalogProblems,
     LeafletError,
     NotReady,
+    PrinterError,
     RequestRefused,
     UnknownLanguage,
     UnknownLeaflet,
+    UnknownPrintJob,
     UsageError,
 )
 
@@ -30,8 +33,10 @@ PROBLEM_TYPE = "application/problem+json"
 _KINDS: list[tuple[type[LeafletError], int, str]] = [
     (UnknownLanguage, 404, "Unknown language"),
     (UnknownLeaflet, 404, "Unknown leaflet"),
+    (UnknownPrintJob, 404, "Unknown print job"),
     (UsageError, 422, "Invalid request"),
     (CatalogProblems, 409, "Language unavailable"),
+    (PrinterError, 502, "Printer unavailable"),
 ]
 
 _TITLES = {401: "Unauthorised", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",

@@ -4,4 +4,5 @@
 with its checks' findings, or only what changed since the recorded review. ``sheet``
 (``leaflet proofs``): a contact sheet of every language's pages. ``preview``
 (``leaflet preview``): the leaflet as HTML, openable in a browser. All print through the render stage.
+``picture`` draws one page of a PDF as a PNG in memory (the counter's look before printing).
 """

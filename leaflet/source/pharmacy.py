@@ -1,7 +1,8 @@
 """A pharmacy's profile: ``pharmacy.toml`` -> ``Pharmacy``.
 
 Takes the TOML file a pharmacy keeps (name, address, phone, an optional logo
-inside the project folder, a default paper size) and gives a validated
+inside the project folder, a default paper size, the CUPS printer the counter
+prints on) and gives a validated
 ``Pharmacy``, or a ``ProfileError`` naming the file, line and field. Every
 field is untrusted text typed at a counter: the templates escape it, and the
 logo is the only file it can make WeasyPrint read. Neither the profile nor the
@@ -23,12 +24,14 @@ from leaflet.project import leads_out, refuse_link_out
 from leaflet.source.toml import parse_toml
 
 REQUIRED = ("name", "address", "phone")
-OPTIONAL = ("logo", "paper", "public_url")
+OPTIONAL = ("logo", "paper", "public_url", "printer")
 MAX_LENGTH = 300
 MAX_PROFILE_BYTES = 64 * 1024
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 MAX_LOGO_PIXELS = 4000
 PAPERS = ("a4", "letter")
+#: A CUPS queue's name as CUPS allows it: printable, without space, '/', '#', '\\' or quotes, at most 127.
+PRINTER_NAME = re.compile(r"[^\s/#\\'\"]{1,127}")
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,8 @@ class Pharmacy:
     #: Where this pharmacy's counter is reachable by patients (``https://leaflets.example.org``):
     #: the printed leaflet then carries a QR code to its audio and HTML editions there.
     public_url: str | None = None
+    #: The CUPS queue the counter's "Print" button sends leaflets to (``lpstat -p`` lists them).
+    printer: str | None = None
 
     def edition_url(self, leaflet: str, lang: str, suffix: str) -> str | None:
         """``https://leaflets.example.org/leaflets/diazepam/es.html``, as the counter serves it."""
@@ -94,7 +99,18 @@ def _validated(fields: dict[str, Any], text: str, path: Path, project_root: Path
                            line=_line_of(text, "paper"))
     logo = _logo(fields.get("logo"), path, project_root, _line_of(text, "logo"))
     public_url = _public_url(fields.get("public_url"), path, _line_of(text, "public_url"))
-    return Pharmacy(values["name"], values["address"], values["phone"], logo, paper, public_url)
+    printer = _printer(fields.get("printer"), path, _line_of(text, "printer"))
+    return Pharmacy(values["name"], values["address"], values["phone"], logo, paper, public_url, printer)
+
+
+def _printer(value: object, path: Path, line: int | None) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not PRINTER_NAME.fullmatch(value) or not value.isprintable():
+        raise ProfileError("printer must be the name of a CUPS printer: at most 127 characters, without spaces, "
+                           "'/', '#', '\\' or quotes", path=path, line=line,
+                           hint='\'lpstat -p\' lists this machine\'s printers, e.g. printer = "Front_Desk"')
+    return value
 
 
 def _public_url(value: object, path: Path, line: int | None) -> str | None:

@@ -1,6 +1,7 @@
 // Shows the directions' sentence, in the patient's language and in English, as they are
 // chosen, and offers the languages the chosen medicine can be printed in. Only an enhancement:
-// without it the page's "Show the sentence" button does both.
+// without it the page's "Show the sentence" button does both. Beside page 1 it follows the
+// print job until it finishes, and says when the form no longer matches the picture.
 "use strict";
 (function () {
   const form = document.getElementById("counter");
@@ -63,4 +64,33 @@
     form[name].addEventListener("change", update);
   }
   form.count.addEventListener("input", update);
+
+  // The printer's progress, from GET /print-jobs/<job>, until the job has finished.
+  const job = document.getElementById("print-job");
+  const jobState = document.getElementById("print-job-state");
+  async function follow() {
+    try {
+      const response = await fetch(job.dataset.url, { headers: { Accept: "application/json" } });
+      if (!response.ok) return;
+      const body = await response.json();
+      jobState.textContent = body.summary;
+      if (!body.finished) setTimeout(follow, 1000);
+    } catch (e) {
+      setTimeout(follow, 3000);
+    }
+  }
+  if (job && jobState) setTimeout(follow, 500);
+
+  // The picture is of the leaflet as it was: after a change, Print would be refused; say so at once.
+  const look = document.getElementById("look");
+  function stale() {
+    if (!look || look.classList.contains("stale")) return;
+    look.classList.add("stale");
+    const help = document.getElementById("look-help");
+    if (help) help.textContent = "The form has changed since this picture: press See page 1 again before printing.";
+    const print = document.getElementById("print");
+    if (print) print.disabled = true;
+  }
+  form.addEventListener("input", stale);
+  form.addEventListener("change", stale);
 })();
