@@ -93,7 +93,7 @@ def check_paths(project: Project, paths: list[Path], lang: str | None = None) ->
     e-mail, another project) in ``lang`` if given, else the one its header or path names."""
     from leaflet.catalogs.checks import ERROR, OPTION, Problem
 
-    expected_by_domain = {d: expected_messages(project, d) for d in project.domains()}
+    expected_by_domain = {d: expected_messages(project, d) for d in project.template_domains()}
     results = []
     for path in paths:
         domain = path.stem
@@ -161,7 +161,8 @@ def language_option(typed: str, targets: list[str]) -> str:
 
 
 def catalog_paths(project: Project, targets: list[str]) -> list[Path]:
-    """Language codes or .po files, as typed; all translated languages when empty."""
+    """Language codes or .po files, as typed; all translated languages when empty. A language's
+    catalogs are every printed one and the counter page's where it was started."""
     if not targets:
         targets = project.translated_languages()
     paths: list[Path] = []
@@ -170,5 +171,6 @@ def catalog_paths(project: Project, targets: list[str]) -> list[Path]:
             paths.append(refuse_link_out(Path(target), project.root))
         else:
             lang = project.resolve_language(target)
-            paths += [project.po_file(lang, domain) for domain in project.domains() if lang != SOURCE_LANGUAGE]
+            paths += [project.po_file(lang, domain) for domain in project.catalog_domains(lang)
+                      if lang != SOURCE_LANGUAGE]
     return paths

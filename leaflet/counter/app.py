@@ -35,7 +35,6 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-import jinja2
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -51,6 +50,7 @@ from leaflet.counter.fields import (
     personal_options,
     stock_options,
 )
+from leaflet.counter.form import NO_DIRECTIONS, check_page_form, form_view
 from leaflet.counter.guards import (
     CSRF_COOKIE,
     AccessLog,
@@ -64,6 +64,7 @@ from leaflet.counter.guards import (
 )
 from leaflet.counter.history import history_file, print_of, record_print
 from leaflet.counter.offer import find_medicine, language_choices, medicines
+from leaflet.counter.page_language import CounterPage
 from leaflet.counter.problems import headers_of, plain_problem, problem_for, status_of
 from leaflet.coverage import coverage, require_available
 from leaflet.errors import LeafletError, NotReady, RenderError, UsageError
@@ -171,8 +172,7 @@ class Counter:
         self.pool = RenderPool(project, settings.workers)
         self.warming: asyncio.Task[None] | None = None
         self.history = history_file(settings.data_dir or project.root / "data")
-        self.pages = jinja2.Environment(loader=jinja2.FileSystemLoader(project.templates_dir / COUNTER_TEMPLATES),
-                                        autoescape=True, undefined=jinja2.StrictUndefined, auto_reload=False)
+        self.pages = CounterPage(project)  # in the staff's language (Accept-Language)
 
     def routes(self) -> list[Route]:
         return [
@@ -318,9 +318,10 @@ class Counter:
         try:
             form = await _fields(request)
             check_form(request, form)
-            lang = str(form.get("lang", ""))
-            leaflet = await run_in_threadpool(find_medicine, self.project, str(form.get("leaflet", "")))
-            options = personal_options(form, self.settings.pharmacy, FORM_FIELDS)
+            fields = await run_in_threadpool(check_page_form, self.project, form, self.settings.pharmacy)
+            lang = str(fields.get("lang", ""))
+            leaflet = await run_in_threadpool(find_medicine, self.project, str(fields.get("leaflet", "")))
+            options = personal_options(fields, self.settings.pharmacy, FORM_FIELDS)
             return await self._personal(leaflet, lang, options)
         except LeafletError as exc:
             return await self._page(request, form, exc)
@@ -328,9 +329,11 @@ class Counter:
     async def _page(self, request: Request, form: dict[str, Any], error: LeafletError | None,
                     preview: bool = False) -> Response:
         token = request.cookies.get(CSRF_COOKIE) or new_token()
-        html = await run_in_threadpool(self._page_html, form, error, preview, token)
+        lang = await run_in_threadpool(self.pages.language_for, request.headers.get("accept-language", ""))
+        html = await run_in_threadpool(self._page_html, form, error, preview, token, lang)
         status, headers = (status_of(error)[0], headers_of(error)) if error else (200, {})
-        response = HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store", **headers})
+        response = HTMLResponse(html, status_code=status,
+                                headers={"Cache-Control": "no-store", "Vary": "Accept-Language", **headers})
         response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", path="/")
         return response
 
@@ -391,8 +394,9 @@ class Counter:
                 "html": str(directions_sentence(self.project, leaflet, code, options)),
                 "english": str(directions_sentence(self.project, leaflet, SOURCE_LANGUAGE, options))}
 
-    def _page_html(self, form: dict[str, Any], error: LeafletError | None, preview: bool, token: str) -> str:
-        return self.pages.get_template("page.html").render(self._page_context(form, error, preview), csrf=token)
+    def _page_html(self, form: dict[str, Any], error: LeafletError | None, preview: bool, token: str,
+                   lang: str) -> str:
+        return self.pages.render("page.html", lang, {**self._page_context(form, error, preview), "csrf": token})
 
     def _page_context(self, form: dict[str, Any], error: LeafletError | None, preview: bool) -> dict[str, Any]:
         leaflets = medicines(self.project)
@@ -410,13 +414,14 @@ class Counter:
                   "paper": pharmacy.paper if pharmacy and pharmacy.paper else "a4",
                   **{k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf"}}
         return {"leaflets": leaflets, "choices": choices, "directions": directions, "values": values,
-                "error": str(error) if error else "", "sentences": self._preview(values) if preview else None,
+                "error": error, "sentences": self._preview(values) if preview else None,
+                **form_view(self.project, values, choices, error),
                 "pharmacy": pharmacy, "editions": printed_editions(),
                 "unit": dose_forms[dose_form].unit if dose_form in dose_forms else "doses"}
 
     def _preview(self, values: dict[str, str]) -> dict[str, Any]:
         if not values.get("directions"):
-            return {"error": "Choose standard directions to see the sentence the patient will read."}
+            return {"error": NO_DIRECTIONS}
         try:
             return self._sentences(values)
         except LeafletError as exc:
