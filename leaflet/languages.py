@@ -279,9 +279,9 @@ def find_language(typed: str, available: list[str]) -> str:
         return negotiate(typed, available)
     except (UnknownLanguage, UsageError):
         close = similar_languages(typed, available)
-        hint = ("did you mean " + " or ".join(f"{language(c).english_name} ({c})" for c in close) + "?"
-                if close else "available: " + ", ".join(sorted(available)))
-        raise UnknownLanguage(f"unknown language '{typed[:60]}'", hint=hint) from None
+        guess = "; did you mean " + " or ".join(f"{language(c).english_name} ({c})" for c in close) + "?"
+        raise UnknownLanguage(f"unknown language '{typed[:60]}'{guess if close else ''}",
+                              hint="available: " + ", ".join(sorted(available))) from None
 
 
 def similar_languages(typed: str, available: list[str], most: int = 3) -> list[str]:
