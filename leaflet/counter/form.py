@@ -149,8 +149,10 @@ def shown_name(code: str) -> str:
 def _options(project: Project, fields: Mapping[str, Any], leaflet: str | None, code: str | None,
              pharmacy: Path | None) -> list[FieldProblem]:
     """Each option the build takes, checked alone by the build's own ``resolve_edition``."""
-    problems = []
+    problems: list[FieldProblem] = []
     lang = code or next(iter(project.translated_languages()), SOURCE_LANGUAGE)
+    if not project.leaflets():
+        return problems
     for name in (*PERSONAL_FIELDS, *STOCK_FIELDS):
         value = fields.get(name)
         if value is None or value == "" or (name == "directions" and leaflet is None):

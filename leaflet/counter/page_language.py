@@ -139,7 +139,10 @@ class PageWords:
     def date(self, day: dt.date | str) -> str:
         """A date with its month's name, in the page's language: "Dec 3, 2026", "3 dic 2026"."""
         if isinstance(day, str):
-            day = dt.date.fromisoformat(day)
+            try:
+                return self.date(dt.date.fromisoformat(day))
+            except ValueError:
+                return day  # not a date: shown as it is, never a 500
         return format_skeleton("yMMMd", day, locale=self.lang.locale)
 
     @property
