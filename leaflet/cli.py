@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from leaflet.builder.batch import Job
+    from leaflet.catalogs.stats import Statistics
 
 
 class Context:
@@ -341,12 +342,15 @@ def new(obj: Context, name: str, title: str) -> None:
 
 @cli.command()
 @click.argument("lang")
+@click.option("--page", is_flag=True,
+              help="Start only the counter page's catalog (the staff's language), for a language old or new.")
 @pass_context
-def init(obj: Context, lang: str) -> None:
+def init(obj: Context, lang: str, page: bool) -> None:
     """Start catalogs for a new language LANG."""
     from leaflet.catalogs.update import init as init_catalog
+    from leaflet.catalogs.update import init_page
 
-    for path in init_catalog(obj.project, lang):
+    for path in (init_page if page else init_catalog)(obj.project, lang):
         click.echo(f"created {display_path(path)}")
 
 
@@ -357,7 +361,9 @@ def stats(obj: Context, fmt: str) -> None:
     """Translated, fuzzy and untranslated entries per leaflet and language.
 
     Each row counts the leaflet's own catalog and the shared ones it prints with
-    (frame, directions); --format json also gives each catalog's numbers."""
+    (frame, directions); a "(counter page)" row, the counter page's catalog where it was
+    started ("build": whether the page is shown in it). --format json also gives each
+    catalog's numbers, and each row's "kind" (leaflet or page)."""
     rows = _stats_rows(obj.project)
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
@@ -379,7 +385,7 @@ def _stats_rows(project: Project) -> list[dict[str, Any]]:  # JSON for 'stats --
 
     rows = []
     for lang in project.translated_languages():
-        paths = {domain: project.po_file(lang, domain) for domain in project.domains()}
+        paths = {domain: project.po_file(lang, domain) for domain in project.catalog_domains(lang)}
         checked = {c.path: c for c in check_paths(project, list(paths.values()))}
         numbers: dict[str, Statistics] = {}
         for domain, path in paths.items():
@@ -393,15 +399,26 @@ def _stats_rows(project: Project) -> list[dict[str, Any]]:  # JSON for 'stats --
                                 for p in checked[paths[d]].problems)
             status = review_status(project, lang, leaflet)
             counts = [numbers[d] for d in domains]
-            total = Statistics(lang, leaflet, sum(n.translated for n in counts), sum(n.fuzzy for n in counts),
-                               sum(n.untranslated for n in counts))
-            rows.append({"leaflet": leaflet, "lang": lang, "translated": total.translated, "fuzzy": total.fuzzy,
-                         "untranslated": total.untranslated, "total": total.total,
-                         "percent": round(total.percent, 1), "buildable": buildable,
-                         "reviewed": status.reviewed, "review": status.text,
-                         "catalogs": [{"catalog": n.domain, "translated": n.translated, "fuzzy": n.fuzzy,
-                                       "untranslated": n.untranslated, "total": n.total} for n in counts]})
+            rows.append(_stats_row("leaflet", leaflet, lang, counts, buildable, status.reviewed, status.text))
+        for domain in project.page_domains():
+            if domain in paths:  # the counter's page, in the languages that started it: always a draft
+                shown = not any(p.severity == ERROR for p in checked[paths[domain]].problems)
+                rows.append(_stats_row("page", f"({domain} page)", lang, [numbers[domain]], shown, False,
+                                       "not reviewed"))
     return rows
+
+
+def _stats_row(kind: str, name: str, lang: str, counts: list[Statistics], buildable: bool, reviewed: bool,
+               review: str) -> dict[str, Any]:
+    from leaflet.catalogs.stats import Statistics
+
+    total = Statistics(lang, name, sum(n.translated for n in counts), sum(n.fuzzy for n in counts),
+                       sum(n.untranslated for n in counts))
+    return {"kind": kind, "leaflet": name, "lang": lang, "translated": total.translated, "fuzzy": total.fuzzy,
+            "untranslated": total.untranslated, "total": total.total, "percent": round(total.percent, 1),
+            "buildable": buildable, "reviewed": reviewed, "review": review,
+            "catalogs": [{"catalog": n.domain, "translated": n.translated, "fuzzy": n.fuzzy,
+                          "untranslated": n.untranslated, "total": n.total} for n in counts]}
 
 
 @cli.command()

@@ -1,17 +1,22 @@
 """The languages leaflet prints, and how a requested language name finds one.
 
-Takes a language as people type it (``es_ES.UTF-8``, ``zh-TW``, ``tl``) and
-gives the code of a shipped catalog. Everything CLDR knows (own name,
-direction, plural rules, digits) comes from Babel; what only we know (script,
-fonts, the Debian package that has them) is in ``LANGUAGES``.
+Takes a language as people type it (``es_ES.UTF-8``, ``zh-TW``, ``tl``, and at the
+counter ``árabe``, ``castellano``, ``中文``, ``chinese traditional``) and gives the code
+of a shipped catalog. Everything CLDR knows (own name, direction, plural rules,
+digits, every language's name in every shipped language) comes from Babel; what
+only we know (script, fonts, the Debian package that has them) is in ``LANGUAGES``,
+and the names people type that CLDR does not give are in ``language_names.toml``.
 """
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
+import tomllib
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyphen
 from babel import Locale, UnknownLocaleError
@@ -260,23 +265,95 @@ def names_of(code: str) -> tuple[str, ...]:
     return (code, info.own_name, info.english_name, *OTHER_NAMES.get(code, ()))
 
 
+#: Names people type for a language that CLDR gives in none of our languages ("arab", "castellano").
+NAMES_FILE = Path(__file__).with_name("language_names.toml")
+
+
 def find_language(typed: str, available: list[str]) -> str:
-    """The catalog code for a language as typed at the counter: by its own name (``فارسی``),
-    an English name (``farsi``, ``Persian``) or a code (``fa``, ``es-MX``), case and
-    accents ignored. Anything else is ``UnknownLanguage`` listing the available codes."""
-    wanted = _folded(typed)
-    for code in available:
-        if wanted in {_folded(name) for name in names_of(code)}:
-            return code
+    """The catalog code for a language as typed at the counter: by any name in ``language_names``
+    (its own, its English one, its name in any shipped language, an alias), case, accents,
+    punctuation and word order ignored, or by a code (``fa``, ``es-MX``, ``zh-TW``). Anything
+    else is ``UnknownLanguage`` naming the closest languages there are."""
+    found = language_names(tuple(available)).get(name_key(typed))
+    if found:
+        return found
     try:
         return negotiate(typed, available)
-    except UnknownLanguage:
-        raise
-    except UsageError:
-        raise UnknownLanguage(f"unknown language '{typed[:60]}'",
+    except (UnknownLanguage, UsageError):
+        close = similar_languages(typed, available)
+        guess = "; did you mean " + " or ".join(f"{language(c).english_name} ({c})" for c in close) + "?"
+        raise UnknownLanguage(f"unknown language '{typed[:60]}'{guess if close else ''}",
                               hint="available: " + ", ".join(sorted(available))) from None
 
 
-def _folded(name: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", " ".join(name.split()))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().replace("-", "_")
+def similar_languages(typed: str, available: list[str], most: int = 3) -> list[str]:
+    """The languages whose names are closest to a typo (``arabik``, ``spanich``), best first."""
+    names = language_names(tuple(available))
+    close = difflib.get_close_matches(name_key(typed), list(names), n=most * 4, cutoff=0.75)
+    return list(dict.fromkeys(names[key] for key in close))[:most]
+
+
+def name_key(name: str) -> str:
+    """A name as it is compared: lower case, without accents, marks or punctuation, its words
+    in order (``Chinese (Traditional)`` and ``chinese traditional`` are the same key). The
+    counter's script folds what is typed the same way."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    kept = "".join(" " if unicodedata.category(c)[0] in "PSZ" or c == "_" else c
+                   for c in decomposed if unicodedata.category(c) != "Mn")
+    return " ".join(sorted(kept.lower().split()))
+
+
+def language_names(available: tuple[str, ...]) -> dict[str, str]:
+    """Every name of every available language, as ``name_key`` writes it -> its code.
+
+    In order of trust: codes, own and English names and ``language_names.toml``; then CLDR's
+    name of the language in each shipped language (``árabe``, ``chinois traditionnel``); then
+    CLDR's name of its base language (``中文``, ``chino``), given to the catalog ``negotiate``
+    picks for the base code (zh -> zh_Hans). A name two languages share at one level is
+    nobody's at that level."""
+    return {key: code for key, (code, _name) in _name_index(available).items()}
+
+
+def names_found(code: str, available: tuple[str, ...]) -> list[str]:
+    """The names that find one language, as written (the counter's script folds them itself)."""
+    return [name for found, name in _name_index(available).values() if found == code]
+
+
+@functools.lru_cache(maxsize=16)
+def _name_index(available: tuple[str, ...]) -> dict[str, tuple[str, str]]:
+    found: dict[str, tuple[str, str]] = {}
+    for level in (_own_names, _cldr_names):
+        claims: dict[str, dict[str, str]] = {}
+        for code in available:
+            for name in level(code):
+                claims.setdefault(name_key(name), {}).setdefault(code, name)
+        found.update({key: next(iter(codes.items())) for key, codes in claims.items()
+                      if key and len(codes) == 1 and key not in found})
+    for code in available:
+        try:
+            chosen = negotiate(Locale.parse(code).language, list(available))
+        except (UnknownLanguage, UsageError):
+            continue
+        if chosen == code:
+            for name in _cldr_names(Locale.parse(code).language):
+                found.setdefault(name_key(name), (code, name))
+    return found
+
+
+def _own_names(code: str) -> list[str]:
+    return [code, *names_of(code), *typed_names().get(code, ())]
+
+
+def _cldr_names(code: str) -> list[str]:
+    """The language's name in every shipped language, as CLDR writes it, short and long."""
+    names = []
+    for other in LANGUAGES:
+        locale = language(other).locale
+        names += [locale.languages.get(code, ""), Locale.parse(code).get_display_name(locale) or ""]
+    return [name for name in names if name]
+
+
+@functools.lru_cache(maxsize=1)
+def typed_names() -> dict[str, tuple[str, ...]]:
+    with NAMES_FILE.open("rb") as file:
+        return {code: tuple(names) for code, names in tomllib.load(file).items()}

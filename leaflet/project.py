@@ -23,6 +23,10 @@ FRAME_DOMAIN = "frame"
 DIRECTIONS_DOMAIN = "directions"
 #: The counter's web page lives beside the print templates; no leaflet is made from it.
 COUNTER_TEMPLATES = "counter"
+#: The catalog domain of the counter's own page (the staff's language), never printed.
+COUNTER_DOMAIN = "counter"
+#: The counter's Python modules: page strings marked there (``page_text``) join its domain.
+COUNTER_PACKAGE = Path(__file__).resolve().parent / "counter"
 DIRECTIONS_FILE = "directions.toml"
 
 PROJECT_VARIABLE = "LEAFLET_PROJECT"
@@ -114,7 +118,7 @@ class Project:
     @staticmethod
     def is_leaflet_name(name: str) -> bool:
         """Lower-case letters, digits and '-'; never the name of a shared catalog."""
-        return bool(_LEAFLET_NAME.match(name)) and name not in (FRAME_DOMAIN, DIRECTIONS_DOMAIN)
+        return bool(_LEAFLET_NAME.match(name)) and name not in (FRAME_DOMAIN, DIRECTIONS_DOMAIN, COUNTER_DOMAIN)
 
     @property
     def directions_file(self) -> Path:
@@ -130,6 +134,27 @@ class Project:
         shared = [FRAME_DOMAIN, DIRECTIONS_DOMAIN] if has_directions else [FRAME_DOMAIN]
         return [*shared, *self.leaflets()]
 
+    def page_domains(self) -> list[str]:
+        """The catalogs of the counter's page: translated for the staff, never printed, and
+        optional per language (a language has one once its catalog is started)."""
+        return [COUNTER_DOMAIN] if (self.templates_dir / COUNTER_TEMPLATES / "page.html").exists() else []
+
+    def template_domains(self) -> list[str]:
+        """Every domain that has a ``.pot``: what ``leaflet extract`` writes."""
+        return [*self.domains(), *self.page_domains()]
+
+    def catalog_domains(self, lang: str) -> list[str]:
+        """The catalogs a language keeps: every printed domain, and each page domain it has started.
+        What ``leaflet update`` merges and ``leaflet check`` checks."""
+        paths = {domain: self._po_path(lang, domain) for domain in self.page_domains()}
+        started = [domain for domain, path in paths.items() if path.exists() or path.is_symlink()]
+        return [*self.domains(), *started]
+
+    def page_languages(self) -> list[str]:
+        """English plus every language whose counter page catalog was started."""
+        return [code for code in self.languages() if code == SOURCE_LANGUAGE or COUNTER_DOMAIN in
+                self.catalog_domains(code)]
+
     def leaflet_domains(self, leaflet: str, *, directions: bool = True) -> list[str]:
         """The catalogs a leaflet prints from, in one place: the shared frame, the leaflet's own,
         and the shared directions (when the project has them and the print may show them).
@@ -142,7 +167,11 @@ class Project:
         if domain == DIRECTIONS_DOMAIN:
             return [self.directions_file]
         if domain == FRAME_DOMAIN:
-            return sorted(self.templates_dir.rglob("*.html"))
+            return sorted(p for p in self.templates_dir.rglob("*.html")
+                          if p.relative_to(self.templates_dir).parts[0] != COUNTER_TEMPLATES)
+        if domain == COUNTER_DOMAIN:
+            return [*sorted((self.templates_dir / COUNTER_TEMPLATES).glob("*.html")),
+                    *sorted(COUNTER_PACKAGE.glob("*.py"))]
         return [self.content_file(domain)]
 
     def languages(self) -> list[str]:
@@ -178,7 +207,10 @@ class Project:
         return refuse_link_out(self.locales_dir / f"{domain}.pot", self.root)
 
     def po_file(self, lang: str, domain: str) -> Path:
-        return refuse_link_out(self.locales_dir / lang / "LC_MESSAGES" / f"{domain}.po", self.root)
+        return refuse_link_out(self._po_path(lang, domain), self.root)
+
+    def _po_path(self, lang: str, domain: str) -> Path:
+        return self.locales_dir / lang / "LC_MESSAGES" / f"{domain}.po"
 
     def glossary_file(self, lang: str) -> Path:
         """The language's terms (TBX), beside its catalogs; it need not exist."""

@@ -20,7 +20,7 @@ def main(lang: str, source: str) -> int:
     project = Project.default()
     wanted = json.loads(Path(source).read_text(encoding="utf-8"))
     used = set()
-    for domain in project.domains():
+    for domain in project.catalog_domains(lang):
         path = project.po_file(lang, domain)
         catalog = read_catalog(path)
         for entry in catalog.entries():

@@ -90,7 +90,7 @@ def test_check_prints_every_problem_with_file_and_line(capsys, project):
     assert code == 1
     errors = [line for line in lines if ": error: untranslated: " in line]
     assert len(errors) == 2 and all(line.startswith(f"{po}:") for line in errors)
-    assert lines[-1] == f"{len(project.domains())} catalog(s) checked: 2 error(s), 0 warning(s)"
+    assert lines[-1] == f"{len(project.catalog_domains('es'))} catalog(s) checked: 2 error(s), 0 warning(s)"
 
 
 def test_build_refusal_shows_the_problems_and_exits_1(capsys, project):

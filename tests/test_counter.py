@@ -71,6 +71,8 @@ def test_leaflets_lists_every_language_with_review_status_and_availability(clien
     diazepam = next(item for item in body["leaflets"] if item["id"] == "diazepam")
     languages = {lang["code"]: lang for lang in diazepam["languages"]}
     assert sorted(languages) == project.languages()
+    names = languages["fa"].pop("names")  # every name the page finds it by, for its script
+    assert {"fa", "فارسی", "Persian", "Farsi", "persa", "persan"} <= set(names)
     assert languages["fa"] == {"code": "fa", "name": "فارسی", "english_name": "Persian", "direction": "rtl",
                                "review": "not reviewed", "reviewed": False, "available": True, "reason": "",
                                "pdf": "/leaflets/diazepam/fa.pdf", "editions": {
@@ -95,8 +97,9 @@ def test_a_language_failing_its_checks_is_unavailable_with_the_reason_and_never_
     problem(client.post("/leaflets/diazepam/es.pdf", json={"patient": PATIENT}), 409)
     assert not project.output_file("es", "diazepam").exists()
     page = client.get("/").text
-    row = re.search(r'<tr class="unavailable">\s*<td><span lang="es" dir="ltr">español</span></td>.*?</tr>', page, re.S)
-    assert row and "<strong>unavailable</strong>: 1 error(s) in the catalogs" in row.group()
+    row = re.search(r'<tr class="unavailable">\s*<td class="name"><span lang="es" dir="ltr">español</span></td>'
+                    r'.*?</tr>', page, re.S)
+    assert row and '<strong>unavailable</strong>: <span lang="en" dir="ltr">1 error(s) in the catalogs' in row.group()
     assert 'value="es"' not in page.split("</datalist>")[0]  # never offered in the search list
 
 
@@ -178,8 +181,8 @@ def test_the_pharmacist_finds_the_medicine_by_typing_its_name(client, typed):
 def test_an_unknown_medicine_is_shown_on_the_page_with_the_ones_there_are(client):
     token = page_token(client)
     page = client.post("/print", data={"leaflet": "aspirin", "lang": "es", "patient": "Ana", "csrf": token})
-    assert page.status_code == 404 and "unknown leaflet &#39;aspirin&#39;" in page.text
-    assert "diazepam, zolpidem" in page.text and 'value="aspirin"' in page.text
+    assert page.status_code == 422 and "There is no leaflet for “aspirin”." in page.text
+    assert "The leaflets are: Diazepam for Sleep, Zolpidem for sleep." in page.text and 'value="aspirin"' in page.text
 
 
 def test_the_listing_and_the_page_offer_every_edition_of_the_registry(client, monkeypatch):
@@ -374,11 +377,12 @@ def test_unknown_paths_and_methods_are_problems(client):
 
 def test_the_page_shows_each_language_in_its_own_script_with_its_review_status(client):
     page = client.get("/").text
-    assert '<td><span lang="fa" dir="rtl">فارسی</span></td>' in page
-    assert '<td><span lang="zh-Hans" dir="ltr">中文 (简体)</span></td>' in page
+    assert '<td class="name"><span lang="fa" dir="rtl">فارسی</span></td>' in page
+    assert '<td class="name"><span lang="zh-Hans" dir="ltr">中文 (简体)</span></td>' in page
     assert 'label="فارسی · Persian · Farsi · not reviewed"' in page
-    assert page.count("<td>not reviewed</td>") == 23
-    for field in ("leaflet", "lang", "patient", "directions", "count", "free_directions", "date"):
+    assert page.count('<td class="review">not reviewed</td>') == 23
+    for field in ("leaflet", "lang", "patient", "directions", "count", "free_directions", "date_day", "date_month",
+                  "date_year"):
         assert f'<label for="{field}">' in page
     assert "NOT translated" in page and ">Make the leaflet</button>" in page
 
@@ -399,15 +403,16 @@ def pdf_reader_bytes(data: bytes):
     return PdfReader(io.BytesIO(data))
 
 
-def test_a_refused_form_shows_the_page_again_with_the_clis_words(client):
+def test_a_refused_form_shows_the_page_again_with_what_was_typed(client):
     fields = {"leaflet": "diazepam", "lang": "klingon", "patient": "Ana", "count": "2", "csrf": page_token(client)}
     response = client.post("/print", data=fields)
-    assert response.status_code == 404
+    assert response.status_code == 422
     assert "The leaflet was not made" in response.text
-    assert "unknown language &#39;klingon&#39; (available: am," in response.text
+    assert "No language is called “klingon”." in response.text
     assert 'value="Ana"' in response.text  # nothing typed is lost
     response = client.post("/print", data={**fields, "lang": "es", "count": "0"})
-    assert response.status_code == 422 and "--count must be between 1 and 999, not 0" in response.text
+    assert response.status_code == 422
+    assert "Type the number of doses as a whole number from 1 to 999." in response.text
 
 
 def test_the_sentence_is_shown_in_the_patients_language_and_english_without_javascript(client):
@@ -416,7 +421,8 @@ def test_the_sentence_is_shown_in_the_patients_language_and_english_without_java
     assert response.status_code == 200
     assert ('<p class="patient-text" lang="ar" dir="rtl">تناول <bdi dir="ltr">2</bdi> قرصين عند النوم.</p>'
             in response.text)
-    assert '<p class="english-text">Take <bdi dir="ltr">2</bdi> tablets at bedtime.</p>' in response.text
+    assert ('<p class="english-text" lang="en" dir="ltr">Take <bdi dir="ltr">2</bdi> tablets at bedtime.</p>'
+            in response.text)
 
 
 def test_the_sentence_for_the_pages_script(client):

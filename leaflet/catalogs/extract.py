@@ -1,9 +1,11 @@
-"""The English as gettext templates: content and print templates -> ``.pot`` per domain.
+"""The English as gettext templates: content, print templates and the counter's page -> ``.pot`` per domain.
 
 ``extract`` writes one template per domain (``frame`` for the print templates shared by
-every leaflet, one per leaflet for its content, ``directions``) with Babel's extractors;
-``extract_messages`` gives a domain's entries, cached until a source file changes;
-``extract_templates`` is the Babel extractor for our Jinja templates (``pybabel`` uses it).
+every leaflet, one per leaflet for its content, ``directions``, and ``counter`` for the
+counter's page: ``templates/counter/`` and the strings its Python marks with ``page_text``)
+with Babel's extractors; ``extract_messages`` gives a domain's entries, cached until a
+source file changes; ``extract_templates`` and ``extract_page_marks`` are the Babel
+extractors for our Jinja templates and page strings (``pybabel`` uses them).
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 import polib
-from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir, extract_from_file
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir, extract_from_file, extract_python
 
 from leaflet import __version__
 from leaflet.catalogs.pofile import (
@@ -25,7 +27,7 @@ from leaflet.catalogs.pofile import (
     write_catalog,
 )
 from leaflet.errors import ContentError, TemplateProblem
-from leaflet.project import DIRECTIONS_DOMAIN, FRAME_DOMAIN, Project
+from leaflet.project import COUNTER_DOMAIN, COUNTER_PACKAGE, COUNTER_TEMPLATES, DIRECTIONS_DOMAIN, FRAME_DOMAIN, Project
 from leaflet.source.content import extract_babel
 from leaflet.source.directions import extract_babel as extract_directions
 from leaflet.verdicts import file_sha256
@@ -33,7 +35,11 @@ from leaflet.verdicts import file_sha256
 COMMENT_TAGS = ("Translators:",)
 #: Gettext's keywords plus the templates' ``plain(context, text)``, which gives plain text for CSS and metadata.
 KEYWORDS = {**DEFAULT_KEYWORDS, "plain": ((1, "c"), 2)}
-_TEMPLATE_METHODS = [("**.html", "jinja2"), ("**.css", "ignore")]
+_TEMPLATE_METHODS = [(f"{COUNTER_TEMPLATES}/**", "ignore"), ("**.html", "jinja2"), ("**.css", "ignore")]
+#: The counter's page is its own domain: translated for the staff, never printed.
+_PAGE_METHODS = [("**.html", "jinja2"), ("**.css", "ignore"), ("**.js", "ignore")]
+#: What the counter's Python calls to mark a string its page shows: ``page_text(context, text)``.
+PAGE_MARK = "page_text"
 _TEMPLATE_OPTIONS = {"**.html": {"silent": "false", "trimmed": "true"}}
 
 
@@ -68,10 +74,23 @@ def extract_templates(
         yield line, "pgettext" if function == "plain" else function, message, comments
 
 
+def extract_page_marks(
+    fileobj: Any, keywords: Any, comment_tags: Any, options: dict[str, Any],
+) -> Iterator[tuple[int, str, str | None | tuple[str | None, ...], list[str]]]:
+    """Babel extraction method ``leaflet_page_marks``: the strings a Python module of the counter
+    marks with ``page_text(context, text)`` for its page, handed to Babel as the ``pgettext``
+    they are; nothing else in the module (no ``_()``) is taken."""
+    tags = tuple(comment_tags) or COMMENT_TAGS
+    found: Iterator[tuple[Any, ...]] = extract_python(fileobj, {PAGE_MARK: ((1, "c"), 2)}, tags, cast(Any, options))
+    for line, _function, message, comments in found:
+        notes = [c.split(":", 1)[1].strip() if c.startswith(COMMENT_TAGS) else c for c in comments]
+        yield line, "pgettext", message, notes
+
+
 def extract(project: Project) -> list[Path]:
     """Rewrite every ``.pot``; a template whose messages did not change is left as it is."""
     written = []
-    for domain in project.domains():
+    for domain in project.template_domains():
         entries = extract_messages(project, domain)
         path = project.pot_file(domain)
         if _template_changed(path, entries):
@@ -107,20 +126,31 @@ def _extract_domain(project: Project, domain: str) -> list[Extracted]:
         found = extract_from_file(extract_directions, path, keywords=KEYWORDS)  # type: ignore[arg-type]
         results = [(str(path.relative_to(root)), *rest) for rest in found]
     elif domain == FRAME_DOMAIN:
-        in_dir = extract_from_dir(project.templates_dir, _TEMPLATE_METHODS, _TEMPLATE_OPTIONS,
-                                  keywords=KEYWORDS, comment_tags=COMMENT_TAGS, strip_comment_tags=True)
-        try:
-            results = [(f"templates/{name}", line, message, comments, context)
-                       for name, line, message, comments, context in in_dir]
-        except jinja2.TemplateSyntaxError as exc:  # the build's own message, from the first stage that reads it
-            raise TemplateProblem(f"template syntax error: {exc.message}",
-                                  path=project.templates_dir / (exc.name or exc.filename or "leaflet.html"),
-                                  line=exc.lineno) from None
+        results = _from_templates(project.templates_dir, "templates", _TEMPLATE_METHODS)
+    elif domain == COUNTER_DOMAIN:
+        results = _from_templates(project.templates_dir / COUNTER_TEMPLATES, f"templates/{COUNTER_TEMPLATES}",
+                                  _PAGE_METHODS)
+        for path in sorted(COUNTER_PACKAGE.glob("*.py")):
+            found = extract_from_file(extract_page_marks, path, keywords=KEYWORDS,  # type: ignore[arg-type]
+                                      comment_tags=COMMENT_TAGS, strip_comment_tags=True)
+            results += [(f"leaflet/{COUNTER_PACKAGE.name}/{path.name}", *rest) for rest in found]
     else:
         path = project.content_file(domain)
         found = extract_from_file(extract_babel, path, keywords=KEYWORDS)  # type: ignore[arg-type]
         results = [(str(path.relative_to(root)), *rest) for rest in found]
     return _merge_locations(results)
+
+
+def _from_templates(folder: Path, shown_as: str, methods: list[tuple[str, str]]) -> list[_Found]:
+    """The messages of a folder of Jinja templates, each at ``shown_as/<name>``."""
+    in_dir = extract_from_dir(folder, methods, _TEMPLATE_OPTIONS,
+                              keywords=KEYWORDS, comment_tags=COMMENT_TAGS, strip_comment_tags=True)
+    try:
+        return [(f"{shown_as}/{name}", line, message, comments, context)
+                for name, line, message, comments, context in in_dir]
+    except jinja2.TemplateSyntaxError as exc:  # the build's own message, from the first stage that reads it
+        raise TemplateProblem(f"template syntax error: {exc.message}",
+                              path=folder / (exc.name or exc.filename or "leaflet.html"), line=exc.lineno) from None
 
 
 def _merge_locations(results: list[_Found]) -> list[Extracted]:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from leaflet.catalogs.pofile import Catalog, read_catalog_cached
 from leaflet.errors import CatalogError, CatalogProblems, GlossaryError, UsageError
 from leaflet.languages import SOURCE_LANGUAGE
-from leaflet.project import Project, refuse_link_out
+from leaflet.project import COUNTER_DOMAIN, Project, refuse_link_out
 from leaflet.verdicts import code_digest, digest, file_sha256, passed, remember_pass
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def gate(project: Project, lang: str, domains: list[str]) -> None:
     glossary, problems = language_glossary(project, lang)
     for domain in domains:
         catalog = read_catalog_cached(project.po_file(lang, domain), project.cache_dir)
-        problems += checked(catalog, lang, expected_messages(project, domain), glossary=glossary)
+        problems += checked(catalog, lang, expected_messages(project, domain), glossary=_patients(domain, glossary))
     if errors(problems):
         raise CatalogProblems(problems)
     remember_pass(project.cache_dir, "gate", key)
@@ -84,6 +84,12 @@ def _checked(catalog: Catalog, lang: str, expected: Expected, source: str | None
     return tuple(check_catalog(catalog, lang, expected, source or FOLDER, glossary))
 
 
+def _patients(domain: str, glossary: Glossary | None) -> Glossary | None:
+    """The glossary is for what patients read: the staff's page (``counter``) may name a medicine
+    as the pharmacist types it ("zolpidem")."""
+    return None if domain == COUNTER_DOMAIN else glossary
+
+
 def language_glossary(project: Project, lang: str) -> tuple[Glossary | None, list[Problem]]:
     """The language's glossary (None if it has none), or the error that it cannot be read."""
     from leaflet.catalogs.checks import ERROR, Problem
@@ -112,7 +118,7 @@ def check_paths(project: Project, paths: list[Path], lang: str | None = None) ->
     e-mail, another project) in ``lang`` if given, else the one its header or path names."""
     from leaflet.catalogs.checks import ERROR, OPTION, Problem
 
-    expected_by_domain = {d: expected_messages(project, d) for d in project.domains()}
+    expected_by_domain = {d: expected_messages(project, d) for d in project.template_domains()}
     results = []
     for path in paths:
         domain = path.stem
@@ -132,7 +138,7 @@ def check_paths(project: Project, paths: list[Path], lang: str | None = None) ->
         code, source = found
         glossary, problems = language_glossary(project, code) if domain in expected_by_domain else (None, [])
         results.append(CheckedCatalog(path, code, domain, problems + checked(
-            catalog, code, expected_by_domain.get(domain, ()), source, glossary)))
+            catalog, code, expected_by_domain.get(domain, ()), source, _patients(domain, glossary))))
     return results
 
 
@@ -181,7 +187,8 @@ def language_option(typed: str, targets: list[str]) -> str:
 
 
 def catalog_paths(project: Project, targets: list[str]) -> list[Path]:
-    """Language codes or .po files, as typed; all translated languages when empty."""
+    """Language codes or .po files, as typed; all translated languages when empty. A language's
+    catalogs are every printed one and the counter page's where it was started."""
     if not targets:
         targets = project.translated_languages()
     paths: list[Path] = []
@@ -190,5 +197,6 @@ def catalog_paths(project: Project, targets: list[str]) -> list[Path]:
             paths.append(refuse_link_out(Path(target), project.root))
         else:
             lang = project.resolve_language(target)
-            paths += [project.po_file(lang, domain) for domain in project.domains() if lang != SOURCE_LANGUAGE]
+            paths += [project.po_file(lang, domain) for domain in project.catalog_domains(lang)
+                      if lang != SOURCE_LANGUAGE]
     return paths

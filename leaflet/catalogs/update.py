@@ -41,12 +41,15 @@ class Updated:
 
 
 def update(project: Project) -> Updated:
-    """Extract, then merge every template into every language's catalogs."""
+    """Extract, then merge every template into every language's catalogs: each printed domain
+    in every language, the counter's page in the languages that started its catalog."""
     extract(project)
     updated = Updated()
-    for domain in project.domains():
+    for domain in project.template_domains():
         template = read_catalog(project.pot_file(domain))
         for lang in project.translated_languages():
+            if domain not in project.catalog_domains(lang):
+                continue
             path = project.po_file(lang, domain)
             if path.exists():
                 po = read_catalog(path).po
@@ -161,6 +164,25 @@ def new_catalog(lang: str, template: polib.POFile) -> polib.POFile:
         "Plural-Forms": plural_forms(lang),
     }
     return merge(po, template)
+
+
+def init_page(project: Project, lang: str) -> list[Path]:
+    """Start the counter page's catalogs for a language (one with leaflet catalogs or not):
+    until they pass ``leaflet check``, the page is shown in English to staff who ask for it."""
+    lang = canonical(lang)
+    if lang == SOURCE_LANGUAGE:
+        raise UsageError("English is the source language and has no catalog")
+    domains = project.page_domains()
+    if not domains:
+        raise UsageError("this project has no counter page (templates/counter/page.html)")
+    started = [d for d in domains if d in project.catalog_domains(lang)]
+    if started:
+        raise UsageError(f"'{lang}' already has the page's catalog", hint="use 'leaflet update' to merge new strings")
+    extract(project)
+    paths = [project.po_file(lang, domain) for domain in domains]
+    for domain, path in zip(domains, paths, strict=True):
+        write_catalog(new_catalog(lang, read_catalog(project.pot_file(domain)).po), path)
+    return paths
 
 
 def init(project: Project, lang: str) -> list[Path]:

@@ -46,7 +46,6 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, TypeVar
 
-import jinja2
 from python_multipart.multipart import parse_options_header
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -66,6 +65,7 @@ from leaflet.counter.fields import (
     personal_options,
     stock_options,
 )
+from leaflet.counter.form import NO_DIRECTIONS, check_page_form, form_view
 from leaflet.counter.guards import (
     CSRF_COOKIE,
     AccessLog,
@@ -82,9 +82,10 @@ from leaflet.counter.guards import (
 from leaflet.counter.history import history_file, print_of, record_print
 from leaflet.counter.jobs import PrintJobs
 from leaflet.counter.offer import find_medicine, language_choices, medicines
+from leaflet.counter.page_language import CounterPage
 from leaflet.counter.problems import headers_of, plain_problem, problem_for, status_of
 from leaflet.coverage import coverage, require_available
-from leaflet.errors import LeafletError, NotReady, PrinterError, RenderError, UsageError, WorkerLost
+from leaflet.errors import LeafletError, NotReady, RenderError, UsageError, WorkerLost
 from leaflet.languages import SOURCE_LANGUAGE, find_language, language
 from leaflet.printer import JobState, find_printer
 from leaflet.project import COUNTER_TEMPLATES, Project
@@ -216,8 +217,7 @@ class Counter:
         self.warming: asyncio.Task[None] | None = None
         self.watching: asyncio.Task[None] | None = None
         self.history = history_file(settings.data_dir or project.root / "data")
-        self.pages = jinja2.Environment(loader=jinja2.FileSystemLoader(project.templates_dir / COUNTER_TEMPLATES),
-                                        autoescape=True, undefined=jinja2.StrictUndefined, auto_reload=False)
+        self.pages = CounterPage(project)  # in the staff's language (Accept-Language)
 
     def routes(self) -> list[Route]:
         return [
@@ -382,7 +382,7 @@ class Counter:
         """JSON for the page's script and programs; a small page for a browser without JavaScript."""
         job = self.jobs.state(request.path_params["job"])  # a number, or 404
         if "text/html" in request.headers.get("accept", "").split(",")[0]:
-            html = await run_in_threadpool(self.pages.get_template("job.html").render, job=job.as_json())
+            html = await run_in_threadpool(self.pages.env.get_template("job.html").render, job=job.as_json())
             return HTMLResponse(html, headers={"Cache-Control": "no-store"})
         return JSONResponse(job.as_json(), headers={"Cache-Control": "no-store"})
 
@@ -420,6 +420,7 @@ class Counter:
         try:
             form = await _fields(request)
             check_form(request, form)
+            await run_in_threadpool(check_page_form, self.project, form, self.settings.pharmacy)  # every error at once
             send = str(form.get("send") or "pdf")
             if send not in SENDS:
                 raise UsageError(f"unknown send '{send[:20]}'", hint="send=" + ", ".join(SENDS))
@@ -442,9 +443,11 @@ class Counter:
     async def _page(self, request: Request, form: dict[str, Any], error: LeafletError | None,
                     preview: bool = False, shown: dict[str, Any] | None = None) -> Response:
         token = request.cookies.get(CSRF_COOKIE) or new_token()
-        html = await run_in_threadpool(self._page_html, form, error, preview, token, shown or {})
+        lang = await run_in_threadpool(self.pages.language_for, request.headers.get("accept-language", ""))
+        html = await run_in_threadpool(self._page_html, form, error, preview, token, lang, shown or {})
         status, headers = (status_of(error)[0], headers_of(error)) if error else (200, {})
-        response = HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store", **headers})
+        response = HTMLResponse(html, status_code=status,
+                                headers={"Cache-Control": "no-store", "Vary": "Accept-Language", **headers})
         response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", path="/")
         return response
 
@@ -538,11 +541,10 @@ class Counter:
                 "english": str(directions_sentence(self.project, leaflet, SOURCE_LANGUAGE, options))}
 
     def _page_html(self, form: dict[str, Any], error: LeafletError | None, preview: bool, token: str,
-                   shown: dict[str, Any]) -> str:
-        return self.pages.get_template("page.html").render(
-            self._page_context(form, error, preview), csrf=token, printer=self.jobs.printer,
-            look=shown.get("look"), job=shown.get("job"),
-            error_title=f"The leaflet was not {'printed' if isinstance(error, PrinterError) else 'made'}")
+                   lang: str, shown: dict[str, Any]) -> str:
+        return self.pages.render("page.html", lang, {
+            **self._page_context(form, error, preview), "csrf": token, "printer": self.jobs.printer,
+            "look": shown.get("look"), "job": shown.get("job")})
 
     def _page_context(self, form: dict[str, Any], error: LeafletError | None, preview: bool) -> dict[str, Any]:
         leaflets = medicines(self.project)
@@ -560,13 +562,14 @@ class Counter:
                   "paper": pharmacy.paper if pharmacy and pharmacy.paper else "a4",
                   **{k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf"}}
         return {"leaflets": leaflets, "choices": choices, "directions": directions, "values": values,
-                "error": str(error) if error else "", "sentences": self._preview(values) if preview else None,
+                "error": error, "sentences": self._preview(values) if preview else None,
+                **form_view(self.project, values, choices, error),
                 "pharmacy": pharmacy, "editions": printed_editions(),
                 "unit": dose_forms[dose_form].unit if dose_form in dose_forms else "doses"}
 
     def _preview(self, values: dict[str, str]) -> dict[str, Any]:
         if not values.get("directions"):
-            return {"error": "Choose standard directions to see the sentence the patient will read."}
+            return {"error": NO_DIRECTIONS}
         try:
             return self._sentences(values)
         except LeafletError as exc:

@@ -1,7 +1,9 @@
 """What the counter offers: a project -> its leaflets and languages, each printable or not, and why.
 
 Takes a project and gives, for every leaflet and language, the names it is
-found by, its review status and whether it can be printed now: it must pass
+found by (every name ``find_language`` knows, for the page's script to show
+which language was matched as it is typed), its review status and whether it
+can be printed now: it must pass
 the same catalog gate as ``leaflet build`` (``pipeline.gate``). A language
 that fails is offered as unavailable with the gate's own words, so the
 counter never shows as printable what a build would refuse. The standard
@@ -14,9 +16,9 @@ from dataclasses import dataclass
 
 from leaflet.catalogs.checks import ERROR
 from leaflet.catalogs.gate import gate
-from leaflet.catalogs.reviews import review_status
+from leaflet.catalogs.reviews import ReviewStatus, review_status
 from leaflet.errors import CatalogProblems
-from leaflet.languages import SOURCE_LANGUAGE, language, names_of
+from leaflet.languages import SOURCE_LANGUAGE, language, names_found, names_of
 from leaflet.project import Project
 from leaflet.source.content import read_leaflet
 
@@ -32,11 +34,13 @@ class LanguageChoice:
     reviewed: bool
     available: bool
     reason: str = ""  # why it cannot be printed, in the build's words
+    status: ReviewStatus | None = None  # None for the source language
+    found_by: tuple[str, ...] = ()  # every name the counter finds it by
 
     def as_json(self) -> dict[str, object]:
         return {"code": self.code, "name": self.own_name, "english_name": self.english_name,
                 "direction": self.direction, "review": self.review, "reviewed": self.reviewed,
-                "available": self.available, "reason": self.reason}
+                "available": self.available, "reason": self.reason, "names": list(self.found_by)}
 
 
 def unavailable_reason(project: Project, leaflet: str, code: str) -> str:
@@ -55,7 +59,7 @@ def language_choice(project: Project, leaflet: str, code: str) -> LanguageChoice
     reason = unavailable_reason(project, leaflet, code)
     return LanguageChoice(code, info.own_name, info.english_name, names_of(code), info.direction,
                           status.text if status else "source text", status.reviewed if status else True,
-                          not reason, reason)
+                          not reason, reason, status, tuple(names_found(code, tuple(project.languages()))))
 
 
 def language_choices(project: Project, leaflet: str) -> list[LanguageChoice]:

@@ -1,17 +1,19 @@
 // Shows the directions' sentence, in the patient's language and in English, as they are
-// chosen, and offers the languages the chosen medicine can be printed in. Only an enhancement:
-// without it the page's "Show the sentence" button does both. Beside page 1 it follows the
-// print job until it finishes, and says when the form no longer matches the picture.
+// chosen; says which language a typed name found ("Arabic — العربية"); offers the languages
+// the chosen medicine can be printed in; beside page 1 it follows the print job until it
+// finishes, and says when the form no longer matches the picture; and it empties the form when
+// the pharmacist comes back to it (Back after printing), so no patient's details are left for
+// the next one. Only an enhancement: without it the page's "Show the sentence" button, the
+// server's answer and the "Next patient" link do the same. Its words come from the page (data-*).
 "use strict";
 (function () {
   const form = document.getElementById("counter");
   const out = document.getElementById("sentence");
+  const found = document.getElementById("lang-found");
   if (!form || !out || !window.fetch) return;
   let pending = 0;
+  let listing = null;
 
-  function show(nodes) {
-    out.replaceChildren(...nodes);
-  }
   function para(cls, text, attrs) {
     const p = document.createElement("p");
     p.className = cls;
@@ -21,6 +23,9 @@
   }
   function textOf(html) {
     return new DOMParser().parseFromString(html, "text/html").body.textContent;
+  }
+  function showEmpty() {
+    out.replaceChildren(para("note", out.dataset.empty));
   }
   async function update() {
     const fields = {
@@ -34,32 +39,105 @@
     const body = await response.json();
     if (ticket !== pending) return;
     if (!response.ok) {
-      show([para("note", body.detail)]);
+      out.replaceChildren(para("note", body.detail, { lang: "en", dir: "ltr" }));
       return;
     }
-    show([para("label", "The patient will read:"),
-          para("patient-text", textOf(body.html), { lang: body.lang.replace("_", "-"), dir: body.dir }),
-          para("label", "In English:"), para("english-text", textOf(body.english))]);
+    out.replaceChildren(para("label", out.dataset.patient),
+      para("patient-text", textOf(body.html), { lang: body.lang.replace("_", "-"), dir: body.dir }),
+      para("label", out.dataset.english), para("english-text", textOf(body.english), { lang: "en", dir: "ltr" }));
+  }
+
+  // A name as the server compares it (leaflet.languages.name_key): lower case, no accents or
+  // marks, punctuation as spaces, words in order ("Chinese (Traditional)" = "chinese traditional").
+  function key(name) {
+    return name.normalize("NFKD").replace(/\p{Mn}/gu, "").toLowerCase().replace(/[\p{P}\p{S}\p{Z}_]/gu, " ")
+      .split(/\s+/).filter(Boolean).sort().join(" ");
+  }
+  async function chosenLeaflet() {
+    if (!listing) {
+      const response = await fetch("/leaflets");
+      if (!response.ok) return null;
+      listing = await response.json();
+    }
+    const typed = form.leaflet.value.trim().replace(/\s+/g, " ").toLowerCase();
+    return listing.leaflets.find((leaflet) => [leaflet.id, leaflet.title.toLowerCase(),
+      leaflet.title.split(" ")[0].toLowerCase()].includes(typed)) || null;
+  }
+  // "Prints in: Arabic — العربية", its own name in its own script and direction.
+  function languageName(choice) {
+    const bdi = document.createElement("bdi");
+    bdi.dir = "ltr";
+    bdi.append(choice.english_name);
+    if (choice.name !== choice.english_name) {
+      const own = document.createElement("span");
+      own.lang = choice.code.replace("_", "-");
+      own.dir = choice.direction;
+      own.textContent = choice.name;
+      bdi.append(" — ", own);
+    }
+    return bdi;
+  }
+  function sentenceWith(pattern, choice) {
+    const [before, after] = pattern.split("{language}");
+    return [before, languageName(choice), after || ""];
+  }
+  async function showFound() {
+    if (!found) return;
+    const typed = key(form.lang.value);
+    if (!typed) {
+      found.replaceChildren();
+      return;
+    }
+    const leaflet = await chosenLeaflet();
+    if (!leaflet) return;
+    const choice = leaflet.languages.find((c) => c.names.some((name) => key(name) === typed));
+    if (!choice) {
+      found.replaceChildren(found.dataset.none);
+    } else if (choice.available) {
+      found.replaceChildren(...sentenceWith(found.dataset.found, choice));
+    } else {
+      const span = document.createElement("span");
+      span.className = "unavailable";
+      span.append(...sentenceWith(found.dataset.unavailable, choice));
+      found.replaceChildren(span);
+    }
   }
   // Each medicine is translated into its own languages: offer only those it can print.
   async function offerLanguages() {
-    const response = await fetch("/leaflets");
-    if (!response.ok) return;
-    const listing = await response.json();
-    const typed = form.leaflet.value.trim().replace(/\s+/g, " ").toLowerCase();
-    const chosen = listing.leaflets.find((leaflet) => [leaflet.id, leaflet.title.toLowerCase(),
-      leaflet.title.split(" ")[0].toLowerCase()].includes(typed));
+    const chosen = await chosenLeaflet();
     const list = document.getElementById("languages");
     if (!chosen || !list) return;
     list.replaceChildren(...chosen.languages.filter((choice) => choice.available).map((choice) => {
       const option = document.createElement("option");
       option.value = choice.code;
-      option.label = `${choice.name} · ${choice.english_name} · ${choice.review}`;
+      option.label = `${choice.name} · ${choice.english_name}` + (choice.reviewed ? "" : ` · ${list.dataset.notReviewed}`);
       return option;
     }));
   }
+  // Back to the page after printing: the browser may show it as it was left. Empty what was
+  // typed for the patient; keep the medicine, the edition and the paper.
+  function nextPatient() {
+    for (const name of ["lang", "patient", "free_directions"]) form[name].value = "";
+    form.directions.selectedIndex = 0;
+    form.count.value = "1";
+    const today = (document.getElementById("date").dataset.today || "").split("-");
+    if (today.length === 3) {
+      form.date_year.value = today[0];
+      form.date_month.value = String(Number(today[1]));
+      form.date_day.value = String(Number(today[2]));
+    }
+    if (found) found.replaceChildren();
+    showEmpty();
+  }
+  window.addEventListener("pageshow", (event) => {
+    const navigation = performance.getEntriesByType("navigation")[0];
+    if (event.persisted || (navigation && navigation.type === "back_forward")) nextPatient();
+  });
+
   form.leaflet.addEventListener("change", offerLanguages);
+  form.leaflet.addEventListener("change", showFound);
   form.leaflet.addEventListener("change", update);
+  form.lang.addEventListener("input", showFound);
   for (const name of ["lang", "directions", "count"]) {
     form[name].addEventListener("change", update);
   }
