@@ -515,7 +515,8 @@ def test_in_chromium_the_pharmacist_sees_page_one_then_prints_it(cups, printing_
         page.get_by_label("Patient's language").fill("arabic")
         page.get_by_label("Patient's name").fill(PATIENT)
         page.get_by_label("Standard directions").select_option("bedtime")
-        date = page.get_by_label("Dispensing date").input_value()
+        day, month, year = (page.locator(f"#date_{part}").input_value() for part in ("day", "month", "year"))
+        date = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
         page.get_by_role("button", name="See page 1").click()
         picture = page.get_by_role("img", name="Page 1 of Zolpidem for sleep in Arabic (العربية), as it will print")
         expect(picture).to_be_visible()

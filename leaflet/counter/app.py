@@ -85,7 +85,7 @@ from leaflet.counter.offer import find_medicine, language_choices, medicines
 from leaflet.counter.page_language import CounterPage
 from leaflet.counter.problems import headers_of, plain_problem, problem_for, status_of
 from leaflet.coverage import coverage, require_available
-from leaflet.errors import LeafletError, NotReady, RenderError, UsageError, WorkerLost
+from leaflet.errors import LeafletError, NotReady, PrinterError, RenderError, UsageError, WorkerLost
 from leaflet.languages import SOURCE_LANGUAGE, find_language, language
 from leaflet.printer import JobState, find_printer
 from leaflet.project import COUNTER_TEMPLATES, Project
@@ -420,13 +420,14 @@ class Counter:
         try:
             form = await _fields(request)
             check_form(request, form)
-            await run_in_threadpool(check_page_form, self.project, form, self.settings.pharmacy)  # every error at once
+            fields = await run_in_threadpool(check_page_form, self.project, form, self.settings.pharmacy)
             send = str(form.get("send") or "pdf")
             if send not in SENDS:
                 raise UsageError(f"unknown send '{send[:20]}'", hint="send=" + ", ".join(SENDS))
             if send == "printer":
                 self.jobs.require_printer()
-            plan = await run_in_threadpool(self._form_plan, form, FORM_FIELDS)
+            chosen = {**fields, **{k: form[k] for k in ("send", "seen") if k in form}}
+            plan = await run_in_threadpool(self._form_plan, chosen, FORM_FIELDS)
             if send == "pdf":
                 return await self._personal(plan)
             data = await self._render(plan)
@@ -544,7 +545,8 @@ class Counter:
                    lang: str, shown: dict[str, Any]) -> str:
         return self.pages.render("page.html", lang, {
             **self._page_context(form, error, preview), "csrf": token, "printer": self.jobs.printer,
-            "look": shown.get("look"), "job": shown.get("job")})
+            "look": shown.get("look"), "job": shown.get("job"),
+            "error_title": "The leaflet was not printed" if isinstance(error, PrinterError) else ""})
 
     def _page_context(self, form: dict[str, Any], error: LeafletError | None, preview: bool) -> dict[str, Any]:
         leaflets = medicines(self.project)
