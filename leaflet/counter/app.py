@@ -426,7 +426,7 @@ class Counter:
                 raise UsageError(f"unknown send '{send[:20]}'", hint="send=" + ", ".join(SENDS))
             if send == "printer":
                 self.jobs.require_printer()
-            chosen = {**fields, **{k: form[k] for k in ("send", "seen") if k in form}}
+            chosen: dict[str, Any] = {**fields, **{k: form[k] for k in ("send", "seen") if k in form}}
             plan = await run_in_threadpool(self._form_plan, chosen, FORM_FIELDS)
             if send == "pdf":
                 return await self._personal(plan)
