@@ -7,6 +7,7 @@ import logging
 import os
 import re
 import shutil
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -261,6 +262,28 @@ def test_the_patients_name_is_in_no_file_and_no_log_line(project, tmp_path, capl
     assert any("POST /leaflets/diazepam/es.pdf 200" in line for line in lines)  # the access log is on
     for needle in (PATIENT, "Zyxqa", FREE, "2026-03-07", "patient="):
         assert not [line for line in lines if needle in line], needle
+
+
+def test_a_patients_leaflet_leaves_no_file_in_the_cache_or_the_temporary_folder(project, tmp_path, monkeypatch):
+    """Neither a preflight pass named by the PDF's digest, nor a font subset (or its glyph map)
+    made of the characters of a name the repertoire lacks, nor WeasyPrint's copies of the fonts."""
+    cache, temporary = tmp_path / "cache", tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv(CACHE_VARIABLE, str(cache))
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    client = make_client(project, tmp_path)
+
+    def make(name: str) -> str:
+        response = client.post("/leaflets/diazepam/es.pdf", json={"patient": name, "directions": "bedtime"})
+        assert response.status_code == 200, response.text
+        return pdf_bytes_text(response.content)
+
+    make("Ana García")  # the first patient's leaflet makes the font subsets every later one shares
+    before = sorted(p.relative_to(cache) for p in cache.rglob("*"))
+    for name in ("Zeb Quixote", "Łukasz Wąż", "Иван Петров", "Ἀλέξανδρος"):
+        assert name.split()[-1] in make(name)
+    assert sorted(p.relative_to(cache) for p in cache.rglob("*")) == before
+    assert list(temporary.iterdir()) == []
 
 
 # -- print history -------------------------------------------------------------------------------
