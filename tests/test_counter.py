@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import os
@@ -289,25 +290,45 @@ def test_a_patients_leaflet_leaves_no_file_in_the_cache_or_the_temporary_folder(
 # -- print history -------------------------------------------------------------------------------
 
 def test_every_print_is_recorded_without_personal_data(client, project, tmp_path, capsys):
-    client.post("/leaflets/diazepam/ar.pdf", json={"patient": PATIENT, "directions": "bedtime", "count": 2})
+    personal = client.post("/leaflets/diazepam/ar.pdf", json={"patient": PATIENT, "directions": "bedtime", "count": 2,
+                                                              "free_directions": FREE})
     stock = client.get("/leaflets/diazepam/es.pdf?edition=large")
     code, out, _ = run_cli(capsys, "--project", project.root, "history", "--data", tmp_path / "data")
     assert code == 0 and out.splitlines()[-1] == "2 print(s)"
-    code, out, _ = run_cli(capsys, "--project", project.root, "history", "--data", tmp_path / "data",
-                           "--lang", "es", "--csv", "-")
+    code, out, _ = run_cli(capsys, "--project", project.root, "history", "--data", tmp_path / "data", "--csv", "-")
     rows = out.splitlines()
-    assert rows[0] == "time,leaflet,revision,lang,catalog_digest,review,edition,paper,personalised,pdf_sha256"
-    assert len(rows) == 2
-    fields = rows[1].split(",")
+    assert rows[0] == ("time,leaflet,revision,lang,catalog_digest,review,edition,paper,personalised,"
+                       "directions,count,stock_sha256")
+    assert len(rows) == 3
+    fields, patients = rows[2].split(","), rows[1].split(",")
     revised = read_leaflet(project.content_file("diazepam")).revised.isoformat()
     assert fields[1:4] == ["diazepam", fields[2], "es"] and fields[2].startswith(f"{revised} ")
-    assert fields[5:9] == ["not reviewed", "large", "a4", "0"]
-    assert fields[9] == hashlib.sha256(stock.content).hexdigest()
+    assert fields[5:] == ["not reviewed", "large", "a4", "0", "", "", hashlib.sha256(stock.content).hexdigest()]
     assert fields[4].startswith("sha256:")
+    # The patient's leaflet: what was chosen from the lists, no digest of its PDF, nothing typed.
+    assert patients[3] == "ar" and patients[8:] == ["1", "bedtime", "2", ""]
     code, out, _ = run_cli(capsys, "--project", project.root, "history", "--data", tmp_path / "data",
                            "--since", "2999-01-01")
     assert out.strip() == "0 print(s)"
-    assert PATIENT.encode() not in (tmp_path / "data" / "history.sqlite3").read_bytes()
+    kept = b"".join(p.read_bytes() for p in (tmp_path / "data").iterdir())
+    for needle in (PATIENT, FREE, hashlib.sha256(personal.content).hexdigest()):
+        assert needle.encode() not in kept
+
+
+def test_the_history_file_is_readable_by_its_owner_only(client, tmp_path):
+    client.get("/leaflets/diazepam/es.pdf")
+    files = sorted((tmp_path / "data").iterdir())
+    assert [f.name for f in files][0] == "history.sqlite3"
+    assert {f.name: oct(f.stat().st_mode & 0o777) for f in files} == {f.name: "0o600" for f in files}
+    assert oct((tmp_path / "data").stat().st_mode & 0o777) == "0o700"
+
+
+def test_head_and_prefetch_are_not_prints(client, project, tmp_path, capsys):
+    assert client.head("/leaflets/diazepam/es.pdf").status_code == 200
+    assert client.get("/leaflets/diazepam/es.pdf", headers={"Sec-Purpose": "prefetch"}).status_code == 200
+    assert client.get("/leaflets/diazepam/es.pdf").status_code == 200
+    _, out, _ = run_cli(capsys, "--project", project.root, "history", "--data", tmp_path / "data")
+    assert out.splitlines()[-1] == "1 print(s)"
 
 
 def test_the_catalog_digest_changes_with_the_catalog(client, project, tmp_path, capsys):

@@ -62,7 +62,7 @@ from leaflet.counter.guards import (
     check_not_cross_site,
     new_token,
 )
-from leaflet.counter.history import history_file, print_of, record_print
+from leaflet.counter.history import History, database_url, print_of
 from leaflet.counter.offer import find_medicine, language_choices, medicines
 from leaflet.counter.problems import headers_of, plain_problem, problem_for, status_of
 from leaflet.coverage import coverage, require_available
@@ -94,6 +94,7 @@ class Settings:
 
     pharmacy: Path | None = None
     data_dir: Path | None = None  # the history's folder: <project>/data by default
+    database: str | None = None  # the history in PostgreSQL (postgresql://...): several counters share it
     password: str | None = None
     workers: int = 0  # 0: render in this process (tests); the server starts one per core
     body_limit: int = DEFAULT_BODY_LIMIT
@@ -170,7 +171,7 @@ class Counter:
         self.settings = settings
         self.pool = RenderPool(project, settings.workers)
         self.warming: asyncio.Task[None] | None = None
-        self.history = history_file(settings.data_dir or project.root / "data")
+        self.history = History(database_url(settings.data_dir or project.root / "data", settings.database))
         self.pages = jinja2.Environment(loader=jinja2.FileSystemLoader(project.templates_dir / COUNTER_TEMPLATES),
                                         autoescape=True, undefined=jinja2.StrictUndefined, auto_reload=False)
 
@@ -202,6 +203,7 @@ class Counter:
             self.pool.stop()
             await self.warming
             await run_in_threadpool(self.pool.close)
+            await run_in_threadpool(self.history.close)
 
     async def _warm(self) -> None:
         """Spawn the workers here, in the event loop's thread (the main one, the only one that may
@@ -250,7 +252,8 @@ class Counter:
         if etag in request.headers.get("if-none-match", ""):
             return Response(status_code=304, headers={"ETag": etag})
         data = await run_in_threadpool(path.read_bytes)
-        await self._record(plan, data)
+        if _is_a_print(request):
+            await self._record(plan, data)
         return Response(data, media_type=PDF, headers={"ETag": etag, "Cache-Control": "no-cache",
                                                        "Content-Disposition": _inline(plan)})
 
@@ -365,7 +368,7 @@ class Counter:
                         headers={"Cache-Control": "no-store", "Content-Disposition": _inline(plan)})
 
     async def _record(self, plan: Plan, data: bytes) -> None:
-        await run_in_threadpool(lambda: record_print(self.history, print_of(self.project, plan, data)))
+        await run_in_threadpool(lambda: self.history.record(print_of(self.project, plan, data)))
 
     def _listing(self) -> dict[str, Any]:
         leaflets = []
@@ -476,6 +479,12 @@ def _other_editions(leaflet: str, lang: str) -> dict[str, dict[str, str]]:
         reason = coverage(lang).unavailable(kind.medium)
         found[kind.name] = {"unavailable": reason} if reason else {"url": f"/leaflets/{leaflet}/{lang}.{kind.suffix}"}
     return found
+
+
+def _is_a_print(request: Request) -> bool:
+    """A GET that will show the PDF: not a HEAD, nor a browser's prefetch of a link."""
+    purpose = (request.headers.get("sec-purpose") or request.headers.get("purpose") or "").lower()
+    return request.method == "GET" and "prefetch" not in purpose
 
 
 def _inline(plan: Plan) -> str:
