@@ -48,7 +48,9 @@ from leaflet.builder.pipeline import Plan, plan_build
 from leaflet.builder.pool import RenderPool
 from leaflet.counter.fields import (
     FORM_FIELDS,
+    history_filter,
     personal_options,
+    reprint_fields,
     stock_options,
 )
 from leaflet.counter.guards import (
@@ -62,11 +64,11 @@ from leaflet.counter.guards import (
     check_not_cross_site,
     new_token,
 )
-from leaflet.counter.history import History, database_url, print_of
+from leaflet.counter.history import History, Print, catalog_digest, database_url, print_of, revision_of
 from leaflet.counter.offer import find_medicine, language_choices, medicines
 from leaflet.counter.problems import headers_of, plain_problem, problem_for, status_of
 from leaflet.coverage import coverage, require_available
-from leaflet.errors import LeafletError, NotReady, RenderError, UsageError
+from leaflet.errors import HistoryError, LeafletError, NotReady, RenderError, UsageError
 from leaflet.languages import SOURCE_LANGUAGE, find_language, language
 from leaflet.project import COUNTER_TEMPLATES, Project
 from leaflet.render.context import directions_sentence
@@ -85,6 +87,8 @@ DEFAULT_RATE_LIMIT = 120
 WARM_UP_WAIT = 10.0
 #: Seconds a refused client is asked to wait (``Retry-After``); a warm-up takes 30 s or more.
 RETRY_AFTER = 10
+#: The history page shows this many prints, the newest (filters narrow them; the CLI exports them all).
+HISTORY_ROWS = 200
 STATIC = {"counter.css": "text/css; charset=utf-8", "counter.js": "text/javascript; charset=utf-8"}
 
 
@@ -181,6 +185,7 @@ class Counter:
             Route("/", self.preview, methods=["POST"]),
             Route("/print", self.print_form, methods=["POST"]),
             Route("/sentence", self.sentence, methods=["POST"]),
+            Route("/history", self.history_page, methods=["GET"]),
             Route("/leaflets", self.leaflets, methods=["GET"]),
             Route("/leaflets/{leaflet}/{lang}.pdf", self.stock_pdf, methods=["GET"]),
             Route("/leaflets/{leaflet}/{lang}.pdf", self.personal_pdf, methods=["POST"]),
@@ -303,7 +308,16 @@ class Counter:
 
     @_problems
     async def page(self, request: Request) -> Response:
-        return await self._page(request, {}, None)
+        """The form, empty, or filled from a link of the print history (never with a name)."""
+        return await self._page(request, reprint_fields(request.query_params), None)
+
+    @_problems
+    async def history_page(self, request: Request) -> Response:
+        """The last prints, newest first, filtered; each stock one can be printed again, a
+        patient's one made again from the form, filled with all but what was typed."""
+        context = await run_in_threadpool(self._history_context, request.query_params)
+        html = await run_in_threadpool(self.pages.get_template("history.html").render, context)
+        return HTMLResponse(html, status_code=context["status"], headers={"Cache-Control": "no-store"})
 
     @_problems
     async def preview(self, request: Request) -> Response:
@@ -416,6 +430,47 @@ class Counter:
                 "error": str(error) if error else "", "sentences": self._preview(values) if preview else None,
                 "pharmacy": pharmacy, "editions": printed_editions(),
                 "unit": dose_forms[dose_form].unit if dose_form in dose_forms else "doses"}
+
+    def _history_context(self, fields: Any) -> dict[str, Any]:
+        leaflets = medicines(self.project)
+        languages = self.project.languages()
+        query, problems = history_filter(fields, list(leaflets), languages, HISTORY_ROWS)
+        entries, status = [], 422 if problems else 200
+        try:
+            entries = [] if problems else self.history.prints(query)[::-1]
+        except HistoryError as exc:  # the page says so, with its filters, rather than a bare problem
+            problems, status = [str(exc)], 503
+        current: dict[tuple[str, str, str], tuple[str, str] | None] = {}
+        rows = [self._history_row(entry, leaflets, languages, current) for entry in entries]
+        pharmacy = read_pharmacy(self.settings.pharmacy, self.project.root) if self.settings.pharmacy else None
+        return {"rows": rows, "problems": problems, "status": status, "leaflets": leaflets, "pharmacy": pharmacy,
+                "languages": [language(code) for code in languages], "limit": HISTORY_ROWS,
+                "values": {name: str(fields.get(name, "")) for name in ("leaflet", "lang", "since", "until")}}
+
+    def _history_row(self, entry: Print, leaflets: dict[str, str], languages: list[str],
+                     current: dict[tuple[str, str, str], tuple[str, str] | None]) -> dict[str, Any]:
+        """One print as the page shows it, with the link that makes it again (if it still can be made)
+        and whether the leaflet changed since (the link makes today's version)."""
+        printable = entry.leaflet in leaflets and entry.lang in languages and entry.edition in printed_editions()
+        key = (entry.leaflet, entry.lang, entry.edition)
+        if printable and key not in current:
+            try:
+                current[key] = (revision_of(self.project, entry.leaflet),
+                                catalog_digest(self.project, entry.leaflet, entry.lang, entry.edition == "bilingual"))
+            except LeafletError:
+                current[key] = None
+        now = current.get(key)
+        again = {"edition": entry.edition, "paper": entry.paper}
+        if entry.personalised:
+            again = {"leaflet": entry.leaflet, "lang": entry.lang, **again,
+                     **({"directions": entry.directions, "count": str(entry.count)} if entry.directions else {})}
+        link = (f"/?{urllib.parse.urlencode(again)}" if entry.personalised
+                else f"/leaflets/{entry.leaflet}/{entry.lang}.pdf?{urllib.parse.urlencode(again)}")
+        return {"entry": entry, "when": entry.time[:16].replace("T", " ") + " UTC",
+                "title": leaflets.get(entry.leaflet, entry.leaflet),
+                "language": language(entry.lang) if entry.lang in languages else None,
+                "link": link if printable and now else None,
+                "changed": bool(now) and now != (entry.revision, entry.catalog_digest)}
 
     def _preview(self, values: dict[str, str]) -> dict[str, Any]:
         if not values.get("directions"):
