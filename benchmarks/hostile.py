@@ -29,6 +29,8 @@ MEGABYTE = 1_000_000
 LEAFLET_CLI = str(Path(sys.executable).parent / "leaflet")
 ENV = {**os.environ, "LC_ALL": "C.UTF-8"}
 PRECAUTIONS = 'msgstr "Precauciones"'
+#: The first line of the Spanish dependence warning, whose "abstinencia" is the glossary's "withdrawal".
+DEPENDENCE = '"El diazepam puede causar dependencia física y reacciones de abstinencia. La "'
 
 
 def hostile_catalogs(size: int) -> list[tuple[str, str, str, str]]:
@@ -36,7 +38,8 @@ def hostile_catalogs(size: int) -> list[tuple[str, str, str, str]]:
     each one translation of ``size`` characters of one pattern. The first four once made `leaflet
     check` quadratic (issue 12: 75 KB of the first took 58 s); the rest are a markup span every 4
     characters, a number every 4, a run of phone-number characters, doubled words, a continuation
-    line every 76 characters (the .po scanner) and a Plural-Forms header padded with spaces.
+    line every 76 characters (the .po scanner), a Plural-Forms header padded with spaces, and the
+    words of a glossary term ("reacciones de abstinencia") never in its order.
     tests/test_checks.py reads the same cases at 100 KB."""
     def repeated(unit: str, prefix: str = "") -> str:
         return prefix + unit * ((size - len(prefix)) // len(unit))
@@ -55,6 +58,7 @@ def hostile_catalogs(size: int) -> list[tuple[str, str, str, str]]:
         ("doubled-words", PRECAUTIONS, f'msgstr "{repeated("aa ")}"', "double-words"),
         ("wrapped-lines", PRECAUTIONS, f'msgstr ""\n{wrapped(repeated("**x "))}', "markup"),
         ("plural-forms-spaces", "plural=(n != 1);", f"plural=n{' ' * size}x;", "plural-forms"),
+        ("glossary-near-misses", DEPENDENCE, f'"{repeated("reacciones abstinencia de ")} La "', "glossary"),
     ]
 
 

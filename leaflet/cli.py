@@ -420,7 +420,7 @@ def check(obj: Context, targets: tuple[str, ...], lang: str | None) -> None:
 
     code = language_option(lang, list(targets)) if lang is not None else None
     results = check_paths(obj.project, catalog_paths(obj.project, list(targets)), code)
-    problems = [p for result in results for p in result.problems]
+    problems = list(dict.fromkeys(p for result in results for p in result.problems))  # a glossary's: once
     for problem in problems:
         click.echo(str(problem))
     n_errors = sum(p.severity == ERROR for p in problems)
@@ -555,30 +555,59 @@ def preview(obj: Context, lang: str, leaflets: tuple[str, ...]) -> None:
 @click.option("--workers", type=click.IntRange(min=0), default=None,
               help="Render processes (default: the number of cores; 0 renders in the server's own process).")
 @click.option("--rate-limit", type=click.IntRange(min=0), default=None, metavar="N",
-              help="Leaflets per client per minute (default: 120; 0: no limit).")
+              help="Leaflets, and wrong passwords, per client per minute (default: 120; 0: no limit).")
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="A name the counter is reached by, besides loopback's and --host (repeat; also "
+                   "$LEAFLET_ALLOWED_HOSTS); any other Host is refused.")
+@click.option("--trusted-proxy", "trusted_proxies", multiple=True, metavar="ADDRESS",
+              help="A proxy (address or network) whose X-Forwarded-For and -Proto are believed (repeat; also "
+                   "$LEAFLET_TRUSTED_PROXIES; default: none).")
+@click.option("--concurrency", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Requests or connections at once; more get 503 (default: 100; 0: no limit).")
+@click.option("--header-timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+              help="Time a client has to send a request's headers (default: 10).")
+@click.option("--body-timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+              help="Time a client has to send a request's body (default: 10).")
+@click.option("--shutdown-timeout", type=click.IntRange(min=0), default=None, metavar="SECONDS",
+              help="Time the requests in flight have to finish after SIGTERM or Ctrl-C (default: 8).")
 @click.option("--database", metavar="URL", envvar="DATABASE_URL", show_envvar=True,
               help="The print history in PostgreSQL (postgresql://user:password@host/db), shared by several "
                    "counters. Default: a SQLite file in the data folder.")
 @pass_context
 def serve(obj: Context, host: str, port: int, pharmacy: Path | None, data_dir: Path | None,
-          workers: int | None, rate_limit: int | None, database: str | None) -> None:
+          workers: int | None, rate_limit: int | None, allowed_hosts: tuple[str, ...],
+          trusted_proxies: tuple[str, ...], concurrency: int | None, header_timeout: float | None,
+          body_timeout: float | None, shutdown_timeout: int | None, database: str | None) -> None:
     """Serve the pharmacy counter: a page and an HTTP API that print leaflets (http://127.0.0.1:8000/)."""
     from leaflet.builder.batch import default_jobs
-    from leaflet.counter.app import DEFAULT_RATE_LIMIT, Settings
-    from leaflet.counter.guards import PASSWORD_VARIABLE, require_password
+    from leaflet.counter.app import Settings
+    from leaflet.counter.guards import (
+        HOSTS_VARIABLE,
+        PASSWORD_VARIABLE,
+        PROXIES_VARIABLE,
+        check_proxies,
+        listed,
+        require_password,
+        served_names,
+    )
     from leaflet.counter.history import open_history
     from leaflet.counter.server import run
     from leaflet.doctor import require_build
 
     password = os.environ.get(PASSWORD_VARIABLE) or None
     require_password(host, password)
+    proxies = check_proxies(listed(*trusted_proxies, os.environ.get(PROXIES_VARIABLE)))
     require_build()
     data_dir = data_dir or _data_dir(obj.project)
     open_history(data_dir, database or None).check()  # a wrong database stops the start, not each print
     settings = Settings(pharmacy=pharmacy, data_dir=data_dir, password=password, database=database or None,
                         workers=default_jobs() if workers is None else workers,
-                        rate_limit=DEFAULT_RATE_LIMIT if rate_limit is None else rate_limit)
-    run(obj.project, settings, host, port)
+                        allowed_hosts=served_names(host, listed(*allowed_hosts, os.environ.get(HOSTS_VARIABLE))),
+                        trusted_proxies=proxies)
+    limits: dict[str, Any] = {"rate_limit": rate_limit, "concurrency": concurrency, "header_timeout": header_timeout,
+                              "body_timeout": body_timeout, "shutdown_timeout": shutdown_timeout}
+    run(obj.project, replace(settings, **{name: value for name, value in limits.items() if value is not None}),
+        host, port)
 
 
 def _data_dir(project: Project) -> Path:

@@ -81,6 +81,11 @@ class CatalogError(LeafletError):
     """A .po/.pot file that cannot be parsed."""
 
 
+class GlossaryError(LeafletError):
+    """A glossary (``locales/<lang>/glossary.tbx``) that cannot be read: its approved terms
+    could not be checked."""
+
+
 class Found(Protocol):
     """What a check found (``checks.Problem``, ``preflight.Finding``): printed as one line."""
 
@@ -147,6 +152,11 @@ class OutputError(LeafletError):
     """The output folder cannot be created or written."""
 
 
+class WorkerLost(RenderError):
+    """A render worker process died (killed, out of memory) while making a leaflet; the pool
+    has been given new workers, which warm up before their first leaflet."""
+
+
 class HistoryError(LeafletError):
     """The print history cannot be read or written (a locked, broken or unwritable file)."""
 
@@ -157,8 +167,21 @@ class RequestRefused(LeafletError):
     status = 400
 
 
+class RequestTimeout(RequestRefused):
+    """A body that did not arrive in time: the connection is closed."""
+
+    status = 408
+
+
 class Unauthorised(RequestRefused):
     status = 401
+
+
+class MisdirectedRequest(RequestRefused):
+    """A Host the counter does not answer to: a page elsewhere whose name was made to point at
+    the counter's address (DNS rebinding), or a name missing from ``--allowed-host``."""
+
+    status = 421
 
 
 class ForgedRequest(RequestRefused):

@@ -35,6 +35,8 @@ class Script:
     font_package: str = NOTO_CORE
     #: Korean breaks lines at spaces, never inside a word (unlike Chinese).
     keep_words: bool = False
+    #: Words stand between spaces (Chinese and Burmese write a phrase without them).
+    word_spaces: bool = True
     #: Latin and Cyrillic text hyphenates where Pyphen has a dictionary; other scripts never.
     hyphenates: bool = False
     #: Empty where the glyphs read back as the words in order (``leaflet preflight`` measures it);
@@ -62,8 +64,8 @@ NUMBERING = {
 _LATIN_FONTS = ("Noto Sans",)
 LATIN = Script("Latin", _LATIN_FONTS, hyphenates=True)
 CYRILLIC = Script("Cyrillic", _LATIN_FONTS, hyphenates=True)
-HAN_SIMPLIFIED = Script("Han (simplified)", ("Noto Sans CJK SC", "Noto Sans"), NOTO_CJK)
-HAN_TRADITIONAL = Script("Han (traditional)", ("Noto Sans CJK TC", "Noto Sans"), NOTO_CJK)
+HAN_SIMPLIFIED = Script("Han (simplified)", ("Noto Sans CJK SC", "Noto Sans"), NOTO_CJK, word_spaces=False)
+HAN_TRADITIONAL = Script("Han (traditional)", ("Noto Sans CJK TC", "Noto Sans"), NOTO_CJK, word_spaces=False)
 HANGUL = Script("Hangul", ("Noto Sans CJK KR", "Noto Sans"), NOTO_CJK, keep_words=True)
 ETHIOPIC = Script("Ethiopic", ("Noto Sans Ethiopic", "Noto Sans"))
 # Naskh, not Nastaliq, for Urdu too: a Nastaliq word is drawn from contextual glyphs that do
@@ -81,7 +83,7 @@ BENGALI = Script("Bengali", ("Noto Sans Bengali", "Noto Sans"),
                  no_pdf_ua_bilingual=_COLUMNS_INTERLEAVED)
 DEVANAGARI = Script("Devanagari", ("Noto Sans Devanagari", "Noto Sans"),
                     no_pdf_ua_bilingual=_COLUMNS_INTERLEAVED)
-MYANMAR = Script("Myanmar", ("Noto Sans Myanmar", "Noto Sans"),
+MYANMAR = Script("Myanmar", ("Noto Sans Myanmar", "Noto Sans"), word_spaces=False,
                  no_pdf_ua_bilingual=_COLUMNS_INTERLEAVED)
 
 

@@ -180,6 +180,10 @@ class Project:
     def po_file(self, lang: str, domain: str) -> Path:
         return refuse_link_out(self.locales_dir / lang / "LC_MESSAGES" / f"{domain}.po", self.root)
 
+    def glossary_file(self, lang: str) -> Path:
+        """The language's terms (TBX), beside its catalogs; it need not exist."""
+        return refuse_link_out(self.locales_dir / lang / "glossary.tbx", self.root)
+
     def output_file(self, lang: str, leaflet: str, edition: str = "", ending: str = "pdf") -> Path:
         """The stock leaflet every patient gets: ``output/<lang>/<leaflet>[.edition].pdf``
         (``.mp3``, ``.brf``, ``.html``, ``.epi.json`` for the editions that are not printed)."""

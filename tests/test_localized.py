@@ -79,7 +79,8 @@ def test_the_first_warning_is_on_page_1_in_every_language_and_edition(built, lea
 
 
 @pytest.mark.parametrize("lang, edition", [
-    (lang, edition) for lang in REPO.languages() for edition in EDITIONS if not (lang == "en" and edition == "bilingual")])
+    (lang, edition) for lang in REPO.languages() for edition in EDITIONS
+    if not (lang == "en" and edition == "bilingual")])
 def test_the_whole_of_the_most_important_information_is_on_page_1(built, lang, edition):
     """Issue 23: opioids and alcohol, dependence and withdrawal, and not stopping suddenly, each
     to its last words, on page 1 of every edition (their details follow in the next section)."""

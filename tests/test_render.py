@@ -92,7 +92,8 @@ def test_the_counter_prints_through_the_render_path(project, tmp_path, calls):
 
     from leaflet.counter import Settings, create_app
 
-    client = TestClient(create_app(project, Settings(data_dir=tmp_path / "data", workers=0)))
+    client = TestClient(create_app(project, Settings(data_dir=tmp_path / "data", workers=0)),
+                        base_url="http://127.0.0.1:8000")
     response = client.get("/leaflets/diazepam/es.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF-")
     assert calls == ["html", "pdf"]

@@ -13,6 +13,10 @@ with one core).
 
 A personalised leaflet is rendered to bytes and handed back in memory; only
 the stock leaflet (``build_stock``) is written, to the build output.
+
+A worker that dies (killed, out of memory) breaks its executor for good: the
+pool makes a new one at once (``watch`` notices the death, a failed leaflet
+too) and says so with ``WorkerLost``, so the caller may ask again.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from pathlib import Path
 from typing import Literal, TypeVar
 
 from leaflet.builder.pipeline import Plan, check_print, run_build
-from leaflet.errors import RenderError
+from leaflet.errors import RenderError, WorkerLost
 from leaflet.project import Project
 from leaflet.render.edition import render_edition
 
@@ -175,9 +179,9 @@ class RenderPool:
             raise RenderError("a render worker stopped while warming up",
                               hint="see the lines above; start the counter again")
 
-    async def warmed(self, timeout: float) -> State:
-        """The state once a worker is warm, the pool stopped or failed, or ``timeout`` seconds passed;
-        waits in the event loop, holding no thread."""
+    async def warmed(self, timeout: float | None) -> State:
+        """The state once a worker is warm, the pool stopped or failed, or ``timeout`` seconds passed
+        (None: no limit); waits in the event loop, holding no thread."""
         if self.state == "warming":
             await asyncio.wait([asyncio.wrap_future(future) for future in self._warming], timeout=timeout,
                                return_when=asyncio.FIRST_COMPLETED)
@@ -199,6 +203,45 @@ class RenderPool:
             self._executor = None
         self.spawn()
 
+    def replace(self, broken: Executor) -> None:
+        """New workers for ``broken``, once, however many leaflets its death failed."""
+        if self._executor is broken and not self.stopped:
+            self.restart()
+
+    async def watch(self) -> bool:
+        """Wait until a worker process ends, then replace them all at once (in the event loop's
+        thread: the main one, which can ignore Ctrl-C), so the next leaflet finds warming workers,
+        not a broken executor. True when the workers were replaced; False when there is nothing
+        to watch, the pool stopped, or a worker died while warming up: it would die again."""
+        executor = self._executor
+        processes = list((getattr(executor, "_processes", None) or {}).values())
+        if not processes or self.stopped:
+            return False
+        loop = asyncio.get_running_loop()
+        ended: asyncio.Future[None] = loop.create_future()
+
+        def end() -> None:
+            if not ended.done():
+                ended.set_result(None)
+
+        try:
+            for process in processes:
+                loop.add_reader(process.sentinel, end)  # readable once the process has ended
+            await ended
+        except NotImplementedError:  # an event loop without readers: a failed leaflet will tell
+            return False
+        finally:
+            for process in processes:
+                loop.remove_reader(process.sentinel)
+        if self.stopped:
+            return False
+        if self._executor is not executor:  # a failed leaflet replaced them already
+            return True
+        if self.state != "ready":
+            return False
+        self.restart()
+        return True
+
     def close(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
@@ -213,15 +256,16 @@ class RenderPool:
     async def _run(self, function: Callable[[Project, Plan], T], plan: Plan) -> T:
         if self._executor is None:
             self.spawn()
-        assert self._executor is not None
+        executor = self._executor
+        assert executor is not None
         if self.workers <= 0:
-            return await asyncio.get_running_loop().run_in_executor(self._executor, self._locked, function, plan)
+            return await asyncio.get_running_loop().run_in_executor(executor, self._locked, function, plan)
         try:
-            return await asyncio.wrap_future(self._executor.submit(function, self.project, plan))
+            return await asyncio.wrap_future(executor.submit(function, self.project, plan))
         except BrokenProcessPool:
-            self.restart()  # here, in the event loop's thread: the main one, which can ignore Ctrl-C
-            raise RenderError("a render worker stopped while making this leaflet; the workers were restarted",
-                              hint="try again") from None
+            self.replace(executor)  # here, in the event loop's thread: the main one, which can ignore Ctrl-C
+            raise WorkerLost("a render worker stopped while making this leaflet; new workers are warming up",
+                             hint="try again") from None
 
     def _locked(self, function: Callable[[Project, Plan], T], plan: Plan) -> T:
         with self._lock:

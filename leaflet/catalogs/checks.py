@@ -7,7 +7,9 @@ number (in digits, or in words: ``check_number_words``), a lost placeholder,
 unbalanced markup, a changed URL, HTML. Warnings
 are for a reviewer: unchanged text, a different sentence count, doubled
 words, changed outer whitespace. A safety warning must also keep every
-sentence and every negation (``check_negations``). Notes say what could not be
+sentence and every negation (``check_negations``). Where the English uses a term of the
+language's glossary, the translation uses the glossary's word (``glossary.check_glossary``):
+a warning for a draft term, an error for an approved one. Notes say what could not be
 checked (the plural rules of a language CLDR does not know).
 
 Translations are untrusted text, so every check runs in time linear in its
@@ -29,6 +31,7 @@ from pathlib import Path
 
 import polib
 
+from leaflet.catalogs.glossary import Glossary, check_glossary
 from leaflet.catalogs.negations import negations
 from leaflet.catalogs.numberwords import NumberWord, covers, number_words
 from leaflet.catalogs.plurals import (
@@ -473,16 +476,17 @@ ENTRY_CHECKS: tuple[EntryCheck, ...] = (
 # -- checks on a whole catalog ------------------------------------------------------
 
 def check_catalog(catalog: Catalog, lang: str, expected: Iterable[tuple[str | None, str]] = (),
-                  source: str = FOLDER) -> list[Problem]:
+                  source: str = FOLDER, glossary: Glossary | None = None) -> list[Problem]:
     """Every problem in one catalog; ``expected`` are the (msgctxt, msgid) the English has now,
-    ``source`` where ``lang`` comes from ("the folder", "--lang", "the path"...)."""
+    ``source`` where ``lang`` comes from ("the folder", "--lang", "the path"...), ``glossary``
+    the language's terms."""
     problems = list(_header_problems(catalog, lang, source))
     nplurals = header_nplurals(catalog.po.metadata)
     served = _counts_per_form(catalog)
     for entry in catalog.entries():
         line = catalog.line_of(entry)
         problems += [Problem(catalog.path, line, sev, name, msg)
-                     for sev, name, msg in _entry_problems(entry, lang, nplurals, served)]
+                     for sev, name, msg in _entry_problems(entry, lang, nplurals, served, glossary)]
     present = {(e.msgctxt, e.msgid) for e in catalog.entries()}
     for context, msgid in expected:
         if (context, msgid) not in present:
@@ -531,8 +535,8 @@ def _unknown_entries(catalog: Catalog, expected: set[tuple[str | None, str]]) ->
     return problems
 
 
-def _entry_problems(entry: polib.POEntry, lang: str, nplurals: int | None,
-                    served: Served | None = None) -> Iterator[tuple[str, str, str]]:
+def _entry_problems(entry: polib.POEntry, lang: str, nplurals: int | None, served: Served | None = None,
+                    glossary: Glossary | None = None) -> Iterator[tuple[str, str, str]]:
     name = f"'{entry.msgctxt}'" if entry.msgctxt else f"'{entry.msgid[:40]}'"
     if entry.fuzzy:
         yield ERROR, "fuzzy", f"{name} is marked fuzzy: check it against the English, then remove the fuzzy flag"
@@ -564,6 +568,8 @@ def _entry_problems(entry: polib.POEntry, lang: str, nplurals: int | None,
         yield from check_number_words(source, translation, lang, count, plural=bool(entry.msgid_plural))
         if keep_negations:
             yield from check_negations(source, translation, lang)
+        if glossary is not None:
+            yield from check_glossary(glossary, source, translation)
 
 
 def is_safety_warning(entry: polib.POEntry) -> bool:

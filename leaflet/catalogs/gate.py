@@ -2,8 +2,10 @@
 
 Every print (build, batch, counter, preview) asks ``gate``; ``leaflet check``, ``leaflet
 stats`` and the review proof read the same ``checked`` results. What a catalog's checks
-found is cached by the SHA-256 of the file's bytes and the English it is checked against,
-so an edited file is checked again and an unchanged one never twice; the caches are bounded.
+found is cached by the SHA-256 of the file's bytes, the English it is checked against and
+the language's glossary, so an edited file is checked again and an unchanged one never
+twice; the caches are bounded. A glossary that cannot be read is an error of every
+catalog of its language: its approved terms could not be checked.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from leaflet.catalogs.pofile import Catalog, read_catalog_cached
-from leaflet.errors import CatalogError, CatalogProblems, UsageError
+from leaflet.errors import CatalogError, CatalogProblems, GlossaryError, UsageError
 from leaflet.languages import SOURCE_LANGUAGE
 from leaflet.project import Project, refuse_link_out
 from leaflet.verdicts import code_digest, digest, file_sha256, passed, remember_pass
 
 if TYPE_CHECKING:
     from leaflet.catalogs.checks import Problem
+    from leaflet.catalogs.glossary import Glossary
 
 Expected = tuple[tuple[str | None, str], ...]
 
@@ -39,10 +42,10 @@ def gate(project: Project, lang: str, domains: list[str]) -> None:
         return
     from leaflet.catalogs.checks import errors  # only when the catalogs changed since they last passed
 
-    problems = []
+    glossary, problems = language_glossary(project, lang)
     for domain in domains:
         catalog = read_catalog_cached(project.po_file(lang, domain), project.cache_dir)
-        problems += checked(catalog, lang, expected_messages(project, domain))
+        problems += checked(catalog, lang, expected_messages(project, domain), glossary=glossary)
     if errors(problems):
         raise CatalogProblems(problems)
     remember_pass(project.cache_dir, "gate", key)
@@ -50,7 +53,7 @@ def gate(project: Project, lang: str, domains: list[str]) -> None:
 
 def _gate_key(project: Project, lang: str, domains: list[str]) -> str:
     """Everything the gate reads: each catalog's and each source file's bytes, and the code."""
-    parts = [code_digest(), lang]
+    parts = [code_digest(), lang, file_sha256(project.glossary_file(lang))]
     for domain in domains:
         parts += [domain, file_sha256(project.po_file(lang, domain))]
         parts += [file_sha256(path) for path in project.domain_sources(domain)]
@@ -64,19 +67,35 @@ def expected_messages(project: Project, domain: str) -> Expected:
     return tuple((m.context, m.msgid) for m in extract_messages(project, domain))
 
 
-def checked(catalog: Catalog, lang: str, expected: Expected, source: str | None = None) -> list[Problem]:
+def checked(catalog: Catalog, lang: str, expected: Expected, source: str | None = None,
+            glossary: Glossary | None = None) -> list[Problem]:
     """What the checks found in one version of a file; ``source`` says where ``lang`` comes
     from (``check_catalog``), its folder in the project by default."""
-    return list(_checked(catalog, lang, expected, source))
+    return list(_checked(catalog, lang, expected, source, glossary))
 
 
 @functools.lru_cache(maxsize=256)
-def _checked(catalog: Catalog, lang: str, expected: Expected, source: str | None) -> tuple[Problem, ...]:
+def _checked(catalog: Catalog, lang: str, expected: Expected, source: str | None,
+             glossary: Glossary | None) -> tuple[Problem, ...]:
     """``read_catalog_cached`` gives one ``Catalog`` (hashed by identity) per SHA-256 of the
-    file's bytes, so this is keyed by the file's contents."""
+    file's bytes, so this is keyed by the file's contents; a ``Glossary`` is plain data."""
     from leaflet.catalogs.checks import FOLDER, check_catalog
 
-    return tuple(check_catalog(catalog, lang, expected, source or FOLDER))
+    return tuple(check_catalog(catalog, lang, expected, source or FOLDER, glossary))
+
+
+def language_glossary(project: Project, lang: str) -> tuple[Glossary | None, list[Problem]]:
+    """The language's glossary (None if it has none), or the error that it cannot be read."""
+    from leaflet.catalogs.checks import ERROR, Problem
+    from leaflet.catalogs.glossary import read_glossary_cached
+
+    path = project.glossary_file(lang)
+    if not path.exists():
+        return None, []
+    try:
+        return read_glossary_cached(path, lang), []
+    except GlossaryError as exc:
+        return None, [Problem(exc.path or path, exc.line or 1, ERROR, "glossary", exc.message)]
 
 
 @dataclass
@@ -111,8 +130,9 @@ def check_paths(project: Project, paths: list[Path], lang: str | None = None) ->
             results.append(CheckedCatalog(path, "", domain, [problem]))
             continue
         code, source = found
-        results.append(CheckedCatalog(path, code, domain,
-                                      checked(catalog, code, expected_by_domain.get(domain, ()), source)))
+        glossary, problems = language_glossary(project, code) if domain in expected_by_domain else (None, [])
+        results.append(CheckedCatalog(path, code, domain, problems + checked(
+            catalog, code, expected_by_domain.get(domain, ()), source, glossary)))
     return results
 
 

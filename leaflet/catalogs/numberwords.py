@@ -62,6 +62,7 @@ _HAN = "\u2e80-\u2fff\u3005-\u3007\u3021-\u3029\u3400-\u4dbf\u4e00-\u9fff\uf900-
 #: Latin combining accents; Arabic vowel marks, the dagger alef and the tatweel.
 _LATIN_MARKS = re.compile("[\u0300-\u036f]")
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
+_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
 _ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ک": "ك"})
 #: Languages whose accents tell words apart.
 _KEEP_ACCENTS = frozenset({"vi"})
@@ -184,7 +185,7 @@ def normalise(word: str, lang: str) -> str:
     word = word.casefold()
     if lang.split("_")[0] not in _KEEP_ACCENTS:
         word = _strip_accents(word)
-    if any("\u0600" <= c <= "\u06ff" for c in word):
+    if _ARABIC_SCRIPT.search(word):  # a regex, not a loop: the glossary normalises a whole translation
         word = _ARABIC_MARKS.sub("", word).translate(_ARABIC_LETTERS)
         word = word[:-1] if word.endswith("ة") and len(word) > 2 else word
     return word

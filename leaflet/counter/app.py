@@ -14,7 +14,8 @@ The render workers warm up in the background (half a minute or more): the
 page, the listing, ``/healthz`` and up-to-date stock PDFs are served at once,
 from this process, and a request that needs a worker waits for the first one
 to be warm for up to ``Settings.warm_up_wait`` seconds, then is refused with
-503 and ``Retry-After`` (``NotReady``).
+503 and ``Retry-After`` (``NotReady``). A worker that dies is replaced at
+once, and a leaflet it was making is asked of the new workers, once.
 """
 
 from __future__ import annotations
@@ -33,11 +34,15 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
+from python_multipart.multipart import parse_options_header
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
@@ -56,8 +61,10 @@ from leaflet.counter.fields import (
 from leaflet.counter.guards import (
     CSRF_COOKIE,
     AccessLog,
+    AllowedHosts,
     BasicAuth,
     BodyLimit,
+    FinishOrRefuse,
     RateLimit,
     SecurityHeaders,
     check_form,
@@ -68,7 +75,7 @@ from leaflet.counter.history import History, Print, catalog_digest, database_url
 from leaflet.counter.offer import find_medicine, language_choices, medicines
 from leaflet.counter.problems import headers_of, plain_problem, problem_for, status_of
 from leaflet.coverage import coverage, require_available
-from leaflet.errors import HistoryError, LeafletError, NotReady, RenderError, UsageError
+from leaflet.errors import HistoryError, LeafletError, NotReady, RenderError, UsageError, WorkerLost
 from leaflet.languages import SOURCE_LANGUAGE, find_language, language
 from leaflet.project import COUNTER_TEMPLATES, Project
 from leaflet.render.context import directions_sentence
@@ -82,6 +89,14 @@ PDF = "application/pdf"
 #: A form or JSON body is a few hundred bytes; 64 KiB leaves room and refuses the absurd.
 DEFAULT_BODY_LIMIT = 64 * 1024
 DEFAULT_RATE_LIMIT = 120
+#: Seconds a client has to send a request's headers, then its body: a client that trickles
+#: them would hold a connection for ever. A form or JSON body is one packet.
+HEADER_TIMEOUT = 10.0
+BODY_TIMEOUT = 10.0
+#: Requests (and open connections) at once; more are refused with 503 at once.
+CONCURRENCY = 100
+#: Seconds the requests in flight have to finish after SIGTERM; within Docker's 10 s before SIGKILL.
+SHUTDOWN_TIMEOUT = 8
 #: A patient's leaflet asked for during the warm-up waits this long for a worker, then gets a 503:
 #: long enough to cover the end of a warm-up, short enough that a pharmacist is told what is happening.
 WARM_UP_WAIT = 10.0
@@ -90,6 +105,7 @@ RETRY_AFTER = 10
 #: The history page shows this many prints, the newest (filters narrow them; the CLI exports them all).
 HISTORY_ROWS = 200
 STATIC = {"counter.css": "text/css; charset=utf-8", "counter.js": "text/javascript; charset=utf-8"}
+T = TypeVar("T")
 
 
 @dataclass
@@ -102,8 +118,15 @@ class Settings:
     password: str | None = None
     workers: int = 0  # 0: render in this process (tests); the server starts one per core
     body_limit: int = DEFAULT_BODY_LIMIT
-    rate_limit: int = DEFAULT_RATE_LIMIT  # costly requests per client per minute; 0: none
+    rate_limit: int = DEFAULT_RATE_LIMIT  # costly requests (and wrong passwords) per client per minute; 0: none
     warm_up_wait: float = WARM_UP_WAIT  # seconds a leaflet waits for a warm worker before a 503
+    allowed_hosts: tuple[str, ...] = ()  # Host names besides loopback's; `leaflet serve` adds its --host
+    body_timeout: float = BODY_TIMEOUT  # seconds for a body to arrive after its headers
+    # The server's (server.py), not the application's:
+    trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-For and -Proto are believed
+    header_timeout: float = HEADER_TIMEOUT
+    concurrency: int = CONCURRENCY  # 0: no limit
+    shutdown_timeout: int = SHUTDOWN_TIMEOUT
 
 
 def create_app(project: Project, settings: Settings | None = None) -> Starlette:
@@ -111,10 +134,11 @@ def create_app(project: Project, settings: Settings | None = None) -> Starlette:
     if settings.pharmacy is not None:
         read_pharmacy(settings.pharmacy, project.root)  # a bad profile stops the server, not each print
     counter = Counter(project, settings)
-    middleware = [Middleware(AccessLog), Middleware(SecurityHeaders),
+    middleware = [Middleware(AccessLog), Middleware(FinishOrRefuse, retry_after=RETRY_AFTER),
+                  Middleware(SecurityHeaders), Middleware(AllowedHosts, names=settings.allowed_hosts),
+                  Middleware(RateLimit, per_minute=settings.rate_limit),  # before the password: guesses count
                   Middleware(BasicAuth, password=settings.password),
-                  Middleware(RateLimit, per_minute=settings.rate_limit),
-                  Middleware(BodyLimit, limit=settings.body_limit)]
+                  Middleware(BodyLimit, limit=settings.body_limit, timeout=settings.body_timeout)]
     return Starlette(routes=counter.routes(), middleware=middleware, lifespan=counter.lifespan,
                      exception_handlers={404: _not_found, 405: _not_allowed})
 
@@ -175,6 +199,7 @@ class Counter:
         self.settings = settings
         self.pool = RenderPool(project, settings.workers)
         self.warming: asyncio.Task[None] | None = None
+        self.watching: asyncio.Task[None] | None = None
         self.history = History(database_url(settings.data_dir or project.root / "data", settings.database))
         self.pages = jinja2.Environment(loader=jinja2.FileSystemLoader(project.templates_dir / COUNTER_TEMPLATES),
                                         autoescape=True, undefined=jinja2.StrictUndefined, auto_reload=False)
@@ -206,6 +231,8 @@ class Counter:
             yield
         finally:
             self.pool.stop()
+            if self.watching is not None:
+                self.watching.cancel()
             await self.warming
             await run_in_threadpool(self.pool.close)
             await run_in_threadpool(self.history.close)
@@ -216,12 +243,34 @@ class Counter:
         with _stops_warm_up(self.pool):
             try:
                 self.pool.spawn()
+                self.watching = asyncio.create_task(self._replace_dead_workers())
                 await run_in_threadpool(self.pool.wait_warm)
             except (LeafletError, OSError) as exc:
                 log.error("the render workers did not start: %s", exc)
                 return
         log.info("stopping before the render workers were ready" if self.pool.stopped
                  else "the counter is ready to print")
+
+    async def _replace_dead_workers(self) -> None:
+        """A worker killed (or out of memory) is replaced at once, not at the next request; one that
+        dies while warming up is not (it would again): ``/healthz`` then says the pool is failing."""
+        while await self.pool.watch():
+            log.warning("a render worker stopped (killed, or out of memory); new ones are warming up")
+            if await self.pool.warmed(None) == "ready":
+                log.info("the new render workers are ready")
+
+    async def _in_pool(self, work: Callable[[RenderPool], Awaitable[T]]) -> T:
+        """``work`` done by a warm worker. If its worker dies meanwhile, the pool has new workers
+        at once and they are asked, once: they warm up first, so past ``warm_up_wait`` it is 503."""
+        try:
+            return await work(await self._warm_pool())
+        except WorkerLost:
+            log.warning("a render worker stopped while making a leaflet; asking the new workers")
+        try:
+            return await work(await self._warm_pool())
+        except (WorkerLost, NotReady):
+            raise NotReady("a render worker stopped while making this leaflet; new ones are warming up",
+                           retry_after=RETRY_AFTER) from None
 
     async def _warm_pool(self) -> RenderPool:
         """The pool, once a worker is warm; refused with 503 if none is within ``warm_up_wait``."""
@@ -251,13 +300,12 @@ class Counter:
                                        options)
         path = plan.out
         if not await run_in_threadpool(plan.up_to_date):
-            pool = await self._warm_pool()
-            path = await pool.build_stock(plan)
+            path = await self._in_pool(lambda pool: pool.build_stock(plan))
         etag = f'"{(await run_in_threadpool(manifest_digest, path))[:32]}"'
         if etag in request.headers.get("if-none-match", ""):
-            return Response(status_code=304, headers={"ETag": etag})
+            return Response(status_code=304, headers={"ETag": etag})  # the client has it: not a print
         data = await run_in_threadpool(path.read_bytes)
-        if _is_a_print(request):
+        if _is_a_print(request):  # HEAD asks what a print would be, and is none
             await self._record(plan, data)
         return Response(data, media_type=PDF, headers={"ETag": etag, "Cache-Control": "no-cache",
                                                        "Content-Disposition": _inline(plan)})
@@ -275,8 +323,7 @@ class Counter:
         require_available(kind.medium, plan.lang)
         path = plan.out
         if not await run_in_threadpool(plan.up_to_date):
-            pool = await self._warm_pool()
-            path = await pool.build_stock(plan)
+            path = await self._in_pool(lambda pool: pool.build_stock(plan))
         etag = f'"{(await run_in_threadpool(manifest_digest, path))[:32]}"'
         if etag in request.headers.get("if-none-match", ""):
             return Response(status_code=304, headers={"ETag": etag})
@@ -302,7 +349,7 @@ class Counter:
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
             raise UsageError("send the fields as JSON (Content-Type: application/json)")
         fields = await _fields(request)
-        return JSONResponse(await run_in_threadpool(self._sentences, fields))
+        return JSONResponse(await run_in_threadpool(self._sentences, fields), headers={"Cache-Control": "no-store"})
 
     # -- the page --------------------------------------------------------------------------
 
@@ -361,11 +408,13 @@ class Counter:
     @_problems
     async def health(self, request: Request) -> Response:
         """200 while the workers warm up, so a load balancer keeps a counter that serves its page
-        and stock leaflets (``workers`` says whether it prints yet); 503 if they failed to start."""
+        and stock leaflets (``workers`` says whether it prints yet); 503 if they failed to start
+        or the counter is stopping. Answered to anyone (no password): it says nothing else."""
         workers = self.pool.state  # idle: not started yet (an application run without its lifespan)
-        if workers == "failed":
-            return JSONResponse({"status": "failing", "workers": workers}, status_code=503)
-        return JSONResponse({"status": "ok", "workers": workers})
+        headers = {"Cache-Control": "no-store"}
+        if workers in ("failed", "stopped"):
+            return JSONResponse({"status": "failing", "workers": workers}, status_code=503, headers=headers)
+        return JSONResponse({"status": "ok", "workers": workers}, headers=headers)
 
     # -- shared steps ------------------------------------------------------------------------
 
@@ -375,8 +424,7 @@ class Counter:
 
     async def _personal(self, leaflet: str, lang: str, options: BuildOptions) -> Response:
         plan = await run_in_threadpool(self._plan, leaflet, lang, options)
-        pool = await self._warm_pool()
-        data = await pool.render(plan)
+        data = await self._in_pool(lambda pool: pool.render(plan))
         await self._record(plan, data)
         return Response(data, media_type=PDF,
                         headers={"Cache-Control": "no-store", "Content-Disposition": _inline(plan)})
@@ -482,12 +530,13 @@ class Counter:
 
 
 async def _fields(request: Request) -> dict[str, Any]:
-    """A JSON object or form fields, whichever the request sends."""
+    """A JSON object or form fields, whichever the request sends. A body that is malformed or cut
+    short is refused: a leaflet is never made from part of what was sent."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "application/json":
         try:
             fields = json.loads(await request.body() or b"{}")
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested thousands deep
             raise UsageError("the body is not valid JSON") from None
         if not isinstance(fields, dict):
             raise UsageError("the body must be a JSON object of fields")
@@ -495,9 +544,27 @@ async def _fields(request: Request) -> dict[str, Any]:
     if kind in ("application/x-www-form-urlencoded", ""):
         return await _form(request)
     if kind == "multipart/form-data":
-        form = await request.form()
-        return {key: value for key, value in form.items() if isinstance(value, str)}
+        return await _multipart(request)
     raise UsageError(f"cannot read a body of type '{kind[:60]}'", hint="send form fields or JSON")
+
+
+async def _multipart(request: Request) -> dict[str, Any]:
+    """Multipart form fields (``curl -F``): text only, and the whole body, to its closing boundary
+    (the parser would hand on the parts before a cut, without the one cut short)."""
+    boundary = parse_options_header(request.headers["content-type"])[1].get(b"boundary")
+    if not boundary:
+        raise UsageError("the multipart body has no boundary",
+                         hint="send Content-Type: multipart/form-data; boundary=..., as curl -F does")
+    if b"--" + boundary + b"--" not in await request.body():
+        raise UsageError("the multipart body is cut short (it has no closing boundary)", hint="send it again")
+    try:
+        async with request.form(max_fields=100) as form:
+            files = [key for key, value in form.multi_items() if isinstance(value, UploadFile)]
+            if files:
+                raise UsageError(f"the field '{files[0][:40]}' is a file", hint="send every field as text")
+            return {key: value for key, value in form.items() if isinstance(value, str)}
+    except (HTTPException, MultiPartException):
+        raise UsageError("the multipart body is not valid multipart/form-data") from None
 
 
 async def _form(request: Request) -> dict[str, Any]:

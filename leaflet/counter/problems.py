@@ -35,8 +35,8 @@ _KINDS: list[tuple[type[LeafletError], int, str]] = [
 ]
 
 _TITLES = {401: "Unauthorised", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
-           413: "Request too large", 415: "Unsupported media type", 429: "Too many requests",
-           500: "Internal error", 503: "Not ready"}
+           408: "Request timeout", 413: "Request too large", 415: "Unsupported media type",
+           421: "Misdirected request", 429: "Too many requests", 500: "Internal error", 503: "Not ready"}
 
 
 def status_of(error: LeafletError) -> tuple[int, str]:
@@ -55,8 +55,10 @@ def headers_of(error: LeafletError) -> dict[str, str]:
 
 def problem(status: int, title: str, detail: str, headers: dict[str, str] | None = None,
             **extra: Any) -> JSONResponse:
+    """Never kept by a cache: a refusal of a patient's leaflet is about that request alone."""
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_TYPE, headers=headers)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_TYPE,
+                        headers={"Cache-Control": "no-store", **(headers or {})})
 
 
 def problem_for(error: LeafletError, headers: dict[str, str] | None = None) -> JSONResponse:

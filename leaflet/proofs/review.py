@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from leaflet.catalogs.checks import Problem
-from leaflet.catalogs.gate import checked, expected_messages
+from leaflet.catalogs.gate import checked, expected_messages, language_glossary
 from leaflet.catalogs.pofile import read_catalog_cached
 from leaflet.catalogs.reviews import changed_entries, review_status
 from leaflet.catalogs.stats import is_translated
@@ -52,11 +52,12 @@ class Section:
 
 def review_sections(project: Project, lang: str, leaflet: str) -> list[Section]:
     sections = []
+    glossary, _ = language_glossary(project, lang)
     for domain in sorted(project.leaflet_domains(leaflet), key=lambda d: d != leaflet):  # its own first
         path = project.po_file(lang, domain)
         catalog = read_catalog_cached(path)
         by_line: dict[int, list[Problem]] = {}
-        for problem in checked(catalog, lang, expected_messages(project, domain)):
+        for problem in checked(catalog, lang, expected_messages(project, domain), glossary=glossary):
             by_line.setdefault(problem.line, []).append(problem)
         rows = [_row(entry, catalog.line_of(entry), path, by_line) for entry in catalog.entries()]
         sections.append(Section(f"{display_path(path)} ({len(rows)} entries)", rows))

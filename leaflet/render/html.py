@@ -195,22 +195,86 @@ def isolate_text(value: Any) -> str:
 
 #: Inside a left-to-right run of right-to-left text: spaces and the punctuation of
 #: "12 River Street, Springfield", "2.5", "10:00" (not brackets, which belong to the sentence).
-_RUN_INSIDE = set(" \u00a0.,:;/-+&'\u2019\u2013\u066b\u066c")
+_RUN_INSIDE = set(" \u00a0.,:;/-+&'\u2019\u2013\u066b\u066c()")
 
 
-def isolate_ltr_runs(text: str) -> Markup:
+#: A run of right-to-left letters (and the digits, spaces and punctuation between them).
+_RTL_LETTER = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc"
+_RTL_RUN = re.compile(rf"[{_RTL_LETTER}](?:[{_RTL_LETTER}0-9\u0660-\u0669\u06f0-\u06f9 .,:;()'\u060c\u061b\u061f-]*"
+                      rf"[{_RTL_LETTER}])?")
+
+
+def isolate_ltr_runs(text: str, *, sentences: bool = False) -> Markup:
     """Every run of Latin-script words and numbers in right-to-left text in its own
     ``<bdi dir="ltr">``: reads left to right as written, and is not reordered by the
-    sentence around it. Placeholders are left as they are."""
+    sentence around it. Placeholders are left as they are. ``sentences``: a run that starts a
+    sentence keeps the full stop that ends it (typed text: "Take with water." is an English
+    sentence, its full stop on its right)."""
     units = _UNIT.findall(text)
     kinds = "".join(_run_kind(unit) for unit in units)
     out, last = [], 0
     for match in re.finditer(r"\+?L(?:[Li+]*L)?", kinds):
+        end = match.end()
+        if sentences and end < len(units) and units[end] in _SENTENCE_END and _starts_sentence(units, match.start()):
+            end += 1
         out += [str(escape("".join(units[last:match.start()]))),
-                '<bdi dir="ltr">', str(escape("".join(units[match.start():match.end()]))), "</bdi>"]
-        last = match.end()
+                '<bdi dir="ltr">', str(escape("".join(units[match.start():end]))), "</bdi>"]
+        last = end
     out.append(str(escape("".join(units[last:]))))
     return Markup("".join(out))
+
+
+_SENTENCE_END = set(".!?")
+
+
+def _starts_sentence(units: list[str], start: int) -> bool:
+    before = "".join(units[:start]).rstrip()
+    return not before or before[-1] in ".!?\u061f\u06d4"
+
+
+def isolate_rtl_runs(text: str) -> Markup:
+    """Every run of right-to-left words (Arabic, Hebrew script) in left-to-right text in its
+    own ``<bdi dir="rtl">``: an Arabic phrase typed in a Spanish leaflet reads as written."""
+    out, last = [], 0
+    for match in _RTL_RUN.finditer(text):
+        out += [str(escape(text[last:match.start()])), '<bdi dir="rtl">', str(escape(match.group())), "</bdi>"]
+        last = match.end()
+    out.append(str(escape(text[last:])))
+    return Markup("".join(out))
+
+
+def typed_html(text: str, lang: Language) -> Markup:
+    """What the pharmacist typed, printed as typed in the leaflet's direction: each web or
+    e-mail address and phone number kept whole and left to right (without it, "+44 (0)20 7946
+    0958" printed in an Arabic leaflet as "0958 7946 20(0) 44+", and a URL's last "/" moved to
+    its front), then each run of the other direction isolated, so a dose with its unit or a
+    time reads as written in its place."""
+    def isolate_runs(part: str) -> Markup:
+        return isolate_ltr_runs(part, sentences=True) if lang.direction == "rtl" else isolate_rtl_runs(part)
+
+    out, last = [], 0
+    for match in _TYPED_VALUE.finditer(text):
+        out += [str(isolate_runs(text[last:match.start()])), _typed_value(match)]
+        last = match.end()
+    out.append(str(isolate_runs(text[last:])))
+    return Markup("".join(out))
+
+
+#: A web address, an e-mail address or a phone number (7 digits or more, with its extension).
+_TYPED_VALUE = re.compile(
+    r"(?P<url>\b(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]])"
+    r"|(?P<email>\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+    r"|(?P<phone>\+?\(?\d[\d ()\-.]{5,}\d(?:\s*(?:ext\.?|x)\s*\d+)?)", re.ASCII | re.IGNORECASE)
+
+
+def _typed_value(match: re.Match[str]) -> str:
+    """A URL breaks only after a "/" of its path; a phone number or an e-mail address never."""
+    if match.group("url"):
+        scheme, sep, rest = match.group().partition("://")
+        head, parts = (scheme + sep, rest.split("/")) if sep else ("", match.group().split("/"))
+        url = str(escape(head)) + "/<wbr>".join(str(escape(part)) for part in parts)
+        return f'<bdi dir="ltr" class="code url">{url}</bdi>'
+    return f'<bdi dir="ltr" class="code nobreak">{escape(match.group())}</bdi>'
 
 
 def _run_kind(unit: str) -> str:
@@ -363,6 +427,7 @@ def fill_template(project: Project, renderer: Renderer, page: Page, extra: dict[
         "isolate_text": isolate_text,
         "unbroken": unbroken,
         "isolate": isolate,
+        "typed": lambda value: typed_html(str(value), renderer.lang),
         "block": renderer.block,
         "english": renderer.english,
         "number": renderer.number,
