@@ -252,7 +252,7 @@ def _sqlite_settings(connection: Any, record: Any) -> None:
     a migration is one transaction); WAL lets readers read meanwhile; deleted rows are
     overwritten, not left in free pages (the migration drops the old digests)."""
     connection.isolation_level = None
-    for pragma in ("journal_mode=WAL", "secure_delete=ON", "foreign_keys=ON"):
+    for pragma in ("journal_mode=WAL", "secure_delete=ON"):
         connection.execute(f"PRAGMA {pragma}")
 
 
