@@ -71,7 +71,7 @@ def postgres() -> Iterator[str]:
     port = _free_port()
 
     def run(*command: str) -> None:
-        subprocess.run([*as_user, *command], check=True, capture_output=True, timeout=120)
+        subprocess.run([*as_user, *command], check=True, capture_output=True, timeout=120, cwd=folder)
 
     try:
         run(str(binaries / "initdb"), "-D", str(folder / "data"), "--auth=trust", "--username=leaflet",
@@ -81,7 +81,7 @@ def postgres() -> Iterator[str]:
         yield f"postgresql://leaflet@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run([*as_user, str(binaries / "pg_ctl"), "-D", str(folder / "data"), "-m", "immediate", "stop"],
-                       capture_output=True, timeout=60)
+                       capture_output=True, timeout=60, cwd=folder)
         shutil.rmtree(folder, ignore_errors=True)
 
 
