@@ -587,11 +587,14 @@ def preview(obj: Context, lang: str, leaflets: tuple[str, ...]) -> None:
               help="Time a client has to send a request's body (default: 10).")
 @click.option("--shutdown-timeout", type=click.IntRange(min=0), default=None, metavar="SECONDS",
               help="Time the requests in flight have to finish after SIGTERM or Ctrl-C (default: 8).")
+@click.option("--database", metavar="URL", envvar="DATABASE_URL", show_envvar=True,
+              help="The print history in PostgreSQL (postgresql://user:password@host/db), shared by several "
+                   "counters. Default: a SQLite file in the data folder.")
 @pass_context
 def serve(obj: Context, host: str, port: int, pharmacy: Path | None, data_dir: Path | None,
           workers: int | None, rate_limit: int | None, allowed_hosts: tuple[str, ...],
           trusted_proxies: tuple[str, ...], concurrency: int | None, header_timeout: float | None,
-          body_timeout: float | None, shutdown_timeout: int | None) -> None:
+          body_timeout: float | None, shutdown_timeout: int | None, database: str | None) -> None:
     """Serve the pharmacy counter: a page and an HTTP API that print leaflets (http://127.0.0.1:8000/)."""
     from leaflet.builder.batch import default_jobs
     from leaflet.counter.app import Settings
@@ -604,6 +607,7 @@ def serve(obj: Context, host: str, port: int, pharmacy: Path | None, data_dir: P
         require_password,
         served_names,
     )
+    from leaflet.counter.history import open_history
     from leaflet.counter.server import run
     from leaflet.doctor import require_build
 
@@ -611,7 +615,9 @@ def serve(obj: Context, host: str, port: int, pharmacy: Path | None, data_dir: P
     require_password(host, password)
     proxies = check_proxies(listed(*trusted_proxies, os.environ.get(PROXIES_VARIABLE)))
     require_build()
-    settings = Settings(pharmacy=pharmacy, data_dir=data_dir or _data_dir(obj.project), password=password,
+    data_dir = data_dir or _data_dir(obj.project)
+    open_history(data_dir, database or None).check()  # a wrong database stops the start, not each print
+    settings = Settings(pharmacy=pharmacy, data_dir=data_dir, password=password, database=database or None,
                         workers=default_jobs() if workers is None else workers,
                         allowed_hosts=served_names(host, listed(*allowed_hosts, os.environ.get(HOSTS_VARIABLE))),
                         trusted_proxies=proxies)
@@ -637,17 +643,23 @@ def _data_dir(project: Project) -> Path:
 @click.option("--csv", "csv_file", metavar="FILE", help="Write the prints as CSV to FILE ('-': standard output).")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Folder of the print history (default: $LEAFLET_DATA, else <project>/data).")
+@click.option("--database", metavar="URL", envvar="DATABASE_URL", show_envvar=True,
+              help="Read the history from PostgreSQL (postgresql://user:password@host/db) instead of the data folder.")
 @pass_context
 def history(obj: Context, leaflet: str | None, lang: str | None, since: dt.datetime | None, until: dt.datetime | None,
-            csv_file: str | None, data_dir: Path | None) -> None:
+            csv_file: str | None, data_dir: Path | None, database: str | None) -> None:
     """List the leaflets the counter printed (no personal data), or export them as CSV."""
-    from leaflet.counter.history import history_file, read_prints, write_csv
+    from leaflet.counter.history import Filter, open_history, write_csv
 
     project = obj.project
-    prints = read_prints(history_file(data_dir or _data_dir(project)),
-                         leaflet=project.resolve_leaflet(leaflet) if leaflet else None,
-                         lang=project.resolve_language(lang) if lang else None,
-                         since=since.date() if since else None, until=until.date() if until else None)
+    query = Filter(leaflet=project.resolve_leaflet(leaflet) if leaflet else None,
+                   lang=project.resolve_language(lang) if lang else None,
+                   since=since.date() if since else None, until=until.date() if until else None)
+    store = open_history(data_dir or _data_dir(project), database or None)
+    try:
+        prints = store.prints(query)
+    finally:
+        store.close()
     if csv_file == "-":
         write_csv(prints, sys.stdout)
     elif csv_file:
@@ -656,7 +668,8 @@ def history(obj: Context, leaflet: str | None, lang: str | None, since: dt.datet
         click.echo(f"wrote {len(prints)} print(s) to {csv_file}")
     else:
         for entry in prints:
+            made = f"personal {entry.directions or '-'} x{entry.count}" if entry.count else \
+                "personal" if entry.personalised else f"stock pdf {(entry.stock_sha256 or '')[:12]}"
             click.echo(f"{entry.time}  {entry.leaflet} {entry.revision}  {entry.lang:8} {entry.edition:9} "
-                       f"{entry.paper:6} {'personal' if entry.personalised else 'stock   '}  {entry.review}  "
-                       f"{entry.catalog_digest[:19]}  pdf {entry.pdf_sha256[:12]}")
+                       f"{entry.paper:6} {entry.review}  {entry.catalog_digest[:19]}  {made}")
         click.echo(f"{len(prints)} print(s)")

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import glob
 import os
 import re
 import shutil
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from leaflet.errors import MissingFont, MissingSystemLibrary
 from leaflet.languages import language
@@ -85,8 +87,11 @@ def _library_version(lib: ctypes.CDLL, item: dict[str, str]) -> str:
     return f"{function().decode()} ({item['files'][0]})"
 
 
-def check_command(item: dict[str, str]) -> Finding:
-    found = shutil.which(item["name"])
+def check_command(item: dict[str, Any]) -> Finding:
+    """On PATH, or in one of the item's ``folders`` (globs: Debian puts PostgreSQL's in a versioned one)."""
+    found = shutil.which(item["name"]) or next(
+        (path for folder in item.get("folders", []) for path in sorted(glob.glob(f"{folder}/{item['name']}"))
+         if os.access(path, os.X_OK)), None)
     if found:
         return Finding(f"command {item['name']}", True, found, needed_by=item["needed_by"])
     return Finding(f"command {item['name']}", False, "not on PATH", apt_command([item["debian"]]), item["needed_by"])

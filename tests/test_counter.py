@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import os
 import re
 import shutil
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -266,28 +268,69 @@ def test_the_patients_name_is_in_no_file_and_no_log_line(project, tmp_path, capl
         assert not [line for line in lines if needle in line], needle
 
 
+def test_a_patients_leaflet_leaves_no_file_in_the_cache_or_the_temporary_folder(project, tmp_path, monkeypatch):
+    """Neither a preflight pass named by the PDF's digest, nor a font subset (or its glyph map)
+    made of the characters of a name the repertoire lacks, nor WeasyPrint's copies of the fonts."""
+    cache, temporary = tmp_path / "cache", tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv(CACHE_VARIABLE, str(cache))
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    client = make_client(project, tmp_path)
+
+    def make(name: str) -> str:
+        response = client.post("/leaflets/diazepam/es.pdf", json={"patient": name, "directions": "bedtime"})
+        assert response.status_code == 200, response.text
+        return pdf_bytes_text(response.content)
+
+    make("Ana García")  # the first patient's leaflet makes the font subsets every later one shares
+    before = sorted(p.relative_to(cache) for p in cache.rglob("*"))
+    for name in ("Zeb Quixote", "Łukasz Wąż", "Иван Петров", "Ἀλέξανδρος"):
+        assert name.split()[-1] in make(name)
+    assert sorted(p.relative_to(cache) for p in cache.rglob("*")) == before
+    assert list(temporary.iterdir()) == []
+
+
 # -- print history -------------------------------------------------------------------------------
 
 def test_every_print_is_recorded_without_personal_data(client, project, tmp_path, capsys):
-    client.post("/leaflets/diazepam/ar.pdf", json={"patient": PATIENT, "directions": "bedtime", "count": 2})
+    personal = client.post("/leaflets/diazepam/ar.pdf", json={"patient": PATIENT, "directions": "bedtime", "count": 2,
+                                                              "free_directions": FREE})
     stock = client.get("/leaflets/diazepam/es.pdf?edition=large")
     code, out, _ = run_cli(capsys, "--project", project.root, "history", "--data", tmp_path / "data")
     assert code == 0 and out.splitlines()[-1] == "2 print(s)"
-    code, out, _ = run_cli(capsys, "--project", project.root, "history", "--data", tmp_path / "data",
-                           "--lang", "es", "--csv", "-")
+    code, out, _ = run_cli(capsys, "--project", project.root, "history", "--data", tmp_path / "data", "--csv", "-")
     rows = out.splitlines()
-    assert rows[0] == "time,leaflet,revision,lang,catalog_digest,review,edition,paper,personalised,pdf_sha256"
-    assert len(rows) == 2
-    fields = rows[1].split(",")
+    assert rows[0] == ("time,leaflet,revision,lang,catalog_digest,review,edition,paper,personalised,"
+                       "directions,count,stock_sha256")
+    assert len(rows) == 3
+    fields, patients = rows[2].split(","), rows[1].split(",")
     revised = read_leaflet(project.content_file("diazepam")).revised.isoformat()
     assert fields[1:4] == ["diazepam", fields[2], "es"] and fields[2].startswith(f"{revised} ")
-    assert fields[5:9] == ["not reviewed", "large", "a4", "0"]
-    assert fields[9] == hashlib.sha256(stock.content).hexdigest()
+    assert fields[5:] == ["not reviewed", "large", "a4", "0", "", "", hashlib.sha256(stock.content).hexdigest()]
     assert fields[4].startswith("sha256:")
+    # The patient's leaflet: what was chosen from the lists, no digest of its PDF, nothing typed.
+    assert patients[3] == "ar" and patients[8:] == ["1", "bedtime", "2", ""]
     code, out, _ = run_cli(capsys, "--project", project.root, "history", "--data", tmp_path / "data",
                            "--since", "2999-01-01")
     assert out.strip() == "0 print(s)"
-    assert PATIENT.encode() not in (tmp_path / "data" / "history.sqlite3").read_bytes()
+    kept = b"".join(p.read_bytes() for p in (tmp_path / "data").iterdir())
+    for needle in (PATIENT, FREE, hashlib.sha256(personal.content).hexdigest()):
+        assert needle.encode() not in kept
+
+
+def test_the_history_file_is_readable_by_its_owner_only(client, tmp_path):
+    client.get("/leaflets/diazepam/es.pdf")
+    files = sorted((tmp_path / "data").iterdir())
+    assert [f.name for f in files][0] == "history.sqlite3"
+    assert {f.name: oct(f.stat().st_mode & 0o777) for f in files} == {f.name: "0o600" for f in files}
+    assert oct((tmp_path / "data").stat().st_mode & 0o777) == "0o700"
+
+
+def test_a_browsers_prefetch_is_not_a_print(client, project, tmp_path, capsys):
+    assert client.get("/leaflets/diazepam/es.pdf", headers={"Sec-Purpose": "prefetch"}).status_code == 200
+    assert client.get("/leaflets/diazepam/es.pdf").status_code == 200
+    _, out, _ = run_cli(capsys, "--project", project.root, "history", "--data", tmp_path / "data")
+    assert out.splitlines()[-1] == "1 print(s)"
 
 
 def test_the_catalog_digest_changes_with_the_catalog(client, project, tmp_path, capsys):
@@ -297,6 +340,86 @@ def test_the_catalog_digest_changes_with_the_catalog(client, project, tmp_path, 
     _, out, _ = run_cli(capsys, "--project", project.root, "history", "--data", tmp_path / "data", "--csv", "-")
     digests = [row.split(",")[4] for row in out.splitlines()[1:]]
     assert len(digests) == 2 and digests[0] != digests[1]
+
+
+# -- the history page ----------------------------------------------------------------------------
+
+def _history_rows(html: str) -> list[str]:
+    return [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in re.findall(r"<tr>(.*?)</tr>", html, re.S)[1:]]
+
+
+def test_the_history_page_lists_the_last_prints_newest_first_without_personal_data(client):
+    client.get("/leaflets/diazepam/es.pdf?edition=large")
+    client.post("/leaflets/diazepam/ar.pdf", json={"patient": PATIENT, "directions": "bedtime", "count": 2,
+                                                  "free_directions": FREE, "date": "2026-03-07"})
+    page = client.get("/history")
+    assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
+    rows = _history_rows(page.text)
+    assert len(rows) == 2
+    assert "Arabic · العربية" in rows[0] and "for a patient: bedtime × 2" in rows[0]
+    assert "Make it again (Diazepam for Sleep, Arabic)" in rows[0] and "type the patient's name again" in rows[0]
+    assert "Spanish · español" in rows[1] and "large, A4" in rows[1] and "stock" in rows[1]
+    for needle in (PATIENT, "Zyxqa", FREE, "2026-03-07"):
+        assert needle not in page.text
+    assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC", rows[0])  # no 12/03/2026
+
+
+def test_a_stock_print_links_to_the_stock_pdf_and_a_patients_one_to_the_form_without_the_name(client):
+    client.get("/leaflets/diazepam/es.pdf?edition=large&paper=letter")
+    client.post("/leaflets/diazepam/ar.pdf", json={"patient": PATIENT, "directions": "bedtime", "count": 2})
+    page = client.get("/history").text
+    stock = re.search(r'<a href="([^"]+)">Print this stock leaflet again', page).group(1)
+    assert stock == "/leaflets/diazepam/es.pdf?edition=large&amp;paper=letter"
+    again = client.get(stock.replace("&amp;", "&"))
+    assert again.status_code == 200 and again.headers["content-type"] == "application/pdf"
+    form = re.search(r'<a href="([^"]+)">Make it again', page).group(1).replace("&amp;", "&")
+    assert form == "/?leaflet=diazepam&lang=ar&edition=standard&paper=a4&directions=bedtime&count=2"
+    filled = client.get(form).text
+    assert 'id="leaflet" name="leaflet"' in filled and 'value="diazepam"' in filled
+    assert re.search(r'id="lang"[^>]*value="ar"', filled, re.S)
+    assert re.search(r'<option value="bedtime" selected>', filled)
+    assert re.search(r'id="count"[^>]*value="2"', filled, re.S)
+    assert re.search(r'id="patient"[^>]*value=""', filled, re.S)
+    # A link cannot fill in a name: that would stay in the browser's history and the logs.
+    forged = client.get(f"/?leaflet=diazepam&patient={PATIENT}&free_directions=x").text
+    assert PATIENT not in forged and re.search(r'id="patient"[^>]*value=""', forged, re.S)
+
+
+def test_the_history_page_filters_by_medicine_language_and_date(client):
+    client.get("/leaflets/diazepam/es.pdf")
+    client.get("/leaflets/zolpidem/es.pdf")
+    client.get("/leaflets/diazepam/fa.pdf")
+    assert len(_history_rows(client.get("/history").text)) == 3
+    assert len(_history_rows(client.get("/history?leaflet=diazepam").text)) == 2
+    assert len(_history_rows(client.get("/history?lang=es").text)) == 2
+    assert len(_history_rows(client.get("/history?leaflet=diazepam&lang=es").text)) == 1
+    today = dt.datetime.now(dt.UTC).date()
+    assert len(_history_rows(client.get(f"/history?since={today}&until={today}").text)) == 3
+    empty = client.get(f"/history?since={today + dt.timedelta(days=1)}")
+    assert _history_rows(empty.text) == [] and "No prints match these filters" in empty.text
+    assert 'selected>Zolpidem' not in empty.text
+
+
+def test_the_history_page_shows_every_bad_filter_at_once(client):
+    page = client.get("/history?leaflet=aspirin&lang=xx&since=12/03/2026&until=2026-02-30")
+    assert page.status_code == 422
+    problems = re.findall(r"<li>(.*?)</li>", page.text)
+    assert [p.split(" (")[0] for p in problems] == [
+        "unknown medicine &#39;aspirin&#39;", "unknown language &#39;xx&#39;",
+        "From: &#39;12/03/2026&#39; is not a date", "To: &#39;2026-02-30&#39; is not a date"]
+
+
+def test_a_changed_leaflet_is_marked_in_the_history(client, project):
+    client.get("/leaflets/diazepam/es.pdf")
+    assert "changed since" not in client.get("/history").text
+    edit_file(project.po_file("es", "diazepam"), ('msgstr "Precauciones"', 'msgstr "Precauciones importantes"'))
+    assert "changed since: today's version is made" in client.get("/history").text
+
+
+def test_the_history_page_needs_the_password_like_the_rest(project, tmp_path):
+    client = make_client(project, tmp_path, password="s3cret")
+    assert client.get("/history").status_code == 401
+    assert client.get("/history", auth=("pharmacist", "s3cret")).status_code == 200
 
 
 # -- access -----------------------------------------------------------------------------------

@@ -126,9 +126,12 @@ def build_bytes(leaflet: str, lang: str, *, project: Project | None = None,
 
 def check_print(project: Project, rendered: Rendered, plan: Plan, out: Path, *, text_layer: bool = True) -> None:
     """The preflight on the bytes about to be saved: any error refuses them. Bytes that
-    passed it before (a rebuild of unchanged inputs) are not read again."""
-    key = _preflight_key(rendered, plan, text_layer)
-    if passed(project.cache_dir, "preflight", key):
+    passed it before (a rebuild of unchanged inputs) are not read again. A patient's leaflet
+    is checked every time and its pass never remembered: the mark's name, a digest of the PDF,
+    would let whoever reads the cache confirm a guessed name by rebuilding it."""
+    remembered = not plan.options.personalised
+    key = _preflight_key(rendered, plan, text_layer) if remembered else ""
+    if remembered and passed(project.cache_dir, "preflight", key):
         return
     from leaflet.render.preflight import Expected, errors, preflight
 
@@ -136,7 +139,8 @@ def check_print(project: Project, rendered: Rendered, plan: Plan, out: Path, *, 
     found = errors(preflight(rendered.data, expected, "-" if str(out) == "-" else display_path(out)))
     if found:
         raise PreflightFailed(found)
-    remember_pass(project.cache_dir, "preflight", key)
+    if remembered:
+        remember_pass(project.cache_dir, "preflight", key)
 
 
 def _preflight_key(rendered: Rendered, plan: Plan, text_layer: bool) -> str:

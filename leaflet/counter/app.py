@@ -62,7 +62,9 @@ from leaflet.builder.pipeline import Plan, plan_build
 from leaflet.builder.pool import RenderPool
 from leaflet.counter.fields import (
     FORM_FIELDS,
+    history_filter,
     personal_options,
+    reprint_fields,
     stock_options,
 )
 from leaflet.counter.form import NO_DIRECTIONS, check_page_form, form_view
@@ -79,13 +81,13 @@ from leaflet.counter.guards import (
     check_not_cross_site,
     new_token,
 )
-from leaflet.counter.history import history_file, print_of, record_print
+from leaflet.counter.history import History, Print, catalog_digest, database_url, print_of, revision_of
 from leaflet.counter.jobs import PrintJobs
 from leaflet.counter.offer import find_medicine, language_choices, medicines
 from leaflet.counter.page_language import CounterPage
 from leaflet.counter.problems import headers_of, plain_problem, problem_for, status_of
 from leaflet.coverage import coverage, require_available
-from leaflet.errors import LeafletError, NotReady, PrinterError, RenderError, UsageError, WorkerLost
+from leaflet.errors import HistoryError, LeafletError, NotReady, PrinterError, RenderError, UsageError, WorkerLost
 from leaflet.languages import SOURCE_LANGUAGE, find_language, language
 from leaflet.printer import JobState, find_printer
 from leaflet.project import COUNTER_TEMPLATES, Project
@@ -117,6 +119,8 @@ SHUTDOWN_TIMEOUT = 8
 WARM_UP_WAIT = 10.0
 #: Seconds a refused client is asked to wait (``Retry-After``); a warm-up takes 30 s or more.
 RETRY_AFTER = 10
+#: The history page shows this many prints, the newest (filters narrow them; the CLI exports them all).
+HISTORY_ROWS = 200
 STATIC = {"counter.css": "text/css; charset=utf-8", "counter.js": "text/javascript; charset=utf-8"}
 T = TypeVar("T")
 
@@ -127,6 +131,7 @@ class Settings:
 
     pharmacy: Path | None = None
     data_dir: Path | None = None  # the history's folder: <project>/data by default
+    database: str | None = None  # the history in PostgreSQL (postgresql://...): several counters share it
     password: str | None = None
     workers: int = 0  # 0: render in this process (tests); the server starts one per core
     body_limit: int = DEFAULT_BODY_LIMIT
@@ -216,7 +221,7 @@ class Counter:
         self.seal = secrets.token_bytes(32)
         self.warming: asyncio.Task[None] | None = None
         self.watching: asyncio.Task[None] | None = None
-        self.history = history_file(settings.data_dir or project.root / "data")
+        self.history = History(database_url(settings.data_dir or project.root / "data", settings.database))
         self.pages = CounterPage(project)  # in the staff's language (Accept-Language)
 
     def routes(self) -> list[Route]:
@@ -225,6 +230,7 @@ class Counter:
             Route("/", self.preview, methods=["POST"]),
             Route("/print", self.print_form, methods=["POST"]),
             Route("/sentence", self.sentence, methods=["POST"]),
+            Route("/history", self.history_page, methods=["GET"]),
             Route("/leaflets", self.leaflets, methods=["GET"]),
             Route("/leaflets/{leaflet}/{lang}.pdf", self.stock_pdf, methods=["GET"]),
             Route("/leaflets/{leaflet}/{lang}.pdf", self.personal_pdf, methods=["POST"]),
@@ -256,6 +262,7 @@ class Counter:
             await self.warming
             await self.jobs.close()
             await run_in_threadpool(self.pool.close)
+            await run_in_threadpool(self.history.close)
 
     async def _warm(self) -> None:
         """Spawn the workers here, in the event loop's thread (the main one, the only one that may
@@ -325,7 +332,7 @@ class Counter:
         if etag in request.headers.get("if-none-match", ""):
             return Response(status_code=304, headers={"ETag": etag})  # the client has it: not a print
         data = await run_in_threadpool(path.read_bytes)
-        if request.method == "GET":  # HEAD asks what a print would be, and is none
+        if _is_a_print(request):  # HEAD asks what a print would be, and is none
             await self._record(plan, data)
         return Response(data, media_type=PDF, headers={"ETag": etag, "Cache-Control": "no-cache",
                                                        "Content-Disposition": _inline(plan)})
@@ -399,7 +406,16 @@ class Counter:
 
     @_problems
     async def page(self, request: Request) -> Response:
-        return await self._page(request, {}, None)
+        """The form, empty, or filled from a link of the print history (never with a name)."""
+        return await self._page(request, reprint_fields(request.query_params), None)
+
+    @_problems
+    async def history_page(self, request: Request) -> Response:
+        """The last prints, newest first, filtered; each stock one can be printed again, a
+        patient's one made again from the form, filled with all but what was typed."""
+        context = await run_in_threadpool(self._history_context, request.query_params)
+        html = await run_in_threadpool(self.pages.env.get_template("history.html").render, context)
+        return HTMLResponse(html, status_code=context["status"], headers={"Cache-Control": "no-store"})
 
     @_problems
     async def preview(self, request: Request) -> Response:
@@ -515,7 +531,7 @@ class Counter:
         return job
 
     async def _record(self, plan: Plan, data: bytes) -> None:
-        await run_in_threadpool(lambda: record_print(self.history, print_of(self.project, plan, data)))
+        await run_in_threadpool(lambda: self.history.record(print_of(self.project, plan, data)))
 
     def _listing(self) -> dict[str, Any]:
         leaflets = []
@@ -568,6 +584,47 @@ class Counter:
                 **form_view(self.project, values, choices, error),
                 "pharmacy": pharmacy, "editions": printed_editions(),
                 "unit": dose_forms[dose_form].unit if dose_form in dose_forms else "doses"}
+
+    def _history_context(self, fields: Any) -> dict[str, Any]:
+        leaflets = medicines(self.project)
+        languages = self.project.languages()
+        query, problems = history_filter(fields, list(leaflets), languages, HISTORY_ROWS)
+        entries, status = [], 422 if problems else 200
+        try:
+            entries = [] if problems else self.history.prints(query)[::-1]
+        except HistoryError as exc:  # the page says so, with its filters, rather than a bare problem
+            problems, status = [str(exc)], 503
+        current: dict[tuple[str, str, str], tuple[str, str] | None] = {}
+        rows = [self._history_row(entry, leaflets, languages, current) for entry in entries]
+        pharmacy = read_pharmacy(self.settings.pharmacy, self.project.root) if self.settings.pharmacy else None
+        return {"rows": rows, "problems": problems, "status": status, "leaflets": leaflets, "pharmacy": pharmacy,
+                "languages": [language(code) for code in languages], "limit": HISTORY_ROWS,
+                "values": {name: str(fields.get(name, "")) for name in ("leaflet", "lang", "since", "until")}}
+
+    def _history_row(self, entry: Print, leaflets: dict[str, str], languages: list[str],
+                     current: dict[tuple[str, str, str], tuple[str, str] | None]) -> dict[str, Any]:
+        """One print as the page shows it, with the link that makes it again (if it still can be made)
+        and whether the leaflet changed since (the link makes today's version)."""
+        printable = entry.leaflet in leaflets and entry.lang in languages and entry.edition in printed_editions()
+        key = (entry.leaflet, entry.lang, entry.edition)
+        if printable and key not in current:
+            try:
+                current[key] = (revision_of(self.project, entry.leaflet),
+                                catalog_digest(self.project, entry.leaflet, entry.lang, entry.edition == "bilingual"))
+            except LeafletError:
+                current[key] = None
+        now = current.get(key)
+        again = {"edition": entry.edition, "paper": entry.paper}
+        if entry.personalised:
+            again = {"leaflet": entry.leaflet, "lang": entry.lang, **again,
+                     **({"directions": entry.directions, "count": str(entry.count)} if entry.directions else {})}
+        link = (f"/?{urllib.parse.urlencode(again)}" if entry.personalised
+                else f"/leaflets/{entry.leaflet}/{entry.lang}.pdf?{urllib.parse.urlencode(again)}")
+        return {"entry": entry, "when": entry.time[:16].replace("T", " ") + " UTC",
+                "title": leaflets.get(entry.leaflet, entry.leaflet),
+                "language": language(entry.lang) if entry.lang in languages else None,
+                "link": link if printable and now else None,
+                "changed": bool(now) and now != (entry.revision, entry.catalog_digest)}
 
     def _preview(self, values: dict[str, str]) -> dict[str, Any]:
         if not values.get("directions"):
@@ -650,6 +707,12 @@ def _other_editions(leaflet: str, lang: str) -> dict[str, dict[str, str]]:
         reason = coverage(lang).unavailable(kind.medium)
         found[kind.name] = {"unavailable": reason} if reason else {"url": f"/leaflets/{leaflet}/{lang}.{kind.suffix}"}
     return found
+
+
+def _is_a_print(request: Request) -> bool:
+    """A GET that will show the PDF: not a HEAD, nor a browser's prefetch of a link."""
+    purpose = (request.headers.get("sec-purpose") or request.headers.get("purpose") or "").lower()
+    return request.method == "GET" and "prefetch" not in purpose
 
 
 def _inline(plan: Plan) -> str:

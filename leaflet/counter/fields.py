@@ -4,7 +4,8 @@ Takes the fields of a form or a JSON object (``patient``, ``directions``,
 ``count``, ``date``, ``free_directions``, ``edition``, ``paper``) and gives
 the same ``BuildOptions`` the command line would make from its options, so
 ``BuildOptions.validated`` and ``plan_build`` refuse the same things with
-the same words. Nothing here builds or prints.
+the same words. Nothing here builds or prints. The history page's filters and
+the links it makes back to the page are read here too.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from leaflet.counter.history import Filter
 from leaflet.errors import UsageError
 from leaflet.render.options import DEFAULT_OPTIONS, BuildOptions, printed_editions
 
@@ -75,3 +77,34 @@ def _date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
         raise UsageError("--date is not a date", hint="use YYYY-MM-DD") from None
+
+
+#: What a link back to the page may fill in for a leaflet made again: what was chosen, never
+#: what was typed (a name in a URL would stay in the browser's history and the server's logs).
+REPRINT_FIELDS = ("leaflet", "lang", "edition", "paper", "directions", "count")
+
+
+def reprint_fields(fields: Mapping[str, Any]) -> dict[str, str]:
+    """The page's form filled from a link of the print history (``/?leaflet=...``)."""
+    return {name: str(fields[name])[:100] for name in REPRINT_FIELDS if fields.get(name)}
+
+
+def history_filter(fields: Mapping[str, Any], leaflets: list[str], languages: list[str],
+                   limit: int) -> tuple[Filter, list[str]]:
+    """The history page's filters (``?leaflet=diazepam&lang=ar&since=2026-03-01&until=...``),
+    and every refusal at once: an unknown medicine or language, a date that is not one."""
+    problems = []
+    leaflet, lang = _text(fields, "leaflet"), _text(fields, "lang")
+    if leaflet is not None and leaflet not in leaflets:
+        problems.append(f"unknown medicine '{leaflet[:40]}' (one of: {', '.join(leaflets)})")
+    if lang is not None and lang not in languages:
+        problems.append(f"unknown language '{lang[:20]}' (one of: {', '.join(languages)})")
+    days: dict[str, dt.date | None] = {}
+    for name, label in (("since", "From"), ("until", "To")):
+        try:
+            days[name] = _date(_text(fields, name))
+        except UsageError:
+            problems.append(f"{label}: '{str(fields[name])[:20]}' is not a date (use YYYY-MM-DD)")
+    query = Filter(leaflet if leaflet in leaflets else None, lang if lang in languages else None,
+                   days.get("since"), days.get("until"), limit)
+    return query, problems

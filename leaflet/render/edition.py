@@ -97,7 +97,8 @@ def render_edition(project: Project, edition: Edition) -> Rendered:
 
     page = render_html(project, edition)
     rendered, fonts = print_pdf(project, page.html, edition.lang, edition.pharmacy,
-                                personal=edition.options.personalised, bilingual=edition.options.bilingual)
+                                personal=edition.options.personalised, bilingual=edition.options.bilingual,
+                                typed=edition.options.typed_text)
     return replace(rendered, html=page.html, inputs=tuple(_inputs(project, edition, page.translations, fonts)))
 
 

@@ -18,7 +18,7 @@ import io
 import subprocess
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from fontTools.ttLib import TTFont
 
 WEIGHTS = {"Regular": 400, "Bold": 700}
+#: The folder, never created, that names a subset kept in memory (``FontFace.data``).
+IN_MEMORY = "in-memory"
 #: Always kept so generated text (bullets, list numbers, page numbers) has glyphs.
 BASE_CHARACTERS = frozenset(chr(c) for c in range(0x20, 0x7F)) | set("\u00a0\u00ad\u2010\u2011•–—‘’“”…·")
 
@@ -48,6 +50,9 @@ class FontFace:
     weight: int
     path: Path
     source: Path  # the installed font the subset was made from
+    #: A subset holding characters typed for one patient: made in memory and never cached
+    #: (``path`` names no file; the renderer serves these bytes for it).
+    data: bytes | None = field(default=None, repr=False, compare=False)
 
 
 def font_families(lang: Language) -> list[str]:
@@ -162,13 +167,19 @@ def generated_characters(lang: Language) -> frozenset[str]:
     return frozenset(lang.native_digits("0123456789"))
 
 
-def prepare_fonts(lang: Language, text: str, cache_dir: Path, optional: str = "") -> list[FontFace]:
+def prepare_fonts(lang: Language, text: str, cache_dir: Path, optional: str = "", typed: str = "") -> list[FontFace]:
     """Subsets of every face the language uses, each holding only the characters it draws
     (the text and the generated numbers), plus the ``optional`` ones the fonts have
     (``TYPING_REPERTOIRE``): then a name typed at the counter finds the subset already made,
     instead of a new one, named after the characters it needed, being written to the cache
-    for each patient."""
-    chars = frozenset(text) | generated_characters(lang) | _covered(lang, frozenset(optional), cache_dir)
+    for each patient. A ``typed`` character beyond them (a Cyrillic name on a Spanish
+    leaflet) goes into a subset made in memory for this print only: the cache never holds
+    a file named after, or made of, what was typed for a patient."""
+    usual = generated_characters(lang) | _covered(lang, frozenset(optional), cache_dir)
+    chars = frozenset(text) | usual
+    unusual = frozenset(ord(c) for c in typed if c not in usual and needs_glyph(c))
+    if unusual:
+        return list(_faces(lang, chars, cache_dir, unusual))
     faces = _prepared(lang, chars, cache_dir)
     if not all(face.path.exists() for face in faces):  # the cache folder was cleaned
         _prepared.cache_clear()
@@ -197,6 +208,12 @@ def _coverage(lang: Language, cache_dir: Path | None) -> frozenset[int]:
 
 @functools.lru_cache(maxsize=256)
 def _prepared(lang: Language, chars: frozenset[str], cache_dir: Path) -> tuple[FontFace, ...]:
+    return _faces(lang, chars, cache_dir)
+
+
+def _faces(lang: Language, chars: frozenset[str], cache_dir: Path,
+           transient: frozenset[int] = frozenset()) -> tuple[FontFace, ...]:
+    """The faces for ``chars``; a subset that holds any of ``transient`` stays in memory."""
     text = "".join(sorted(chars))
     check_coverage(lang, text, cache_dir=cache_dir)
     remaining = {ord(c) for c in text if needs_glyph(c)}
@@ -216,8 +233,12 @@ def _prepared(lang: Language, chars: frozenset[str], cache_dir: Path) -> tuple[F
         drawn = own | (base & cmap)
         for style, weight in WEIGHTS.items():
             font = find_font(family, style, lang.font_package, cache_dir)
-            path = _subset_cached(font, frozenset(drawn & _cmap(font, cache_dir)), cache_dir)
-            faces.append(FontFace(css_family(family), weight, path, font.path))
+            wanted = frozenset(drawn & _cmap(font, cache_dir))
+            if wanted & transient:
+                unwritten = cache_dir / "fonts" / IN_MEMORY / f"{font.path.stem}-{font.index}.ttf"
+                faces.append(FontFace(css_family(family), weight, unwritten, font.path, _subset(font, wanted)))
+            else:
+                faces.append(FontFace(css_family(family), weight, _subset_cached(font, wanted, cache_dir), font.path))
     return tuple(faces)
 
 

@@ -79,6 +79,11 @@ class BuildOptions:
     def personalised(self) -> bool:
         return bool(self.patient or self.directions or self.free_directions)
 
+    @property
+    def typed_text(self) -> str:
+        """What the pharmacist typed that prints as typed (the rest comes from catalogs)."""
+        return (self.patient or "") + (self.free_directions or "")
+
     def personal_tag(self) -> str:
         """``2026-11-20-3f9c2a1b7d``: the dispensing date and a short hash of what was typed
         for the patient, so two patients' leaflets never share a file and nobody takes one

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,15 +37,19 @@ class RefusedURL(FatalURLFetchingError):  # type: ignore[misc]  # WeasyPrint has
 
 
 class ProjectFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no type information
-    """Serves ``file:`` URLs inside the allowed folders, and nothing else."""
+    """Serves ``file:`` URLs inside the allowed folders, and nothing else; ``in_memory``
+    files (fonts made for one print) from memory, never read from or written to disk."""
 
-    def __init__(self, allowed: list[Path]) -> None:
+    def __init__(self, allowed: list[Path], in_memory: dict[Path, bytes] | None = None) -> None:
         super().__init__(allowed_protocols={"file"})
         self.allowed = [folder.resolve() for folder in allowed]
+        self.in_memory = {path.resolve(): data for path, data in (in_memory or {}).items()}
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         parsed = urlparse(url)
         path = Path(unquote(parsed.path)).resolve() if parsed.scheme == "file" else None
+        if path is not None and path in self.in_memory:
+            return URLFetcherResponse(url, body=self.in_memory[path])
         if path is None or not any(path.is_relative_to(folder) for folder in self.allowed):
             raise RefusedURL(f"refused to load '{url[:200]}': only the project's own templates and fonts may be used")
         return super().fetch(path.as_uri(), headers)
@@ -119,12 +124,13 @@ class Rendered:
 
 def render_pdf(html: str, *, base_dir: Path, font_css: str, allowed: list[Path],
                identifier: bytes | None = None, system_fonts: bool = False, pdf_ua: bool = True,
-               cache_dir: Path | None = None) -> Rendered:
+               cache_dir: Path | None = None, in_memory: dict[Path, bytes] | None = None) -> Rendered:
     """A tagged PDF, which claims PDF/UA-1 when ``pdf_ua`` (``Language.claims_pdf_ua``: only where
     its glyphs read back in order). ``system_fonts=True`` lets WeasyPrint use installed fonts
-    too (the contact sheet's labels). ``cache_dir`` keeps what the text layer learns of each font."""
-    textlayer.install(cache_dir)
-    fetcher = ProjectFetcher([base_dir, *allowed])
+    too (the contact sheet's labels). ``cache_dir`` keeps what the text layer learns of each font,
+    unless fonts come from ``in_memory`` (a patient's typed characters): then nothing is kept."""
+    textlayer.install(None if in_memory else cache_dir)
+    fetcher = ProjectFetcher([base_dir, *allowed], in_memory)
     font_config = FontConfiguration() if system_fonts else PreparedFontsOnly()
     options: dict[str, Any] = {"pdf_variant": "pdf/ua-1" if pdf_ua else None, "pdf_version": "1.7",
                                "pdf_tags": True, "pdf_identifier": identifier, "custom_metadata": True}
@@ -136,11 +142,25 @@ def render_pdf(html: str, *, base_dir: Path, font_css: str, allowed: list[Path],
             data = document.write_pdf(finisher=textlayer.finish, **options)
         except RefusedURL as exc:
             raise RenderError(str(exc)) from None
+        finally:
+            _remove_font_copies(font_config)
     if warnings:
         raise RenderError(f"WeasyPrint: {warnings[0]}"
                           + (f" (and {len(warnings) - 1} more)" if len(warnings) > 1 else ""),
                           hint=_hint(warnings[0]))
     return Rendered(data, tuple(page_text(page._page_box) for page in document.pages))
+
+
+def _remove_font_copies(font_config: Any) -> None:
+    """WeasyPrint hands each ``@font-face`` to fontconfig as a copy in a temporary folder
+    of its own, removed only when the configuration is garbage-collected, which a
+    rendered document's references delay, often until the process ends: one folder per
+    print was left behind, with a patient's typed characters among the glyphs. The
+    PDF is written by now, so the copies go at once."""
+    folder = getattr(font_config, "_folder", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        font_config._folder = None
 
 
 def page_text(page: Any) -> PageText:

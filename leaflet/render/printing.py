@@ -27,20 +27,23 @@ from leaflet.source.pharmacy import Pharmacy
 
 
 def print_pdf(project: Project, html: str, lang: str, pharmacy: Pharmacy | None = None,
-              personal: bool = False, bilingual: bool = False) -> tuple[Rendered, list[Path]]:
+              personal: bool = False, bilingual: bool = False, typed: str = "") -> tuple[Rendered, list[Path]]:
     """The rendered PDF and the installed font files it was made from. ``bilingual``: the
     page sets two languages side by side, which some scripts' text layers cannot read
     in order (``Language.claims_pdf_ua``). A personalised
     leaflet's fonts also hold the usual typed characters, so the cache of font subsets
-    does not grow, and tell which characters were typed, with every patient."""
+    does not grow, and tell which characters were typed, with every patient; ``typed``
+    (the name and free directions) beyond them is drawn from subsets kept in memory."""
     optional = TYPING_REPERTOIRE + personal_repertoire(project, lang) if personal else ""
-    faces = prepare_fonts(language(lang), visible_text(html), project.cache_dir, optional=optional)
+    faces = prepare_fonts(language(lang), visible_text(html), project.cache_dir, optional=optional,
+                          typed=typed if personal else "")
     identifier = hashlib.sha256(html.encode() + __version__.encode()).hexdigest()[:32].encode()
     logo = [pharmacy.logo] if pharmacy and pharmacy.logo else []
     allowed = [project.cache_dir / "fonts", qr_folder(project), *logo]
     rendered = render_pdf(html, base_dir=project.templates_dir, font_css=font_face_css(faces),
                           allowed=allowed, identifier=identifier,
-                          pdf_ua=language(lang).claims_pdf_ua(bilingual), cache_dir=project.cache_dir)
+                          pdf_ua=language(lang).claims_pdf_ua(bilingual), cache_dir=project.cache_dir,
+                          in_memory={face.path: face.data for face in faces if face.data is not None})
     return rendered, sorted({face.source for face in faces})
 
 
