@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from pathlib import Path
 
 import pytest
 from conftest import REPO
@@ -58,9 +59,13 @@ def test_every_phony_target_has_a_rule():
 
 def http_routes() -> list[str]:
     """``METHOD /path`` for every route of the counter (HEAD comes with GET)."""
-    from leaflet.counter import create_app
+    import tempfile
 
-    return sorted({f"{method} {route.path}" for route in create_app(REPO).routes
+    from leaflet.counter import Settings, create_app
+
+    with tempfile.TemporaryDirectory() as data:  # the counter opens its print history there, not in the repository
+        routes = create_app(REPO, Settings(data_dir=Path(data))).routes
+    return sorted({f"{method} {route.path}" for route in routes
                    for method in getattr(route, "methods", None) or () if method != "HEAD"})
 
 
