@@ -615,6 +615,10 @@ def serve(obj: Context, host: str, port: int, pharmacy: Path | None, data_dir: P
     require_password(host, password)
     proxies = check_proxies(listed(*trusted_proxies, os.environ.get(PROXIES_VARIABLE)))
     require_build()
+    if pharmacy is not None:  # a wrong profile is refused before anything is opened or written
+        from leaflet.source.pharmacy import read_pharmacy
+
+        read_pharmacy(pharmacy, obj.project.root)
     data_dir = data_dir or _data_dir(obj.project)
     open_history(data_dir, database or None).check()  # a wrong database stops the start, not each print
     settings = Settings(pharmacy=pharmacy, data_dir=data_dir, password=password, database=database or None,

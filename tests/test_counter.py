@@ -424,9 +424,9 @@ def test_the_history_page_needs_the_password_like_the_rest(project, tmp_path):
 
 # -- access -----------------------------------------------------------------------------------
 
-def test_serving_beyond_loopback_without_a_password_is_refused(capsys, monkeypatch):
+def test_serving_beyond_loopback_without_a_password_is_refused(capsys, monkeypatch, tmp_path):
     monkeypatch.delenv("LEAFLET_PASSWORD", raising=False)
-    code, out, err = run_cli(capsys, "serve", "--host", "0.0.0.0")
+    code, out, err = run_cli(capsys, "serve", "--host", "0.0.0.0", "--data", tmp_path / "data")
     assert code == 2 and out == ""
     assert err == ("Error: --host 0.0.0.0 lets other machines print leaflets, and LEAFLET_PASSWORD is not set "
                    "(set LEAFLET_PASSWORD (HTTP Basic), or serve on 127.0.0.1)\n")

@@ -271,8 +271,9 @@ def test_names_and_proxies_from_options_and_the_environment():
     assert served_names("10.0.0.5", ("a.example", "10.0.0.5")) == ("10.0.0.5", "a.example")
 
 
-def test_a_trusted_proxy_must_be_an_address_or_a_network(capsys):
-    code, out, err = run_cli(capsys, "serve", "--trusted-proxy", "10.0.0.0/8", "--trusted-proxy", "proxy.example")
+def test_a_trusted_proxy_must_be_an_address_or_a_network(capsys, tmp_path):
+    code, out, err = run_cli(capsys, "serve", "--trusted-proxy", "10.0.0.0/8", "--trusted-proxy", "proxy.example",
+                             "--data", tmp_path / "data")
     assert code == 2 and err == ("Error: --trusted-proxy proxy.example is not an address or a network "
                                  "(give the proxy's IP address, e.g. 127.0.0.1 or 10.0.0.0/8)\n")
 
