@@ -14,7 +14,9 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -228,3 +230,16 @@ def corpus_expectation(path: Path) -> tuple[str, dict[str, str]]:
     first, *rest = path.with_suffix(".expect").read_text(encoding="utf-8").strip().splitlines()
     fields = dict(line.split(": ", 1) for line in rest if not line[:1].isdigit())  # "3: note: ..." is a note
     return first, {"language": folder_language(path), **fields}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium through Playwright, one per test module (the browser and page tests)."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (leaflet/system.toml lists it)", pytrace=False)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=30_000)
+        yield browser
+        browser.close()

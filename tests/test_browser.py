@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterator
 import pytest
 import uvicorn
 from axe_playwright_python.sync_playwright import Axe
-from conftest import CHROMIUM, CHROMIUM_ARGS, copy_project, pdf_bytes_text, squeeze
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from conftest import copy_project, pdf_bytes_text, squeeze
+from playwright.sync_api import Browser, Page, expect
 
 from leaflet.counter import Settings, create_app
 
@@ -46,16 +46,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (leaflet/system.toml lists it)", pytrace=False)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=30_000)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from axe_playwright_python.sync_playwright import Axe
 from conftest import REPO, edit_file, pdf_bytes_text, run_cli
 from playwright.sync_api import Browser, Page, expect
 from starlette.testclient import TestClient
-from test_browser import browser, make_leaflet, server  # noqa: F401 - fixtures shared with the page's other browser tests
+from test_browser import make_leaflet, server  # noqa: F401 - fixtures shared with the page's other browser tests
 
 from leaflet.catalogs.extract import extract_messages
 from leaflet.counter import Settings, create_app

@@ -13,8 +13,7 @@ from xml.etree.ElementTree import Element
 import pytest
 import tinyhtml5
 from axe_playwright_python.sync_playwright import Axe
-from conftest import CHROMIUM, CHROMIUM_ARGS
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from leaflet import build
 from leaflet.editions.made import Source, read_source
@@ -212,16 +211,6 @@ def test_the_check_reports_every_problem_at_once():
         check_page(page, "es", "rtl")
     for problem in ('lang="es" dir="rtl"', "0 <h1>, not one", "an empty <h2>"):
         assert problem in refused.value.message
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (leaflet/system.toml lists it)", pytrace=False)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=30_000)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
