@@ -82,6 +82,11 @@ def test_leaflets_lists_every_language_with_review_status_and_availability(clien
     assert languages["yi"]["editions"]["audio"] == {"unavailable": "espeak-ng 1.51 (Debian 12) has no Yiddish voice "
                                                                    "(its Hebrew voice is another language)"}
     assert "bedtime" in body["directions"]
+    assert diazepam["times"] == ["morning", "noon", "evening", "bedtime"]
+    assert diazepam["directions"] == ["bedtime", "evening", "morning", "noon", "twice-daily"]
+    assert diazepam["deprecated"]["twice-daily"].startswith("USP <17> asks for times of day")
+    zolpidem = next(item for item in body["leaflets"] if item["id"] == "zolpidem")  # its source: only at bedtime
+    assert (zolpidem["times"], zolpidem["directions"], zolpidem["deprecated"]) == (["bedtime"], ["bedtime"], {})
 
 
 def test_a_language_failing_its_checks_is_unavailable_with_the_reason_and_never_printed(client, project):
@@ -219,7 +224,14 @@ def test_bad_count_is_422_in_the_clis_words(client, count, detail):
 @pytest.mark.parametrize("fields, detail", [
     ({"date": "1999-12-31"}, "--date 1999-12-31 is not a plausible dispensing date"),
     ({"date": "20/11/2026"}, "--date: '20/11/2026' is not a date (use YYYY-MM-DD)"),
-    ({"directions": "noon"}, "unknown directions 'noon'"),
+    ({"directions": "hourly"}, "unknown directions 'hourly' (available: bedtime, evening, morning, noon, twice-daily)"),
+    ({"morning": "two"}, "the count at 'morning' must be a whole number, not 'two'"),
+    ({"noon": True}, "the count at 'noon' must be a whole number, not 'True'"),
+    ({"noon": "1,evening=9"}, "the count at 'noon' must be a whole number, not '1,evening=9'"),
+    ({"bedtime": 0}, "--directions: the count of 'bedtime' must be between 1 and 999, not 0"),
+    ({"morning": 1, "directions": "twice-daily"}, "give the counts at times of day or the directions 'twice-daily'"),
+    ({"morning": 1, "bedtime": 1, "count": 2}, "--count 2 is not used"),
+    ({"directions": "morning=1,morning=2"}, "--directions names 'morning' twice"),
     ({"edition": "huge"}, "unknown edition 'huge' (use one of: standard, large, bilingual)"),
     ({"paper": "a3"}, "unknown paper size 'a3'"),
     ({"patients": "A"}, "unknown field 'patients'"),
@@ -228,6 +240,12 @@ def test_bad_count_is_422_in_the_clis_words(client, count, detail):
 ])
 def test_refused_fields_are_422_with_the_clis_words(client, fields, detail):
     assert problem(client.post("/leaflets/diazepam/es.pdf", json=fields), 422)["detail"].startswith(detail)
+
+
+def test_a_time_of_day_the_leaflets_source_does_not_support_is_refused(client):
+    body = problem(client.post("/leaflets/zolpidem/es.pdf", json={"morning": 1, "bedtime": 1}), 422)
+    assert body["detail"] == ("zolpidem's source does not support the directions 'morning' "
+                              "(zolpidem allows only: bedtime, as its front matter says)")
 
 
 def test_a_body_that_is_not_json_or_a_form_is_refused(client):
@@ -380,6 +398,10 @@ def test_the_page_shows_each_language_in_its_own_script_with_its_review_status(c
     assert page.count("<td>not reviewed</td>") == 23
     for field in ("leaflet", "lang", "patient", "directions", "count", "free_directions", "date"):
         assert f'<label for="{field}">' in page
+    for moment in ("morning", "noon", "evening", "bedtime"):  # diazepam, the first medicine: every time of day
+        assert re.search(rf'<input id="dose-{moment}" name="{moment}" type="number"[^>]*value="">', page)
+    assert ">Take N tablets twice a day. (deprecated)</option>" in page
+    assert "Deprecated:</span> USP &lt;17&gt; asks for times of day" in page
     assert "NOT translated" in page and ">Make the leaflet</button>" in page
 
 
@@ -417,6 +439,33 @@ def test_the_sentence_is_shown_in_the_patients_language_and_english_without_java
     assert ('<p class="patient-text" lang="ar" dir="rtl">تناول <bdi dir="ltr">2</bdi> قرصين عند النوم.</p>'
             in response.text)
     assert '<p class="english-text">Take <bdi dir="ltr">2</bdi> tablets at bedtime.</p>' in response.text
+
+
+def test_the_page_offers_only_the_times_of_day_the_medicines_source_supports(client):
+    response = client.post("/", data={"leaflet": "zolpidem", "lang": "es", "bedtime": "1", "csrf": page_token(client)})
+    assert response.status_code == 200
+    assert re.search(r'<input id="dose-morning" name="morning"[^>]* disabled>', response.text)
+    assert re.search(r'<input id="dose-bedtime" name="bedtime"[^>]*value="1">', response.text)
+    assert "This medicine's source supports only: bedtime." in response.text
+    assert '<p class="patient-text" lang="es" dir="ltr">Tome <bdi dir="ltr">1</bdi> comprimido al acostarse.</p>' \
+        in response.text
+
+
+@pytest.mark.parametrize(("lang", "fields", "patient", "english"), [
+    ("ru", {"morning": 1, "bedtime": 21}, "Принимайте 1 таблетку утром и 21 таблетку перед сном.",
+     "Take 1 tablet in the morning and 21 tablets at bedtime."),
+    ("pl", {"noon": "2", "evening": "5"}, "Należy przyjmować 2 tabletki w południe i 5 tabletek wieczorem.",
+     "Take 2 tablets at noon and 5 tablets in the evening."),
+    ("ar", {"bedtime": 2, "morning": 11, "noon": 3}, "تناول 11 قرصًا في الصباح و3 أقراص عند الظهر و2 قرصين عند النوم.",
+     "Take 11 tablets in the morning, 3 tablets at noon, and 2 tablets at bedtime."),
+    ("es", {"directions": "bedtime", "count": 2}, "Tome 2 comprimidos al acostarse.", "Take 2 tablets at bedtime."),
+    ("es", {"directions": "twice-daily", "count": 1}, "Tome 1 comprimido dos veces al día.",
+     "Take 1 tablet twice a day."),
+])
+def test_the_sentence_of_counts_at_times_of_day(client, lang, fields, patient, english):
+    body = client.post("/sentence", json={"leaflet": "diazepam", "lang": lang, **fields}).json()
+    assert re.sub("<[^>]+>", "", body["html"]) == patient
+    assert re.sub("<[^>]+>", "", body["english"]) == english
 
 
 def test_the_sentence_for_the_pages_script(client):

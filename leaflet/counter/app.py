@@ -63,7 +63,7 @@ from leaflet.counter.guards import (
     new_token,
 )
 from leaflet.counter.history import history_file, print_of, record_print
-from leaflet.counter.offer import find_medicine, language_choices, medicines
+from leaflet.counter.offer import DirectionsOffer, directions_offer, find_medicine, language_choices, medicines
 from leaflet.counter.problems import headers_of, plain_problem, problem_for, status_of
 from leaflet.coverage import coverage, require_available
 from leaflet.errors import LeafletError, NotReady, RenderError, UsageError
@@ -72,7 +72,7 @@ from leaflet.project import COUNTER_TEMPLATES, Project
 from leaflet.render.context import directions_sentence
 from leaflet.render.options import DEFAULT_OPTIONS, MEDIA, PAPER_SIZES, BuildOptions, printed_editions
 from leaflet.source.content import read_leaflet
-from leaflet.source.directions import read_directions, read_dose_forms
+from leaflet.source.directions import TIMES
 from leaflet.source.pharmacy import read_pharmacy
 
 log = logging.getLogger("leaflet.counter")
@@ -85,6 +85,8 @@ DEFAULT_RATE_LIMIT = 120
 WARM_UP_WAIT = 10.0
 #: Seconds a refused client is asked to wait (``Retry-After``); a warm-up takes 30 s or more.
 RETRY_AFTER = 10
+#: What the sentence preview reads: the counts at times of day, or a code and its count.
+DIRECTIONS_FIELDS = ("directions", "count", *TIMES)
 STATIC = {"counter.css": "text/css; charset=utf-8", "counter.js": "text/javascript; charset=utf-8"}
 
 
@@ -368,25 +370,26 @@ class Counter:
         await run_in_threadpool(lambda: record_print(self.history, print_of(self.project, plan, data)))
 
     def _listing(self) -> dict[str, Any]:
-        leaflets = []
+        leaflets, codes = [], set()
         for name in self.project.leaflets():
             content = read_leaflet(self.project.content_file(name))
             languages = [{**choice.as_json(), "pdf": f"/leaflets/{name}/{choice.code}.pdf",
                           "editions": _other_editions(name, choice.code)}
                          for choice in language_choices(self.project, name)]
-            directions = read_directions(self.project.directions_file, content.form) if content.form else {}
+            offer = directions_offer(self.project, name)
+            codes.update(offer.codes)
             leaflets.append({"id": name, "title": content.title.text, "revised": content.revised.isoformat(),
-                             "form": content.form, "directions": sorted(directions), "languages": languages})
+                             "form": content.form, **offer.as_json(), "languages": languages})
         return {"leaflets": leaflets, "editions": list(printed_editions()), "papers": sorted(PAPER_SIZES),
-                "directions": sorted({code for leaflet in leaflets for code in leaflet["directions"]})}
+                "directions": sorted(codes)}
 
     def _sentences(self, fields: dict[str, Any]) -> dict[str, Any]:
         """``leaflet`` names the medicine, whose dose form the directions count (default: the first)."""
         leaflet = find_medicine(self.project, str(fields.get("leaflet") or self.project.leaflets()[0]))
         code = find_language(str(fields.get("lang", "")), self.project.languages())
-        options = personal_options({k: v for k, v in fields.items() if k in ("directions", "count")}, None)
+        options = personal_options({k: v for k, v in fields.items() if k in DIRECTIONS_FIELDS}, None)
         if not options.directions:
-            raise UsageError("--directions needs a code", hint="see content/directions.toml: bedtime, morning, ...")
+            raise UsageError("--directions needs a code", hint="the counts at times of day: morning=1,bedtime=1")
         return {"lang": code, "dir": language(code).direction,
                 "html": str(directions_sentence(self.project, leaflet, code, options)),
                 "english": str(directions_sentence(self.project, leaflet, SOURCE_LANGUAGE, options))}
@@ -402,21 +405,19 @@ class Counter:
             chosen = find_medicine(self.project, typed, leaflets)
         choices = language_choices(self.project, chosen if chosen in leaflets else next(iter(leaflets), ""))
         pharmacy = read_pharmacy(self.settings.pharmacy, self.project.root) if self.settings.pharmacy else None
-        dose_form = read_leaflet(self.project.content_file(chosen)).form if chosen in leaflets else ""
-        dose_forms = read_dose_forms(self.project.directions_file)
-        directions = dose_forms[dose_form].directions if dose_form in dose_forms else {}
+        offer = directions_offer(self.project, chosen) if chosen in leaflets else DirectionsOffer()
         values = {"leaflet": chosen, "lang": "", "patient": "", "directions": "", "count": "1",
+                  **{time: "" for time in TIMES},
                   "date": dt.date.today().isoformat(), "free_directions": "", "edition": "standard",
                   "paper": pharmacy.paper if pharmacy and pharmacy.paper else "a4",
                   **{k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf"}}
-        return {"leaflets": leaflets, "choices": choices, "directions": directions, "values": values,
+        return {"leaflets": leaflets, "choices": choices, "offer": offer, "times": TIMES, "values": values,
                 "error": str(error) if error else "", "sentences": self._preview(values) if preview else None,
-                "pharmacy": pharmacy, "editions": printed_editions(),
-                "unit": dose_forms[dose_form].unit if dose_form in dose_forms else "doses"}
+                "pharmacy": pharmacy, "editions": printed_editions()}
 
     def _preview(self, values: dict[str, str]) -> dict[str, Any]:
-        if not values.get("directions"):
-            return {"error": "Choose standard directions to see the sentence the patient will read."}
+        if not any(values.get(name) for name in ("directions", *TIMES)):
+            return {"error": "Give the counts at times of day to see the sentence the patient will read."}
         try:
             return self._sentences(values)
         except LeafletError as exc:

@@ -1,5 +1,5 @@
 // Shows the directions' sentence, in the patient's language and in English, as they are
-// chosen, and offers the languages the chosen medicine can be printed in. Only an enhancement:
+// chosen, and offers the languages and directions the chosen medicine can be printed with. Only an enhancement:
 // without it the page's "Show the sentence" button does both.
 "use strict";
 (function () {
@@ -21,11 +21,19 @@
   function textOf(html) {
     return new DOMParser().parseFromString(html, "text/html").body.textContent;
   }
+  const TIMES = ["morning", "noon", "evening", "bedtime"];
   async function update() {
-    const fields = {
-      leaflet: form.leaflet.value, lang: form.lang.value, directions: form.directions.value, count: form.count.value,
-    };
-    if (!fields.lang.trim() || !fields.directions) return;
+    const fields = { leaflet: form.leaflet.value, lang: form.lang.value };
+    // The counts at times of day, or another code and its count: what the page would send.
+    for (const time of TIMES) {
+      if (!form[time].disabled && form[time].value.trim()) fields[time] = form[time].value.trim();
+    }
+    if (form.directions.value) Object.assign(fields, { directions: form.directions.value, count: form.count.value });
+    if (!fields.lang.trim() || !TIMES.concat("directions").some((name) => name in fields)) {
+      pending += 1;  // an answer still on its way is no longer wanted
+      show([para("note", "Choose a language and give the counts at times of day to see the sentence the patient will read.")]);
+      return;
+    }
     const ticket = ++pending;
     const response = await fetch("/sentence", {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(fields),
@@ -50,6 +58,7 @@
       leaflet.title.split(" ")[0].toLowerCase()].includes(typed));
     const list = document.getElementById("languages");
     if (!chosen || !list) return;
+    offerDirections(chosen);
     list.replaceChildren(...chosen.languages.filter((choice) => choice.available).map((choice) => {
       const option = document.createElement("option");
       option.value = choice.code;
@@ -57,10 +66,24 @@
       return option;
     }));
   }
+  // Only the directions the medicine's source supports: zolpidem is taken only at bedtime.
+  function offerDirections(chosen) {
+    for (const time of TIMES) form[time].disabled = !chosen.times.includes(time);
+    const note = document.getElementById("doses-source");
+    note.hidden = chosen.times.length === TIMES.length;
+    note.textContent = `This medicine's source supports only: ${chosen.times.join(", ") || "no standard directions"}.`;
+    let others = 0;
+    for (const option of form.directions.options) {
+      option.hidden = option.disabled = option.value !== "" && !chosen.directions.includes(option.value);
+      if (option.value && !option.disabled) others += 1;
+    }
+    if (form.directions.selectedOptions[0] && form.directions.selectedOptions[0].disabled) form.directions.value = "";
+    form.directions.closest(".others").hidden = others === 0;
+  }
   form.leaflet.addEventListener("change", offerLanguages);
   form.leaflet.addEventListener("change", update);
-  for (const name of ["lang", "directions", "count"]) {
+  for (const name of ["lang", "directions", "count", ...TIMES]) {
     form[name].addEventListener("change", update);
   }
-  form.count.addEventListener("input", update);
+  for (const name of ["count", ...TIMES]) form[name].addEventListener("input", update);
 })();
