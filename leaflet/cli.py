@@ -81,10 +81,12 @@ def cli(ctx: click.Context, project_dir: Path | None, debug: bool) -> None:
 @click.option("--pharmacy", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Pharmacy profile (TOML): name, address, phone, logo, paper.")
 @click.option("--patient", metavar="NAME", help='Print "Prepared for: NAME".')
-@click.option("--directions", metavar="CODE",
-              help="Standard, translated directions: a code from content/directions.toml (bedtime, morning, ...).")
+@click.option("--directions", metavar="TIME=N,...",
+              help="Standard, translated directions: the number of doses at each time of day (morning, noon, "
+                   "evening, bedtime), as 'morning=1,bedtime=1'; or one time or code from content/directions.toml "
+                   "with --count ('bedtime --count 2').")
 @click.option("--count", type=int, default=DEFAULT_OPTIONS.count, show_default=True,
-              help="Number of tablets for --directions.")
+              help="Number of doses (tablets) for a --directions time or code given without '=N'.")
 @click.option("--free-directions", metavar="TEXT",
               help='Directions typed by the pharmacist. Printed exactly as typed under "Directions from your '
                    'pharmacist": they are NOT translated.')

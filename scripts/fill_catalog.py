@@ -32,7 +32,7 @@ def main(lang: str, source: str) -> int:
                     entry.msgstr = value
                 if entry.fuzzy:
                     entry.flags.remove("fuzzy")
-                entry.previous_msgid = None
+                entry.previous_msgid = entry.previous_msgctxt = entry.previous_msgid_plural = None
                 used.add(entry.msgctxt)
         write_catalog(catalog.po, path)
     unknown = sorted(set(wanted) - used)

@@ -104,14 +104,15 @@ def test_find_arabic_by_typing_its_english_name_and_make_the_leaflet(open_page):
     assert "Arabic" in page.locator('#languages option[value="ar"]').get_attribute("label")
     page.get_by_label("Patient's language").fill("arabic")
     page.get_by_label("Patient's name").fill(PATIENT)
-    page.get_by_label("Standard directions").select_option("bedtime")
-    page.get_by_label("Number of tablets").fill("2")
-    page.get_by_label("Number of tablets").dispatch_event("change")
+    page.get_by_label("Morning", exact=True).fill("1")
+    page.get_by_label("Bedtime", exact=True).fill("2")
+    page.get_by_label("Bedtime", exact=True).dispatch_event("change")
     # The page's script asks for the sentence at each change; wait for the last answer.
     sentence = page.locator("#sentence .patient-text")
-    expect(sentence).to_have_text("تناول 2 قرصين عند النوم.")
+    expect(sentence).to_have_text("تناول 1 قرص في الصباح و2 قرصين عند النوم.")
     expect(sentence).to_have_attribute("dir", "rtl")
-    expect(page.locator("#sentence .english-text")).to_have_text("Take 2 tablets at bedtime.")
+    expect(page.locator("#sentence .english-text")).to_have_text(
+        "Take 1 tablet in the morning and 2 tablets at bedtime.")
     assert_arabic_leaflet(make_leaflet(page, lambda: page.get_by_role("button", name="Make the leaflet").click()))
 
 
@@ -121,21 +122,17 @@ def test_the_same_by_keyboard_alone(open_page):
     page.keyboard.type("arabic")
     tab_to(page, "patient")
     page.keyboard.type(PATIENT)
-    tab_to(page, "directions")
-    page.keyboard.press("ArrowDown")  # the first standard directions: at bedtime
-    tab_to(page, "count")
-    page.keyboard.press("Control+A")
+    tab_to(page, "dose-bedtime")
     page.keyboard.type("2")
     tab_to(page, "make")
-    expect(page.locator("#directions")).to_have_value("bedtime")
+    expect(page.locator("#dose-bedtime")).to_have_value("2")
     assert_arabic_leaflet(make_leaflet(page, lambda: page.keyboard.press("Enter")))
 
 
 def test_the_page_works_without_javascript(open_page):
     page = open_page(java_script_enabled=False)
     page.get_by_label("Patient's language").fill("فارسی")
-    page.get_by_label("Standard directions").select_option("morning")
-    page.get_by_label("Number of tablets").fill("3")
+    page.get_by_label("Morning", exact=True).fill("3")
     page.get_by_role("button", name="Show the sentence").click()
     expect(page.locator("#sentence .patient-text")).to_have_attribute("lang", "fa")
     expect(page.locator("#sentence .english-text")).to_have_text("Take 3 tablets in the morning.")
@@ -149,7 +146,7 @@ def test_no_accessibility_violations(open_page):
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
     page.get_by_label("Patient's language").fill("arabic")
-    page.get_by_label("Standard directions").select_option("bedtime")
+    page.get_by_label("Bedtime", exact=True).fill("1")
     expect(page.locator("#sentence .english-text")).to_have_text("Take 1 tablet at bedtime.")
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
@@ -171,8 +168,7 @@ def test_the_history_page_makes_a_patients_leaflet_again_without_the_name(open_p
     page = open_page()
     page.get_by_label("Patient's language").fill("arabic")
     page.get_by_label("Patient's name").fill(PATIENT)
-    page.get_by_label("Standard directions").select_option("bedtime")
-    page.get_by_label("Number of tablets").fill("2")
+    page.get_by_label("Bedtime", exact=True).fill("2")
     make_leaflet(page, lambda: page.get_by_role("button", name="Make the leaflet").click())
     page.goto(server + "/")
     page.get_by_role("link", name="Print history").click()
@@ -184,6 +180,20 @@ def test_the_history_page_makes_a_patients_leaflet_again_without_the_name(open_p
     assert results.violations_count == 0, results.generate_report()
     page.get_by_role("link", name="Make it again").first.click()
     expect(page.get_by_label("Patient's language")).to_have_value("ar")
-    expect(page.get_by_label("Standard directions")).to_have_value("bedtime")
-    expect(page.get_by_label("Number of tablets")).to_have_value("2")
+    expect(page.get_by_label("Bedtime", exact=True)).to_have_value("2")
+    expect(page.get_by_label("Morning", exact=True)).to_have_value("")
     expect(page.get_by_label("Patient's name")).to_have_value("")
+
+
+def test_a_medicine_offers_only_the_times_of_day_its_source_supports(open_page):
+    """Zolpidem is taken only at bedtime: typing it disables the other times and the old codes."""
+    page = open_page()
+    expect(page.get_by_label("Morning", exact=True)).to_be_enabled()
+    page.get_by_label("Medicine").fill("zolpidem")
+    page.get_by_label("Medicine").dispatch_event("change")
+    for moment in ("Morning", "Noon", "Evening"):
+        expect(page.get_by_label(moment, exact=True)).to_be_disabled()
+    expect(page.get_by_label("Bedtime", exact=True)).to_be_enabled()
+    expect(page.locator("#doses-source")).to_have_text(
+        "This medicine's source supports only these times of day: bedtime")
+    expect(page.get_by_label("Other standard directions")).to_be_hidden()

@@ -129,9 +129,9 @@ def test_every_template_entry_reaches_the_html(shared_project, lang):
             wanted = translations.lookup(message.context, message.msgid)
             first = strip_markup(re.split(r"\{\w+\}", wanted)[0])
             assert squeeze(first) in flat, message.context
-    forms = translations.lookup_plural("tablet.bedtime", "Take {count} tablet at bedtime.",
-                                       "Take {count} tablets at bedtime.", 2)
-    assert squeeze(forms.replace("{count}", "2")) in flat
+    dose = translations.lookup_plural("tablet.bedtime", "{count} tablet at bedtime", "{count} tablets at bedtime", 2)
+    sentence = translations.lookup("tablet.sentence", "Take {doses}.")
+    assert squeeze(sentence.replace("{doses}", dose.replace("{count}", "2"))) in flat
 
 
 def test_unknown_language_is_a_usage_error(shared_project):

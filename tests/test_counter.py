@@ -86,6 +86,11 @@ def test_leaflets_lists_every_language_with_review_status_and_availability(clien
     assert languages["yi"]["editions"]["audio"] == {"unavailable": "espeak-ng 1.51 (Debian 12) has no Yiddish voice "
                                                                    "(its Hebrew voice is another language)"}
     assert "bedtime" in body["directions"]
+    assert diazepam["times"] == ["morning", "noon", "evening", "bedtime"]
+    assert diazepam["directions"] == ["bedtime", "evening", "morning", "noon", "twice-daily"]
+    assert diazepam["deprecated"]["twice-daily"].startswith("USP <17> asks for times of day")
+    zolpidem = next(item for item in body["leaflets"] if item["id"] == "zolpidem")  # its source: only at bedtime
+    assert (zolpidem["times"], zolpidem["directions"], zolpidem["deprecated"]) == (["bedtime"], ["bedtime"], {})
 
 
 def test_a_language_failing_its_checks_is_unavailable_with_the_reason_and_never_printed(client, project):
@@ -224,7 +229,14 @@ def test_bad_count_is_422_in_the_clis_words(client, count, detail):
 @pytest.mark.parametrize("fields, detail", [
     ({"date": "1999-12-31"}, "--date 1999-12-31 is not a plausible dispensing date"),
     ({"date": "20/11/2026"}, "--date is not a date (use YYYY-MM-DD)"),
-    ({"directions": "noon"}, "unknown directions 'noon'"),
+    ({"morning": "two"}, "the count at 'morning' must be a whole number, not 'two'"),
+    ({"noon": True}, "the count at 'noon' must be a whole number, not 'True'"),
+    ({"noon": "1,evening=9"}, "the count at 'noon' must be a whole number, not '1,evening=9'"),
+    ({"bedtime": 0}, "--directions: the count of 'bedtime' must be between 1 and 999, not 0"),
+    ({"morning": 1, "directions": "twice-daily"}, "give the counts at times of day or the directions 'twice-daily'"),
+    ({"morning": 1, "bedtime": 1, "count": 2}, "--count 2 is not used"),
+    ({"directions": "morning=1,morning=2"}, "--directions names 'morning' twice"),
+    ({"directions": "hourly"}, "unknown directions 'hourly'"),
     ({"edition": "huge"}, "unknown edition 'huge' (use one of: standard, large, bilingual)"),
     ({"paper": "a3"}, "unknown paper size 'a3'"),
     ({"patients": "A"}, "unknown field 'patients'"),
@@ -233,6 +245,12 @@ def test_bad_count_is_422_in_the_clis_words(client, count, detail):
 ])
 def test_refused_fields_are_422_with_the_clis_words(client, fields, detail):
     assert problem(client.post("/leaflets/diazepam/es.pdf", json=fields), 422)["detail"].startswith(detail)
+
+
+def test_a_time_of_day_the_leaflets_source_does_not_support_is_refused(client):
+    body = problem(client.post("/leaflets/zolpidem/es.pdf", json={"morning": 1, "bedtime": 1}), 422)
+    assert body["detail"] == ("zolpidem's source does not support the directions 'morning' "
+                              "(zolpidem allows only: bedtime, as its front matter says)")
 
 
 def test_a_body_that_is_not_json_or_a_form_is_refused(client):
@@ -373,12 +391,11 @@ def test_a_stock_print_links_to_the_stock_pdf_and_a_patients_one_to_the_form_wit
     again = client.get(stock.replace("&amp;", "&"))
     assert again.status_code == 200 and again.headers["content-type"] == "application/pdf"
     form = re.search(r'<a href="([^"]+)">Make it again', page).group(1).replace("&amp;", "&")
-    assert form == "/?leaflet=diazepam&lang=ar&edition=standard&paper=a4&directions=bedtime&count=2"
+    assert form == "/?leaflet=diazepam&lang=ar&edition=standard&paper=a4&bedtime=2"  # the old code, as a time of day
     filled = client.get(form).text
     assert 'id="leaflet" name="leaflet"' in filled and 'value="diazepam"' in filled
     assert re.search(r'id="lang"[^>]*value="ar"', filled, re.S)
-    assert re.search(r'<option value="bedtime" selected>', filled)
-    assert re.search(r'id="count"[^>]*value="2"', filled, re.S)
+    assert re.search(r'<input id="dose-bedtime" name="bedtime"[^>]*value="2"', filled)
     assert re.search(r'id="patient"[^>]*value=""', filled, re.S)
     # A link cannot fill in a name: that would stay in the browser's history and the logs.
     forged = client.get(f"/?leaflet=diazepam&patient={PATIENT}&free_directions=x").text
@@ -507,6 +524,10 @@ def test_the_page_shows_each_language_in_its_own_script_with_its_review_status(c
     for field in ("leaflet", "lang", "patient", "directions", "count", "free_directions", "date_day", "date_month",
                   "date_year"):
         assert f'<label for="{field}">' in page
+    for moment in ("morning", "noon", "evening", "bedtime"):  # diazepam, the first medicine: every time of day
+        assert re.search(rf'<input id="dose-{moment}" name="{moment}" type="number"[^>]*value="">', page)
+    assert ">Take N tablets twice a day. (deprecated)</option>" in page
+    assert 'Deprecated:</span> <span lang="en" dir="ltr">USP &lt;17&gt; asks for times of day' in page
     assert "NOT translated" in page and ">Make the leaflet</button>" in page
 
 
@@ -546,6 +567,34 @@ def test_the_sentence_is_shown_in_the_patients_language_and_english_without_java
             in response.text)
     assert ('<p class="english-text" lang="en" dir="ltr">Take <bdi dir="ltr">2</bdi> tablets at bedtime.</p>'
             in response.text)
+
+
+def test_the_page_offers_only_the_times_of_day_the_medicines_source_supports(client):
+    response = client.post("/", data={"leaflet": "zolpidem", "lang": "es", "bedtime": "1", "csrf": page_token(client)})
+    assert response.status_code == 200
+    assert re.search(r'<input id="dose-morning" name="morning"[^>]* disabled>', response.text)
+    assert re.search(r'<input id="dose-bedtime" name="bedtime"[^>]*value="1">', response.text)
+    assert re.search(r"This medicine&#39;s source supports only these times of day: <span[^>]*>bedtime</span>",
+                     response.text)
+    assert '<p class="patient-text" lang="es" dir="ltr">Tome <bdi dir="ltr">1</bdi> comprimido al acostarse.</p>' \
+        in response.text
+
+
+@pytest.mark.parametrize(("lang", "fields", "patient", "english"), [
+    ("ru", {"morning": 1, "bedtime": 21}, "Принимайте 1 таблетку утром и 21 таблетку перед сном.",
+     "Take 1 tablet in the morning and 21 tablets at bedtime."),
+    ("pl", {"noon": "2", "evening": "5"}, "Należy przyjmować 2 tabletki w południe i 5 tabletek wieczorem.",
+     "Take 2 tablets at noon and 5 tablets in the evening."),
+    ("ar", {"bedtime": 2, "morning": 11, "noon": 3}, "تناول 11 قرصًا في الصباح و3 أقراص عند الظهر و2 قرصين عند النوم.",
+     "Take 11 tablets in the morning, 3 tablets at noon, and 2 tablets at bedtime."),
+    ("es", {"directions": "bedtime", "count": 2}, "Tome 2 comprimidos al acostarse.", "Take 2 tablets at bedtime."),
+    ("es", {"directions": "twice-daily", "count": 1}, "Tome 1 comprimido dos veces al día.",
+     "Take 1 tablet twice a day."),
+])
+def test_the_sentence_of_counts_at_times_of_day(client, lang, fields, patient, english):
+    body = client.post("/sentence", json={"leaflet": "diazepam", "lang": lang, **fields}).json()
+    assert re.sub("<[^>]+>", "", body["html"]) == patient
+    assert re.sub("<[^>]+>", "", body["english"]) == english
 
 
 def test_the_sentence_for_the_pages_script(client):
@@ -875,3 +924,17 @@ def test_the_other_editions_take_nothing_typed_for_a_patient(client, project):
     problem(client.get("/leaflets/diazepam/es.html", params={"patient": "Ana"}), 422)
     problem(client.post("/leaflets/diazepam/es.mp3", json={"patient": "Ana"}), 405)
     assert not (project.output_dir / "es" / "personal").exists()
+
+
+@pytest.mark.parametrize(("typed", "found"), [("Ambien", "zolpidem"), ("valium", "diazepam"), ("ZOLPIDEM", "zolpidem")])
+def test_a_brand_name_finds_its_medicines_leaflet_and_is_never_printed(client, typed, found):
+    page = client.post("/", data={"leaflet": typed, "lang": "es", "bedtime": "1", "csrf": page_token(client)}).text
+    morning = re.search(r'<input id="dose-morning"[^>]*>', page).group(0)
+    assert ("disabled" in morning) == (found == "zolpidem")  # zolpidem's directions: only at bedtime
+    sentence = client.post("/sentence", json={"leaflet": typed, "lang": "es", "bedtime": 1}).json()
+    assert re.sub("<[^>]+>", "", sentence["html"]) == "Tome 1 comprimido al acostarse."
+    listing = client.get("/leaflets").json()
+    assert {leaflet["id"]: leaflet["brands"] for leaflet in listing["leaflets"]} == {
+        "diazepam": ["Valium"], "zolpidem": ["Ambien"]}
+    pdf = client.post(f"/leaflets/{found}/es.pdf", json={"patient": "Ana", "bedtime": 1})
+    assert pdf.status_code == 200 and "Ambien" not in pdf_bytes_text(pdf.content)

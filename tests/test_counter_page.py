@@ -110,7 +110,7 @@ def test_the_arabic_page_keeps_english_and_numbers_in_their_own_direction(client
     page = client.post("/", data={"leaflet": "diazepam", "lang": "arab", "directions": "bedtime", "count": "2",
                                   "csrf": token(client)}, headers={"Accept-Language": "ar"}).text
     assert '<html lang="ar" dir="rtl">' in page
-    assert 'lang="en" dir="ltr">Take N tablets at bedtime.</option>' in page
+    assert 'lang="en" dir="ltr">Take N tablets twice a day. (deprecated)</option>' in page
     assert '<p class="english-text" lang="en" dir="ltr">Take <bdi dir="ltr">2</bdi> tablets at bedtime.</p>' in page
     assert '<input id="patient" name="patient" dir="auto"' in page  # a Latin name is typed left to right
 
@@ -386,8 +386,7 @@ def test_after_printing_back_gives_an_empty_form_for_the_next_patient(open_at):
     page = open_at()
     page.get_by_label("Patient's language").fill("es")
     page.get_by_label("Patient's name").fill(PATIENT)
-    page.get_by_label("Standard directions").select_option("bedtime")
-    page.get_by_label("Number of tablets").fill("2")
+    page.get_by_label("Bedtime", exact=True).fill("2")
     page.get_by_label("Free directions").fill("Con agua")
     pdf = make_leaflet(page, lambda: page.get_by_role("button", name="Make the leaflet").click())
     assert PATIENT in pdf_bytes_text(pdf)
@@ -395,8 +394,7 @@ def test_after_printing_back_gives_an_empty_form_for_the_next_patient(open_at):
     page.go_back()
     page.wait_for_url(re.compile(r"/$"))
     expect(page.get_by_label("Patient's name")).to_have_value("")
-    expect(page.get_by_label("Standard directions")).to_have_value("")
-    expect(page.get_by_label("Number of tablets")).to_have_value("1")
+    expect(page.get_by_label("Bedtime", exact=True)).to_have_value("")
     expect(page.get_by_label("Free directions")).to_have_value("")
     expect(page.get_by_label("Patient's language")).to_have_value("")
     page.get_by_label("Patient's name").fill("Someone else")

@@ -1,6 +1,8 @@
 """The pharmacy edition: profile, patient, directions, paper, large print, bilingual, reproducible bytes."""
 
 import collections
+import html as html_lib
+import re
 import shutil
 import subprocess
 import sys
@@ -15,7 +17,7 @@ from leaflet.catalogs.translations import load_translations
 from leaflet.errors import UsageError
 from leaflet.languages import language
 from leaflet.project import Project
-from leaflet.render.context import leaflet_html
+from leaflet.render.context import directions_sentence, leaflet_html
 from leaflet.render.options import BuildOptions
 from leaflet.source.content import read_leaflet
 
@@ -133,35 +135,86 @@ def test_two_builds_in_separate_processes_are_byte_identical_and_the_date_change
     assert first != other_day
 
 
-COUNTS = [1, 2, 5, 11, 100]
+#: "Take 1 tablet in the morning and N tablets at bedtime", as a reader of the language writes it:
+#: each dose in the plural form of its own count (Russian and Polish have 3 forms, Arabic 6).
+PLURALS = {
+    "ru": ("Принимайте 1 таблетку утром и {} перед сном.",
+           {1: "1 таблетку", 2: "2 таблетки", 5: "5 таблеток", 11: "11 таблеток", 21: "21 таблетку",
+            100: "100 таблеток"}),
+    "pl": ("Należy przyjmować 1 tabletkę rano i {} przed snem.",
+           {1: "1 tabletkę", 2: "2 tabletki", 5: "5 tabletek", 11: "11 tabletek", 21: "21 tabletek",
+            100: "100 tabletek"}),
+    "ar": ("تناول 1 قرص في الصباح و{} عند النوم.",
+           {1: "1 قرص", 2: "2 قرصين", 5: "5 أقراص", 11: "11 قرصًا", 21: "21 قرصًا", 100: "100 قرص"}),
+    "es": ("Tome 1 comprimido por la mañana y {} al acostarse.",
+           {1: "1 comprimido", 2: "2 comprimidos", 5: "5 comprimidos", 11: "11 comprimidos", 21: "21 comprimidos",
+            100: "100 comprimidos"}),
+}
 
 
-@pytest.mark.parametrize("lang", ["ar", "pl", "ru", "zh_Hans"])
-@pytest.mark.parametrize("count", COUNTS)
-def test_directions_use_the_plural_form_the_catalog_defines(shared_project, lang, count):
-    translations = load_translations(shared_project, lang, ["directions"])
-    forms, rule = translations.plurals[("tablet.bedtime", "Take {count} tablet at bedtime.")]
-    digits = language(lang).native_digits(str(count))
-    expected = forms[rule(count)].replace("{count}", digits)
-    options = BuildOptions(directions="bedtime", count=count, patient="X")
+def printed_directions(html):
+    found = re.search(r'<p class="directions">(.*?)</p>', html)
+    assert found, "no directions on the page"
+    return html_lib.unescape(re.sub(r"<[^>]+>", "", found.group(1))).replace("\u2060", "")
+
+
+@pytest.mark.parametrize("lang", PLURALS)
+@pytest.mark.parametrize("count", [1, 2, 5, 11, 21, 100])
+def test_each_dose_takes_the_plural_form_of_its_own_count(shared_project, lang, count):
+    sentence, doses = PLURALS[lang]
+    options = BuildOptions(directions=f"morning=1,bedtime={count}", patient="X")
     content = read_leaflet(shared_project.content_file("diazepam"))
     translations = load_translations(shared_project, lang, ["frame", "directions", "diazepam"])
     html = leaflet_html(shared_project, content, translations, options)
-    isolated = forms[rule(count)].replace("{count}", f'<bdi dir="ltr">{digits}</bdi>')  # the count reads as typed
-    assert f'<p class="directions">{isolated}</p>' in html.replace("\u2060", "")
-    # In the PDF (pdftotext reorders right-to-left runs), every word of the form is printed.
-    printed = without_marks(squeeze(pdf_text(build("diazepam", lang, project=shared_project, options=options))))
-    assert all(without_marks(word) in printed for word in expected.split())
+    assert printed_directions(html) == sentence.format(doses[count])
+    assert f'<bdi dir="ltr">{count}</bdi>' in html  # each count reads as typed
+
+
+def page_one(path):
+    return subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-enc", "UTF-8", str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.parametrize(("lang", "count"), [("es", 2), ("ru", 21), ("pl", 5), ("ar", 2)])
+def test_the_directions_are_printed_on_page_one(built, lang, count):
+    path = built(lang, directions=f"morning=1,bedtime={count}", patient="X")
+    sentence, doses = PLURALS[lang]
+    expected = sentence.format(doses[count])
+    printed = without_marks(squeeze(page_one(path)))
+    if language(lang).direction == "ltr":
+        assert without_marks(squeeze(expected)) in printed
+    else:  # pdftotext reorders right-to-left runs: every word and number of the sentence is on page 1
+        assert all(without_marks(token) in printed for token in re.findall(r"\d+|[^\s\d.]+", expected))
 
 
 def without_marks(text):
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.category(c).startswith("M"))
 
 
-def test_arabic_uses_different_forms_for_2_5_11_100(shared_project):
-    translations = load_translations(shared_project, "ar", ["directions"])
-    forms, rule = translations.plurals[("tablet.bedtime", "Take {count} tablet at bedtime.")]
-    assert len({rule(n) for n in COUNTS}) == 5 and len(set(forms.values())) >= 4
+@pytest.mark.parametrize("lang", Project.default().languages())
+def test_an_old_code_prints_what_its_time_of_day_prints(shared_project, lang):
+    """--directions bedtime --count 2, as before the times of day: now the sentence of bedtime=2."""
+    def sentence(text, count=1):
+        return directions_sentence(shared_project, "diazepam", lang, BuildOptions(directions=text, count=count))
+
+    for code in ("morning", "evening", "bedtime"):
+        assert sentence(code, 2) == sentence(f"{code}=2")
+    if lang == "en":  # the English of the old codes is unchanged
+        old_codes = ("bedtime", "morning", "evening", "twice-daily")
+        assert [re.sub(r"<[^>]+>", "", sentence(code, 2)) for code in old_codes] == [
+            "Take 2 tablets at bedtime.", "Take 2 tablets in the morning.", "Take 2 tablets in the evening.",
+            "Take 2 tablets twice a day."]
+
+
+@pytest.mark.parametrize(("directions", "message"), [
+    ("morning=1", "zolpidem's source does not support the directions 'morning'"),
+    ("twice-daily", "zolpidem's source does not support the directions 'twice-daily'"),
+    ("bedtime=1,evening=1", "zolpidem's source does not support the directions 'evening'"),
+])
+def test_a_leaflet_prints_only_the_directions_its_source_supports(shared_project, directions, message):
+    with pytest.raises(UsageError) as exc:
+        build("zolpidem", "es", project=shared_project, directions=directions, patient="X")
+    assert str(exc.value).startswith(message) and "zolpidem allows only: bedtime" in str(exc.value)
 
 
 @pytest.mark.parametrize("patient", [

@@ -20,11 +20,11 @@ from leaflet.catalogs.translations import load_translations
 from leaflet.errors import CatalogProblems
 from leaflet.languages import language
 from leaflet.render.context import directions_html
-from leaflet.source.directions import read_directions
+from leaflet.source.directions import read_dose_form, resolve_schedule
 
 COUNTS = (1, 2, 3, 5, 11, 12, 21, 100, 999)
-DIRECTIONS = sorted(read_directions(REPO.directions_file, "tablet"))
-BEDTIME_MANY = 'msgstr[1] "Tome {count} comprimidos al acostarse."'
+TABLET = read_dose_form(REPO.directions_file, "tablet")
+BEDTIME_MANY = 'msgstr[1] "{count} comprimidos al acostarse"'
 
 #: `leaflet review` of the Spanish diazepam leaflet: a review names its leaflet.
 REVIEW_ES = ("review", "es", "--leaflet", "diazepam")
@@ -36,21 +36,36 @@ def visible_text(markup: str) -> str:
     return "".join(c for c in text if unicodedata.category(c) != "Cf")
 
 
+def digits_of(text: str) -> str:
+    return "".join(c for c in text if unicodedata.category(c) == "Nd")
+
+
 @pytest.mark.parametrize("lang", REPO.languages())
 def test_every_direction_prints_the_count_once_in_the_locales_digits(lang):
     """The sentence the page prints, for counts across every plural form: the number and no other."""
     info = language(lang)
     translations = load_translations(REPO, lang, ["directions"])
-    for code, direction in read_directions(REPO.directions_file, "tablet").items():
+    for code in TABLET.directions:
         for count in COUNTS:
-            text = visible_text(directions_html(translations, direction, count))
-            digits = [c for c in text if unicodedata.category(c) == "Nd"]
-            shown = "".join(digits)
+            text = visible_text(directions_html(translations, resolve_schedule(TABLET, ((code, count),))))
+            shown = digits_of(text)
             assert shown in (info.native_digits(str(count)), ""), (lang, code, count, text)
             if shown:  # written in digits: contiguous, in logical order, in one system
                 assert info.native_digits(str(count)) in text, (lang, code, count, text)
             else:  # only a form CLDR uses for exactly this one count may say it in words
                 assert _form_for_one_number(lang, count), (lang, code, count, text)
+
+
+@pytest.mark.parametrize("lang", REPO.languages())
+def test_every_time_of_day_prints_its_own_count_in_the_days_order(lang):
+    """Four doses in one sentence, each in a different plural form: every count once, in the
+    order of the day (logical order, also in right-to-left languages), and no other number."""
+    info = language(lang)
+    translations = load_translations(REPO, lang, ["directions"])
+    for counts in ((1, 2, 5, 21), (11, 100, 3, 1), (12, 999, 22, 2)):
+        schedule = tuple(zip(("morning", "noon", "evening", "bedtime"), counts, strict=True))
+        text = visible_text(directions_html(translations, resolve_schedule(TABLET, schedule)))
+        assert digits_of(text) == "".join(info.native_digits(str(c)) for c in counts), (lang, counts, text)
 
 
 def _form_for_one_number(lang: str, count: int) -> bool:
@@ -71,16 +86,16 @@ def test_the_printed_page_shows_the_count_in_the_locales_digits(built, lang, cou
 # -- each tamper from the issue, through check and build ------------------------------------------
 
 TAMPERS = {
-    "{count}{count}": ("Tome {count}{count} comprimidos al acostarse.", "placeholders"),
-    "right-to-left override": ("Tome \u202e{count}\u202c comprimidos al acostarse.", "bidi-controls"),
-    "letter O": ("Tome {count}O comprimidos al acostarse.", "digit-lookalikes"),
-    "one half": ("Tome {count}\u00bd comprimidos al acostarse.", "digit-lookalikes"),
-    "bidi isolates": ("Tome \u2067{count}\u2069 comprimidos al acostarse.", "bidi-controls"),
+    "{count}{count}": ("{count}{count} comprimidos al acostarse", "placeholders"),
+    "right-to-left override": ("\u202e{count}\u202c comprimidos al acostarse", "bidi-controls"),
+    "letter O": ("{count}O comprimidos al acostarse", "digit-lookalikes"),
+    "one half": ("{count}\u00bd comprimidos al acostarse", "digit-lookalikes"),
+    "bidi isolates": ("\u2067{count}\u2069 comprimidos al acostarse", "bidi-controls"),
     "zero width space only": ("\u200b", "invisible"),
     # Letters and symbols that draw nothing (issue 25): they passed as text and printed an empty bullet.
     "Hangul filler only": ("\u3164", "invisible"),
     "blank Braille pattern only": ("\u2800", "invisible"),
-    "halfwidth Hangul filler in a sentence": ("Tome {count}\uffa0 comprimidos al acostarse.", "invisible-characters"),
+    "halfwidth Hangul filler in a sentence": ("{count}\uffa0 comprimidos al acostarse", "invisible-characters"),
 }
 
 
@@ -145,14 +160,12 @@ def test_a_warning_given_another_entrys_words_is_refused_by_check_and_build(caps
     insomnia = read_catalog(diazepam).po.find("uses.insomnia", by="msgctxt").msgstr
     set_translation(diazepam, "precautions.dependence", insomnia)
     edit_file(project.po_file("es", "directions"),
-              ('msgstr[0] "Tome {count} comprimido por la mañana."',
-               'msgstr[0] "Tome {count} comprimido al acostarse."'),
-              ('msgstr[1] "Tome {count} comprimidos por la mañana."',
-               'msgstr[1] "Tome {count} comprimidos al acostarse."'))
+              ('msgstr[0] "{count} comprimido por la mañana"', 'msgstr[0] "{count} comprimido al acostarse"'),
+              ('msgstr[1] "{count} comprimidos por la mañana"', 'msgstr[1] "{count} comprimidos al acostarse"'))
     code, out, _ = run_cli(capsys, "--project", project.root, "check", "es")
     assert code == 1
     assert "error: copied: 'precautions.dependence' has the same translation as 'uses.insomnia'" in out
-    assert "error: copied: 'tablet.morning' has the same translation as 'tablet.bedtime'" in out
+    assert "error: copied: 'tablet.bedtime' has the same translation as 'tablet.morning'" in out
     with pytest.raises(CatalogProblems):
         build("diazepam", "es", project=project)
 

@@ -511,10 +511,12 @@ def test_in_chromium_the_pharmacist_sees_page_one_then_prints_it(cups, printing_
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(30_000)
         page.goto(printing_counter + "/")
-        page.get_by_label("Medicine").fill("zolpidem")
+        page.get_by_label("Medicine").fill("Ambien")  # a brand: the leaflet's own data finds zolpidem
+        page.get_by_label("Medicine").dispatch_event("change")
         page.get_by_label("Patient's language").fill("arabic")
         page.get_by_label("Patient's name").fill(PATIENT)
-        page.get_by_label("Standard directions").select_option("bedtime")
+        expect(page.get_by_label("Morning", exact=True)).to_be_disabled()  # zolpidem: only at bedtime
+        page.get_by_label("Bedtime", exact=True).fill("1")
         day, month, year = (page.locator(f"#date_{part}").input_value() for part in ("day", "month", "year"))
         date = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
         page.get_by_role("button", name="See page 1").click()
@@ -525,9 +527,9 @@ def test_in_chromium_the_pharmacist_sees_page_one_then_prints_it(cups, printing_
         assert results.violations_count == 0, results.generate_report()
         if os.environ.get("LEAFLET_SCREENSHOTS"):  # for a person to look at: LEAFLET_SCREENSHOTS=folder
             page.screenshot(path=str(Path(os.environ["LEAFLET_SCREENSHOTS"]) / "look-desktop.png"), full_page=True)
-        page.get_by_label("Number of tablets").fill("2")  # changed after the look: no printing it unseen
+        page.get_by_label("Bedtime", exact=True).fill("2")  # changed after the look: no printing it unseen
         expect(page.get_by_role("button", name="Print on Front_Desk")).to_be_disabled()
-        page.get_by_label("Number of tablets").fill("1")
+        page.get_by_label("Bedtime", exact=True).fill("1")
         page.get_by_role("button", name="See page 1").click()
         page.get_by_role("button", name="Print on Front_Desk").click()
         expect(page.locator("#print-job-state")).to_have_text("Printed. No copy of it stays on the print server.")
@@ -536,7 +538,7 @@ def test_in_chromium_the_pharmacist_sees_page_one_then_prints_it(cups, printing_
             page.set_viewport_size({"width": 390, "height": 844})
             page.screenshot(path=str(Path(os.environ["LEAFLET_SCREENSHOTS"]) / "printed-phone.png"), full_page=True)
         browser.close()
-    fields = {"patient": PATIENT, "directions": "bedtime", "count": "1", "date": date}
+    fields = {"patient": PATIENT, "bedtime": "1", "date": date}
     pdf = api_pdf(printing_counter, "zolpidem", "ar", fields)
     other = api_pdf(printing_counter, "zolpidem", "ar", {**fields, "patient": "Qqqq Xxxxxxxx"})
     printed = cups.printed(job).read_bytes()

@@ -72,9 +72,9 @@ def test_a_capsule_leaflet_says_capsules_in_its_directions(capsys, with_sample):
     content.write_text(content.read_text(encoding="utf-8").replace('id = "sample"', 'id = "sample"\nform = "capsule"'),
                        encoding="utf-8")
     with project.directions_file.open("a", encoding="utf-8") as toml:
-        toml.write('\n[capsule]\nunit = "capsules"\n\n[capsule.bedtime]\none = "Take {count} capsule at bedtime."\n'
-                   'other = "Take {count} capsules at bedtime."\n')
-    for name, expected in (("sample", "Take 2 capsules at bedtime."), ("diazepam", "Take 2 tablets at bedtime.")):
+        toml.write('\n[capsule]\nunit = "capsules"\nsentence = "Swallow {doses}."\n\n[capsule.bedtime]\n'
+                   'one = "{count} capsule at bedtime"\nother = "{count} capsules at bedtime"\n')
+    for name, expected in (("sample", "Swallow 2 capsules at bedtime."), ("diazepam", "Take 2 tablets at bedtime.")):
         out = project.root / f"{name}.pdf"
         code, _, err = run_cli(capsys, "--project", project.root, "build", "--lang", "en", "--leaflet", name,
                                "--patient", "Ana", "--directions", "bedtime", "--count", "2", "-o", out)

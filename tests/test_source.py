@@ -13,7 +13,14 @@ import pytest
 from leaflet.errors import ContentError, ProfileError, UsageError
 from leaflet.project import Project
 from leaflet.source.content import read_leaflet, read_names
-from leaflet.source.directions import read_directions, resolve_direction
+from leaflet.source.directions import (
+    TIMES,
+    choose_directions,
+    parse_schedule,
+    read_directions,
+    read_dose_form,
+    resolve_schedule,
+)
 from leaflet.source.pharmacy import read_pharmacy
 from leaflet.source.toml import parse_toml
 
@@ -33,10 +40,62 @@ def test_the_shipped_directions_each_have_one_and_other():
     assert all("{count}" in d.one and "{count}" in d.other for d in directions.values())
 
 
-def test_an_unknown_direction_lists_the_known_ones():
+def test_the_tablet_has_the_four_times_of_the_universal_medication_schedule_in_a_sentence():
+    tablet = read_dose_form(SHIPPED.directions_file, "tablet")
+    assert tuple(tablet.times) == TIMES == ("morning", "noon", "evening", "bedtime")
+    assert tablet.sentence.text == "Take {doses}." and tablet.sentence.context == "tablet.sentence"
+    assert tablet.directions["bedtime"].one == "{count} tablet at bedtime"  # a phrase inside the sentence
+    assert [d.code for d in tablet.directions.values() if d.deprecated] == ["twice-daily"]
+
+
+@pytest.mark.parametrize(("typed", "count", "schedule"), [
+    ("bedtime", 2, (("bedtime", 2),)),                        # an old code and --count
+    ("bedtime=1,morning=2", 1, (("morning", 2), ("bedtime", 1))),  # the day's order, whatever was typed
+    (" morning = 1 , evening ", 3, (("morning", 1), ("evening", 3))),
+    ("twice-daily", 2, (("twice-daily", 2),)),
+])
+def test_a_schedule_is_read_in_the_days_order(typed, count, schedule):
+    assert parse_schedule(typed, count) == schedule
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("morning=", "--directions: the count of 'morning' must be a whole number, not ''"),
+    ("morning=1,,bedtime=1", "--directions 'morning=1,,bedtime=1' has an empty item"),
+    ("noon=1000", "--directions: the count of 'noon' must be between 1 and 999, not 1000"),
+    ("bedtime=1,bedtime=2", "--directions names 'bedtime' twice"),
+])
+def test_a_mistyped_schedule_is_refused_with_what_to_type(typed, message):
     with pytest.raises(UsageError) as exc:
-        resolve_direction(read_directions(SHIPPED.directions_file, "tablet"), "hourly")
+        parse_schedule(typed)
+    assert str(exc.value).startswith(message)
+
+
+def test_an_unknown_direction_lists_the_known_ones():
+    tablet = read_dose_form(SHIPPED.directions_file, "tablet")
+    with pytest.raises(UsageError) as exc:
+        resolve_schedule(tablet, (("hourly", 1),))
     assert "unknown directions 'hourly'" in str(exc.value) and "bedtime" in (exc.value.hint or "")
+    with pytest.raises(UsageError) as exc:
+        resolve_schedule(tablet, (("morning", 1), ("twice-daily", 1)))
+    assert str(exc.value).startswith("'twice-daily' is a whole sentence: it cannot be combined with other directions")
+
+
+def test_a_leaflet_allows_only_the_directions_its_front_matter_lists():
+    zolpidem = read_leaflet(SHIPPED.content_file("zolpidem"))
+    assert zolpidem.directions == ("bedtime",)
+    assert choose_directions(SHIPPED.directions_file, zolpidem, "bedtime=1").doses[0][1] == 1
+    with pytest.raises(UsageError) as exc:
+        choose_directions(SHIPPED.directions_file, zolpidem, "noon=1")
+    assert str(exc.value).startswith("zolpidem's source does not support the directions 'noon'")
+
+
+def test_a_dose_form_with_times_of_day_needs_its_sentence(tmp_path):
+    path = tmp_path / "directions.toml"
+    path.write_text('[tablet]\nunit = "tablets"\n\n[tablet.bedtime]\none = "{count} tablet at bedtime"\n'
+                    'other = "{count} tablets at bedtime"\n', encoding="utf-8")
+    with pytest.raises(ContentError) as exc:
+        read_directions(path, "tablet")
+    assert exc.value.line == 1 and "needs a 'sentence' with {doses} once" in str(exc.value)
 
 
 @pytest.mark.parametrize(("text", "line"), [

@@ -55,8 +55,11 @@ def warm_up(project: Project) -> None:
     for leaflet in project.leaflets():
         directions = None  # not the previous leaflet's: each has its own dose form
         with contextlib.suppress(LeafletError):  # a broken leaflet is reported when it is asked for
-            form = read_leaflet(project.content_file(leaflet)).form
-            directions = next(iter(read_directions(project.directions_file, form)), None)
+            content = read_leaflet(project.content_file(leaflet))
+            # one dose at each time of day the leaflet allows: every phrase's glyphs are in the subsets
+            times = [code for code, direction in read_directions(project.directions_file, content.form).items()
+                     if direction.is_time and (not content.directions or code in content.directions)]
+            directions = ",".join(f"{code}=1" for code in times) or None
         sample = BuildOptions(patient="A", directions=directions, free_directions="a")
         for code in project.languages():
             # a broken catalog or a missing font is reported when that language is asked for

@@ -83,7 +83,14 @@ from leaflet.counter.guards import (
 )
 from leaflet.counter.history import History, Print, catalog_digest, database_url, print_of, revision_of
 from leaflet.counter.jobs import PrintJobs
-from leaflet.counter.offer import find_medicine, language_choices, medicines
+from leaflet.counter.offer import (
+    DirectionsOffer,
+    brands,
+    directions_offer,
+    find_medicine,
+    language_choices,
+    medicines,
+)
 from leaflet.counter.page_language import CounterPage
 from leaflet.counter.problems import headers_of, plain_problem, problem_for, status_of
 from leaflet.coverage import coverage, require_available
@@ -95,7 +102,7 @@ from leaflet.proofs.picture import page_picture
 from leaflet.render.context import directions_sentence
 from leaflet.render.options import DEFAULT_OPTIONS, MEDIA, PAPER_SIZES, BuildOptions, printed_editions
 from leaflet.source.content import read_leaflet
-from leaflet.source.directions import read_directions, read_dose_forms
+from leaflet.source.directions import TIMES, parse_schedule
 from leaflet.source.pharmacy import read_pharmacy
 
 log = logging.getLogger("leaflet.counter")
@@ -121,6 +128,8 @@ WARM_UP_WAIT = 10.0
 RETRY_AFTER = 10
 #: The history page shows this many prints, the newest (filters narrow them; the CLI exports them all).
 HISTORY_ROWS = 200
+#: What the sentence preview reads: the counts at times of day, or a code and its count.
+DIRECTIONS_FIELDS = ("directions", "count", *TIMES)
 STATIC = {"counter.css": "text/css; charset=utf-8", "counter.js": "text/javascript; charset=utf-8"}
 T = TypeVar("T")
 
@@ -534,25 +543,27 @@ class Counter:
         await run_in_threadpool(lambda: self.history.record(print_of(self.project, plan, data)))
 
     def _listing(self) -> dict[str, Any]:
-        leaflets = []
+        leaflets, codes = [], set()
         for name in self.project.leaflets():
             content = read_leaflet(self.project.content_file(name))
             languages = [{**choice.as_json(), "pdf": f"/leaflets/{name}/{choice.code}.pdf",
                           "editions": _other_editions(name, choice.code)}
                          for choice in language_choices(self.project, name)]
-            directions = read_directions(self.project.directions_file, content.form) if content.form else {}
-            leaflets.append({"id": name, "title": content.title.text, "revised": content.revised.isoformat(),
-                             "form": content.form, "directions": sorted(directions), "languages": languages})
+            offer = directions_offer(self.project, name)
+            codes.update(offer.codes)
+            leaflets.append({"id": name, "title": content.title.text, "brands": list(content.brands),
+                             "revised": content.revised.isoformat(), "form": content.form, **offer.as_json(),
+                             "languages": languages})
         return {"leaflets": leaflets, "editions": list(printed_editions()), "papers": sorted(PAPER_SIZES),
-                "directions": sorted({code for leaflet in leaflets for code in leaflet["directions"]})}
+                "directions": sorted(codes)}
 
     def _sentences(self, fields: dict[str, Any]) -> dict[str, Any]:
         """``leaflet`` names the medicine, whose dose form the directions count (default: the first)."""
         leaflet = find_medicine(self.project, str(fields.get("leaflet") or self.project.leaflets()[0]))
         code = find_language(str(fields.get("lang", "")), self.project.languages())
-        options = personal_options({k: v for k, v in fields.items() if k in ("directions", "count")}, None)
+        options = personal_options({k: v for k, v in fields.items() if k in DIRECTIONS_FIELDS}, None)
         if not options.directions:
-            raise UsageError("--directions needs a code", hint="see content/directions.toml: bedtime, morning, ...")
+            raise UsageError("--directions needs a code", hint="the counts at times of day: morning=1,bedtime=1")
         return {"lang": code, "dir": language(code).direction,
                 "html": str(directions_sentence(self.project, leaflet, code, options)),
                 "english": str(directions_sentence(self.project, leaflet, SOURCE_LANGUAGE, options))}
@@ -572,18 +583,17 @@ class Counter:
             chosen = find_medicine(self.project, typed, leaflets)
         choices = language_choices(self.project, chosen if chosen in leaflets else next(iter(leaflets), ""))
         pharmacy = read_pharmacy(self.settings.pharmacy, self.project.root) if self.settings.pharmacy else None
-        dose_form = read_leaflet(self.project.content_file(chosen)).form if chosen in leaflets else ""
-        dose_forms = read_dose_forms(self.project.directions_file)
-        directions = dose_forms[dose_form].directions if dose_form in dose_forms else {}
+        offer = directions_offer(self.project, chosen) if chosen in leaflets else DirectionsOffer()
         values = {"leaflet": chosen, "lang": "", "patient": "", "directions": "", "count": "1",
+                  **{time: "" for time in TIMES},
                   "date": dt.date.today().isoformat(), "free_directions": "", "edition": "standard",
                   "paper": pharmacy.paper if pharmacy and pharmacy.paper else "a4",
                   **{k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf"}}
-        return {"leaflets": leaflets, "choices": choices, "directions": directions, "values": values,
+        return {"leaflets": leaflets, "brands": {name: brands(self.project, name) for name in leaflets},
+                "choices": choices, "offer": offer, "times": TIMES, "values": values,
                 "error": error, "sentences": self._preview(values) if preview else None,
                 **form_view(self.project, values, choices, error),
-                "pharmacy": pharmacy, "editions": printed_editions(),
-                "unit": dose_forms[dose_form].unit if dose_form in dose_forms else "doses"}
+                "pharmacy": pharmacy, "editions": printed_editions(), "unit": offer.unit}
 
     def _history_context(self, fields: Any) -> dict[str, Any]:
         leaflets = medicines(self.project)
@@ -615,19 +625,20 @@ class Counter:
                 current[key] = None
         now = current.get(key)
         again = {"edition": entry.edition, "paper": entry.paper}
+        doses = _doses(entry)
         if entry.personalised:
-            again = {"leaflet": entry.leaflet, "lang": entry.lang, **again,
-                     **({"directions": entry.directions, "count": str(entry.count)} if entry.directions else {})}
+            again = {"leaflet": entry.leaflet, "lang": entry.lang, **again, **_dose_fields(doses)}
         link = (f"/?{urllib.parse.urlencode(again)}" if entry.personalised
                 else f"/leaflets/{entry.leaflet}/{entry.lang}.pdf?{urllib.parse.urlencode(again)}")
         return {"entry": entry, "when": entry.time[:16].replace("T", " ") + " UTC",
+                "doses": ", ".join(f"{code} × {count}" for code, count in doses),
                 "title": leaflets.get(entry.leaflet, entry.leaflet),
                 "language": language(entry.lang) if entry.lang in languages else None,
                 "link": link if printable and now else None,
                 "changed": bool(now) and now != (entry.revision, entry.catalog_digest)}
 
     def _preview(self, values: dict[str, str]) -> dict[str, Any]:
-        if not values.get("directions"):
+        if not any(values.get(name) for name in ("directions", *TIMES)):
             return {"error": NO_DIRECTIONS}
         try:
             return self._sentences(values)
@@ -652,6 +663,25 @@ async def _fields(request: Request) -> dict[str, Any]:
     if kind == "multipart/form-data":
         return await _multipart(request)
     raise UsageError(f"cannot read a body of type '{kind[:60]}'", hint="send form fields or JSON")
+
+
+def _doses(entry: Print) -> tuple[tuple[str, int], ...]:
+    """The standard directions a print was made with, as (code, count): a time of day and its count
+    (``morning=1,bedtime=2``), or an old code and the count it was given with (``bedtime`` × 2)."""
+    if not entry.directions:
+        return ()
+    try:
+        return parse_schedule(entry.directions, entry.count or 1)
+    except LeafletError:  # a row written by a newer counter, or by hand: shown as it is, not made again
+        return ((entry.directions, entry.count or 1),)
+
+
+def _dose_fields(doses: tuple[tuple[str, int], ...]) -> dict[str, str]:
+    """The page's fields that make the same directions again: a count per time of day; an old
+    code that is a time of day (``bedtime`` × 2) is that time's count, as the build reads it."""
+    if len(doses) == 1 and doses[0][0] not in TIMES:
+        return {"directions": doses[0][0], "count": str(doses[0][1])}
+    return {code: str(count) for code, count in doses if code in TIMES}
 
 
 async def _multipart(request: Request) -> dict[str, Any]:

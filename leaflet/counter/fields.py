@@ -1,7 +1,9 @@
 """What a request asks for -> ``BuildOptions``, with the CLI's checks and words.
 
-Takes the fields of a form or a JSON object (``patient``, ``directions``,
-``count``, ``date``, ``free_directions``, ``edition``, ``paper``) and gives
+Takes the fields of a form or a JSON object (``patient``, the counts at the
+times of day ``morning``, ``noon``, ``evening`` and ``bedtime``, or a
+``directions`` code and its ``count``, ``date``, ``free_directions``,
+``edition``, ``paper``) and gives
 the same ``BuildOptions`` the command line would make from its options, so
 ``BuildOptions.validated`` and ``plan_build`` refuse the same things with
 the same words. Nothing here builds or prints. The history page's filters and
@@ -19,8 +21,9 @@ from typing import Any
 from leaflet.counter.history import Filter
 from leaflet.errors import UsageError
 from leaflet.render.options import DEFAULT_OPTIONS, BuildOptions, printed_editions
+from leaflet.source.directions import TIMES, format_schedule
 
-PERSONAL_FIELDS = ("patient", "directions", "count", "date", "free_directions")
+PERSONAL_FIELDS = ("patient", *TIMES, "directions", "count", "date", "free_directions")
 STOCK_FIELDS = ("edition", "paper")
 #: Fields the counter's own form adds around the leaflet's (``send``: which button; ``seen``: the seal
 #: of the leaflet whose page 1 was shown).
@@ -44,8 +47,27 @@ def personal_options(fields: Mapping[str, Any], pharmacy: Path | None, allowed: 
         raise UsageError(f"unknown field '{str(unknown[0])[:40]}'",
                          hint="fields: " + ", ".join(PERSONAL_FIELDS + STOCK_FIELDS))
     return replace(stock_options(fields, pharmacy), patient=_text(fields, "patient"),
-                   directions=_text(fields, "directions"), count=_count(fields.get("count")),
+                   directions=directions_of(fields), count=_count(fields.get("count")),
                    free_directions=_text(fields, "free_directions"), date=_date(_text(fields, "date")))
+
+
+def directions_of(fields: Mapping[str, Any]) -> str | None:
+    """``--directions`` as the fields give it: the counts at times of day (``morning=1,bedtime=1``),
+    or a code (``bedtime``, whose count is the ``count`` field). Both at once is a mistake."""
+    doses = tuple((time, _dose(fields.get(time), time)) for time in TIMES if fields.get(time) not in (None, ""))
+    code = _text(fields, "directions")
+    if doses and code:
+        raise UsageError(f"give the counts at times of day or the directions '{code[:40]}', not both",
+                         hint="times of day: morning, noon, evening, bedtime; leave the other directions empty")
+    return format_schedule(doses) if doses else code
+
+
+def _dose(value: Any, time: str) -> int:
+    """A count at a time of day: a whole number (its range is checked with the CLI's words)."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdecimal():
+        raise UsageError(f"the count at '{time}' must be a whole number, not '{str(value)[:20]}'",
+                         hint="leave it empty for no dose at that time")
+    return int(value)
 
 
 def _text(fields: Mapping[str, Any], name: str) -> str | None:
@@ -81,7 +103,7 @@ def _date(value: str | None) -> dt.date | None:
 
 #: What a link back to the page may fill in for a leaflet made again: what was chosen, never
 #: what was typed (a name in a URL would stay in the browser's history and the server's logs).
-REPRINT_FIELDS = ("leaflet", "lang", "edition", "paper", "directions", "count")
+REPRINT_FIELDS = ("leaflet", "lang", "edition", "paper", "directions", "count", *TIMES)
 
 
 def reprint_fields(fields: Mapping[str, Any]) -> dict[str, str]:

@@ -29,6 +29,7 @@ from leaflet.languages import SOURCE_LANGUAGE, find_language, language, similar_
 from leaflet.project import Project
 from leaflet.render.edition import resolve_edition
 from leaflet.render.options import EARLIEST_DATE, MAX_PERSONAL_TEXT
+from leaflet.source.directions import TIMES
 
 #: The date as the page asks for it, in the order its language writes one.
 DATE_PARTS = {"day": "date_day", "month": "date_month", "year": "date_year"}
@@ -46,7 +47,10 @@ CLOSE_LANGUAGE = page_text("problem.language.close", "No language is called “{
 # Translators: the reason follows, in English, as the build gives it.
 UNAVAILABLE_LANGUAGE = page_text("problem.language.unavailable", "{language} cannot be printed now.")
 NO_DIRECTIONS = page_text("sentence.no-directions",
-                          "Choose standard directions to see the sentence the patient will read.")
+                          "Give the counts at times of day, or choose other standard directions, to see the "
+                          "sentence the patient will read.")
+DOSE_PROBLEM = page_text("problem.dose",
+                         "Type the number at this time of day as a whole number from 1 to 999, or leave it empty.")
 NO_SUCH_DATE = page_text("problem.date.invalid", "There is no such date: check the day, the month and the year.")
 #: A sentence per field, for what the build refuses in it.
 FIELD_PROBLEMS: dict[str, PageText] = {
@@ -155,7 +159,7 @@ def _options(project: Project, fields: Mapping[str, Any], leaflet: str | None, c
         return problems
     for name in (*PERSONAL_FIELDS, *STOCK_FIELDS):
         value = fields.get(name)
-        if value is None or value == "" or (name == "directions" and leaflet is None):
+        if value is None or value == "" or (name in ("directions", *TIMES) and leaflet is None):
             continue
         try:
             resolve_edition(project, leaflet or project.leaflets()[0], lang, personal_options({name: value}, pharmacy))
@@ -172,6 +176,8 @@ def _option_problem(name: str, value: Any, error: LeafletError) -> FieldProblem:
             return FieldProblem("date", NO_SUCH_DATE)
         return FieldProblem("date", FIELD_PROBLEMS["date"], {"earliest": EARLIEST_DATE,
                                                             "latest": dt.date.today() + dt.timedelta(days=366)})
+    if name in TIMES:
+        return FieldProblem(name, DOSE_PROBLEM, detail=str(error))
     return FieldProblem(name, FIELD_PROBLEMS[name], {"most": MAX_PERSONAL_TEXT})
 
 

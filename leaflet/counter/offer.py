@@ -7,7 +7,8 @@ can be printed now: it must pass
 the same catalog gate as ``leaflet build`` (``pipeline.gate``). A language
 that fails is offered as unavailable with the gate's own words, so the
 counter never shows as printable what a build would refuse. The standard
-directions are part of the gate here, because the counter prints them.
+directions are part of the gate here, because the counter prints them, and
+each leaflet offers only the directions its source supports (``directions_offer``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from leaflet.errors import CatalogProblems
 from leaflet.languages import SOURCE_LANGUAGE, language, names_found, names_of
 from leaflet.project import Project
 from leaflet.source.content import read_leaflet
+from leaflet.source.directions import Direction, read_dose_form
 
 
 @dataclass(frozen=True)
@@ -75,11 +77,49 @@ def medicines(project: Project) -> dict[str, str]:
 
 
 def find_medicine(project: Project, typed: str, titles: dict[str, str] | None = None) -> str:
-    """The leaflet a pharmacist typed: its id, its title, or the title's first word ("zolpidem"),
-    in any case; else the build's own refusal, listing the leaflets there are. ``titles``:
-    ``medicines(project)`` when the caller has it already (every content file is read for it)."""
+    """The leaflet a pharmacist typed: its id, its title, the title's first word ("zolpidem") or
+    one of its brand names (front matter ``brands``: "Ambien"), in any case; else the build's own
+    refusal, listing the leaflets there are. ``titles``: ``medicines(project)`` when the caller
+    has it already (every content file is read for it)."""
     wanted = " ".join(typed.split()).casefold()
     for name, title in (titles if titles is not None else medicines(project)).items():
         if wanted in (name, title.casefold(), title.split()[0].casefold()):
             return name
+    for name in project.leaflets():
+        if wanted in (brand.casefold() for brand in brands(project, name)):
+            return name
     return project.resolve_leaflet(typed.strip())
+
+
+def brands(project: Project, leaflet: str) -> tuple[str, ...]:
+    """The brand names a pharmacist may type for a leaflet's medicine."""
+    return read_leaflet(project.content_file(leaflet)).brands
+
+
+@dataclass(frozen=True)
+class DirectionsOffer:
+    """The standard directions of one leaflet: of its dose form, those its source supports
+    (front matter ``directions``). ``times``: the UMS times of day in order; ``others``: whole
+    sentences of old codes, the deprecated ones last."""
+
+    unit: str = "doses"
+    times: tuple[Direction, ...] = ()
+    others: tuple[Direction, ...] = ()
+
+    @property
+    def codes(self) -> list[str]:
+        return sorted(d.code for d in self.times + self.others)
+
+    def as_json(self) -> dict[str, object]:
+        return {"directions": self.codes, "times": [d.code for d in self.times],
+                "deprecated": {d.code: d.deprecated for d in self.others if d.deprecated}}
+
+
+def directions_offer(project: Project, leaflet: str) -> DirectionsOffer:
+    content = read_leaflet(project.content_file(leaflet))
+    form = read_dose_form(project.directions_file, content.form) if content.form else None
+    if form is None:
+        return DirectionsOffer()
+    allowed = [d for code, d in form.directions.items() if not content.directions or code in content.directions]
+    others = sorted((d for d in allowed if not d.is_time), key=lambda d: (bool(d.deprecated), d.code))
+    return DirectionsOffer(form.unit, tuple(d for d in form.times.values() if d in allowed), tuple(others))

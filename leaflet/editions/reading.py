@@ -149,8 +149,8 @@ def _personal(leaflet: LocalizedLeaflet, frame: _Frame, personal: Personal) -> S
     if personal.patient:
         blocks.append(frame.block("paragraph", "patient.prepared-for", name=personal.patient))
     if leaflet.directions is not None:
-        blocks += [frame.block("label", "directions.heading"),
-                   Block("paragraph", leaflet.directions, {"count": number(leaflet.count, leaflet.lang)})]
+        values = leaflet.directions.values(lambda count: number(count, leaflet.lang))
+        blocks += [frame.block("label", "directions.heading"), Block("paragraph", leaflet.directions.sentence, values)]
     if personal.free_directions:
         blocks += [frame.block("label", "directions.free-text"), Block("typed", typed=personal.free_directions)]
     if personal.dispensed:

@@ -11,21 +11,11 @@ from leaflet.catalogs.reviews import ReviewStatus, review_status
 from leaflet.catalogs.translations import Translations
 from leaflet.errors import CatalogProblems
 from leaflet.languages import SOURCE_LANGUAGE, Language, language
+from leaflet.localized.directions import Directions, localize_directions
+from leaflet.localized.sentence import Sentence
 from leaflet.project import FRAME_DOMAIN, Project
 from leaflet.source.content import Block, Leaflet, ListNode, WarningBox
-from leaflet.source.directions import Direction
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """One catalog entry as the patient reads it: ``text`` is the translation (None: a draft's
-    missing entry, printed in English), ``source`` the English; both in the content's markup."""
-
-    id: str
-    kind: str  # title, heading, paragraph, item, warning, frame or directions
-    source: str
-    text: str | None
-
+from leaflet.source.directions import Chosen
 
 #: A list and a warning are the content's, holding sentences instead of blocks.
 Items = ListNode[Sentence]
@@ -46,9 +36,8 @@ class LocalizedLeaflet:
     #: The catalogs' last revision (the footer's "Translation updated"), else the content's.
     catalog_date: dt.date
     draft: bool = False
-    #: A personalised leaflet's standard directions, in the form the count takes, and the count.
-    directions: Sentence | None = None
-    count: int = 1
+    #: A personalised leaflet's standard directions: each dose in the plural form of its count.
+    directions: Directions | None = None
     names: tuple[str, ...] = field(default=())  # medicine names, never hyphenated
 
     @property
@@ -95,18 +84,18 @@ class LocalizedLeaflet:
 
 
 def localize(project: Project, content: Leaflet, translations: Translations, *, draft: bool = False,
-             direction: Direction | None = None, count: int = 1, names: tuple[str, ...] = ()) -> LocalizedLeaflet:
-    """The leaflet in ``translations.lang``; ``direction``: the standard directions of a personalised one."""
+             directions: Chosen | None = None, names: tuple[str, ...] = ()) -> LocalizedLeaflet:
+    """The leaflet in ``translations.lang``; ``directions``: the standard directions of a personalised one."""
     lang = language(translations.lang)
     look = _Lookup(translations, draft)
     frame = {item.context or "": look.sentence(item.context or "", "frame", item.msgid)
              for item in extract_messages(project, FRAME_DOMAIN) if not item.msgid_plural}
-    directions = plural_sentence(translations, direction, count, draft=draft) if direction is not None else None
+    localized = localize_directions(translations, directions, draft=draft) if directions is not None else None
     review = review_status(project, lang.code, content.id) if lang.code != SOURCE_LANGUAGE else ReviewStatus()
     return LocalizedLeaflet(
         content.id, content.revised, content.sources, lang, look.block(content.title),
         tuple(_node(node, look) for node in content.body()), frame, review,
-        header_date(translations.header("PO-Revision-Date")) or content.revised, draft, directions, count, names)
+        header_date(translations.header("PO-Revision-Date")) or content.revised, draft, localized, names)
 
 
 class _Lookup:
@@ -122,17 +111,6 @@ class _Lookup:
 
     def block(self, block: Block) -> Sentence:
         return self.sentence(block.id, block.kind, block.text)
-
-
-
-def plural_sentence(translations: Translations, direction: Direction, count: int, *,
-                    draft: bool = False) -> Sentence:
-    """A standard direction in the form the catalog's Plural-Forms picks for ``count``."""
-    source = direction.one if count == 1 else direction.other
-    text = translations.lookup_plural(direction.context, direction.one, direction.other, count)
-    if text is None and not draft:
-        raise CatalogProblems([], f"no translation for '{direction.context}' in '{translations.lang}'")
-    return Sentence(direction.context, "directions", source, text)
 
 
 def _node(node: Block | ListNode[Block] | WarningBox[Block], look: _Lookup) -> Node:

@@ -19,13 +19,13 @@ from markupsafe import Markup, escape
 from leaflet.catalogs.gate import gate
 from leaflet.catalogs.translations import Translations, load_translations
 from leaflet.languages import SOURCE_LANGUAGE, language
-from leaflet.localized import LocalizedLeaflet, header_date, localize, plural_sentence
+from leaflet.localized import LocalizedLeaflet, header_date, localize, localize_directions
 from leaflet.project import DIRECTIONS_DOMAIN, Project
 from leaflet.render.fonts import font_families
 from leaflet.render.html import Page, Renderer, fill_template, number, sentence_html
 from leaflet.render.options import BuildOptions, Personal
 from leaflet.source.content import Leaflet, read_leaflet, read_names
-from leaflet.source.directions import Direction, read_directions, resolve_direction
+from leaflet.source.directions import Chosen, choose_directions
 from leaflet.source.pharmacy import Pharmacy
 
 
@@ -39,9 +39,9 @@ def leaflet_html(project: Project, content: Leaflet, translations: Translations,
 
 def localized_leaflet(project: Project, content: Leaflet, translations: Translations,
                       options: BuildOptions) -> LocalizedLeaflet:
-    direction = (resolve_direction(read_directions(project.directions_file, content.form), options.directions)
-                 if options.personalised and options.directions else None)
-    return localize(project, content, translations, draft=options.draft, direction=direction, count=options.count,
+    chosen = (choose_directions(project.directions_file, content, options.directions, options.count)
+              if options.personalised and options.directions else None)
+    return localize(project, content, translations, draft=options.draft, directions=chosen,
                     names=read_names(project.names_file))
 
 
@@ -136,20 +136,19 @@ def _personal(options: BuildOptions, renderer: Renderer) -> Personal:
 
 
 def directions_sentence(project: Project, leaflet: str, lang: str, options: BuildOptions) -> Markup:
-    """The directions exactly as the leaflet will print them (the plural form and digits of
-    ``lang``), for the pharmacist to read before printing; refused as the build would refuse it."""
+    """The directions exactly as the leaflet will print them (each dose in the plural form and
+    digits of ``lang``), for the pharmacist to read before printing; refused as the build would refuse it."""
     options = options.validated()
     if lang != SOURCE_LANGUAGE:
         gate(project, lang, [DIRECTIONS_DOMAIN])
     translations = load_translations(project, lang, [DIRECTIONS_DOMAIN])
-    form = read_leaflet(project.content_file(leaflet)).form
-    direction = resolve_direction(read_directions(project.directions_file, form), options.directions or "")
-    return directions_html(translations, direction, options.count, read_names(project.names_file))
+    content = read_leaflet(project.content_file(leaflet))
+    chosen = choose_directions(project.directions_file, content, options.directions or "", options.count)
+    return directions_html(translations, chosen, read_names(project.names_file))
 
 
-def directions_html(translations: Translations, direction: Direction, count: int,
-                    names: tuple[str, ...] = ()) -> Markup:
-    """One direction in one count, as printed (``Renderer.directions`` without a whole leaflet)."""
+def directions_html(translations: Translations, chosen: Chosen, names: tuple[str, ...] = ()) -> Markup:
+    """The directions as printed (``Renderer.directions`` without a whole leaflet)."""
     info = language(translations.lang)
-    return sentence_html(plural_sentence(translations, direction, count), info, names, count=number(count, info))
-
+    directions = localize_directions(translations, chosen)
+    return sentence_html(directions.sentence, info, names, **directions.values(lambda count: number(count, info)))

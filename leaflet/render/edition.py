@@ -19,7 +19,7 @@ from leaflet.languages import SOURCE_LANGUAGE
 from leaflet.project import COUNTER_TEMPLATES, Project
 from leaflet.render.options import DEFAULT_OPTIONS, BuildOptions
 from leaflet.source.content import read_leaflet
-from leaflet.source.directions import read_directions, resolve_direction
+from leaflet.source.directions import choose_directions
 from leaflet.source.pharmacy import Pharmacy, read_pharmacy
 
 # Jinja, Babel and WeasyPrint are imported by the functions that render: a build that finds
@@ -64,8 +64,8 @@ def resolve_edition(project: Project, leaflet: str, lang: str, options: BuildOpt
     if options.personalised and options.date is None:
         options = replace(options, date=dt.date.today())
     if options.directions:
-        form = read_leaflet(project.content_file(leaflet_id)).form
-        resolve_direction(read_directions(project.directions_file, form), options.directions)
+        choose_directions(project.directions_file, read_leaflet(project.content_file(leaflet_id)), options.directions,
+                          options.count)
     return Edition(leaflet_id, code, options, pharmacy)
 
 

@@ -76,9 +76,9 @@ class Renderer:
         return shape(to_html(sentence.source), language(SOURCE_LANGUAGE), self.names)
 
     def directions(self) -> Markup | None:
-        """The standard directions in the form the count takes, the count in the locale's digits."""
+        """The standard directions, each dose in the form its count takes, in the locale's digits."""
         found = self.leaflet.directions
-        return self.sentence(found, count=self.number(self.leaflet.count)) if found is not None else None
+        return self.sentence(found.sentence, **found.values(self.number)) if found is not None else None
 
     def plain(self, context: str | None, msgid: str, **values: Any) -> str:
         """The translation as plain text, for PDF metadata and alternative text."""

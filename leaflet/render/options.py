@@ -21,10 +21,14 @@ from leaflet.characters import BIDI_CONTROLS, hides_text
 from leaflet.errors import (
     UsageError,
 )
+from leaflet.source.directions import parse_schedule
 
 #: Dispensing dates before this are typing mistakes (0001-01-01), as are those over a year ahead.
 EARLIEST_DATE = dt.date(2000, 1, 1)
 
+
+#: The count of a --directions code given without one.
+DEFAULT_COUNT = 1
 
 #: The papers a leaflet prints on: option value -> CSS @page size.
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
@@ -41,7 +45,7 @@ class BuildOptions:
     pharmacy: Path | None = None
     patient: str | None = None
     directions: str | None = None
-    count: int = 1
+    count: int = DEFAULT_COUNT  # of a --directions code without its own ("bedtime"; "bedtime=2" has one)
     free_directions: str | None = None
     date: dt.date | None = None  # the dispensing date; today when None
     medium: str = "print"  # print, or an edition read from the same model: audio, braille, html, epi
@@ -68,12 +72,21 @@ class BuildOptions:
             chosen = "--large-print" if self.large_print else "--bilingual" if self.bilingual else "--draft"
             raise UsageError(f"{chosen} is a printed edition; the {self.medium} edition has none",
                              hint=f"leave out {chosen}, or --edition")
-        if self.directions is not None and not self.directions.strip():
-            raise UsageError("--directions needs a code", hint="see content/directions.toml: bedtime, morning, ...")
+        if self.directions is not None:
+            self._check_directions(self.directions)
         if self.date is not None and not EARLIEST_DATE <= self.date <= dt.date.today() + dt.timedelta(days=366):
             raise UsageError(f"--date {self.date.isoformat()} is not a plausible dispensing date",
                              hint=f"use a date from {EARLIEST_DATE.isoformat()} to a year from today, as YYYY-MM-DD")
         return self
+
+    def _check_directions(self, text: str) -> None:
+        """What can be refused without the leaflet: the syntax, the counts, --count left unused."""
+        if not text.strip():
+            raise UsageError("--directions needs a code", hint="times of day and counts: morning=1,bedtime=1")
+        if self.count != DEFAULT_COUNT and all("=" in part for part in text.split(",")):
+            raise UsageError(f"--count {self.count} is not used: each time of day in --directions has its count",
+                             hint="leave out --count, or give it to a time of day without one: bedtime --count 2")
+        parse_schedule(text, self.count)
 
     @property
     def personalised(self) -> bool:

@@ -29,7 +29,7 @@ MAX_CONTENT_BYTES = 1024 * 1024
 _ID = re.compile(r"\{#([a-z0-9][a-z0-9._-]*)\}")
 _ORDERED = re.compile(r"^\d+\.\s+")
 _RAW_HTML = re.compile(r"<[A-Za-z/!?]|&[A-Za-z#][A-Za-z0-9]*;")
-_KNOWN_KEYS = {"id", "revised", "source", "sources", "form"}
+_KNOWN_KEYS = {"id", "revised", "source", "sources", "form", "directions", "brands"}
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,10 @@ class Leaflet:
     sources: tuple[str, ...] = ()
     #: The dose form its standard directions count (``tablet``; ``content/directions.toml``).
     form: str = ""
+    #: The standard directions its source supports (``["bedtime"]``); empty: all of its dose form's.
+    directions: tuple[str, ...] = ()
+    #: Brand names the counter finds it by ("Valium"): never printed, so they add no fact to the leaflet.
+    brands: tuple[str, ...] = ()
 
     @property
     def title(self) -> Block:
@@ -123,7 +127,8 @@ def parse_leaflet(text: str, path: Path) -> Leaflet:
     blocks = list(_parse_blocks(lines, first_body_line, path))
     sources = meta.get("sources", [meta["source"]] if meta.get("source") else [])
     leaflet = Leaflet(id=meta["id"], revised=meta["revised"], path=path, blocks=blocks, sources=tuple(sources),
-                      form=meta.get("form", ""))
+                      form=meta.get("form", ""), directions=tuple(meta.get("directions", ())),
+                      brands=tuple(meta.get("brands", ())))
     _check_structure(leaflet)
     return leaflet
 
@@ -155,6 +160,14 @@ def _check_front_matter(meta: dict[str, Any], path: Path) -> None:
     if not isinstance(meta.get("form", ""), str):
         raise ContentError("front matter 'form' is the dose form, as a string", path=path, line=2,
                            hint='form = "tablet"')
+    allowed = meta.get("directions", [])
+    if not isinstance(allowed, list) or not all(isinstance(item, str) and item.strip() for item in allowed):
+        raise ContentError("front matter 'directions' lists the standard directions its source supports",
+                           path=path, line=2, hint='directions = ["bedtime"]')
+    brands = meta.get("brands", [])
+    if not isinstance(brands, list) or not all(isinstance(item, str) and item.strip() for item in brands):
+        raise ContentError("front matter 'brands' is a list of the brand names the counter finds it by",
+                           path=path, line=2, hint='brands = ["Valium"]')
     listed = meta.get("sources", [])
     if not isinstance(listed, list) or not all(isinstance(item, str) and item.strip() for item in listed):
         raise ContentError("front matter 'sources' is a list of strings", path=path, line=2,

@@ -1,5 +1,5 @@
 // Shows the directions' sentence, in the patient's language and in English, as they are
-// chosen; says which language a typed name found ("Arabic — العربية"); offers the languages
+// chosen; offers the times of day the chosen medicine's source supports; says which language a typed name found ("Arabic — العربية"); offers the languages
 // the chosen medicine can be printed in; beside page 1 it follows the print job until it
 // finishes, and says when the form no longer matches the picture; and it empties the form when
 // the pharmacist comes back to it (Back after printing), so no patient's details are left for
@@ -27,11 +27,19 @@
   function showEmpty() {
     out.replaceChildren(para("note", out.dataset.empty));
   }
+  const TIMES = ["morning", "noon", "evening", "bedtime"];
   async function update() {
-    const fields = {
-      leaflet: form.leaflet.value, lang: form.lang.value, directions: form.directions.value, count: form.count.value,
-    };
-    if (!fields.lang.trim() || !fields.directions) return;
+    const fields = { leaflet: form.leaflet.value, lang: form.lang.value };
+    // The counts at times of day, or another code and its count: what the page would send.
+    for (const time of TIMES) {
+      if (!form[time].disabled && form[time].value.trim()) fields[time] = form[time].value.trim();
+    }
+    if (form.directions.value) Object.assign(fields, { directions: form.directions.value, count: form.count.value });
+    if (!fields.lang.trim() || !TIMES.concat("directions").some((name) => name in fields)) {
+      pending += 1;  // an answer still on its way is no longer wanted
+      showEmpty();
+      return;
+    }
     const ticket = ++pending;
     const response = await fetch("/sentence", {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(fields),
@@ -61,7 +69,8 @@
     }
     const typed = form.leaflet.value.trim().replace(/\s+/g, " ").toLowerCase();
     return listing.leaflets.find((leaflet) => [leaflet.id, leaflet.title.toLowerCase(),
-      leaflet.title.split(" ")[0].toLowerCase()].includes(typed)) || null;
+      leaflet.title.split(" ")[0].toLowerCase(), ...leaflet.brands.map((brand) => brand.toLowerCase())]
+      .includes(typed)) || null;
   }
   // "Prints in: Arabic — العربية", its own name in its own script and direction.
   function languageName(choice) {
@@ -107,6 +116,7 @@
     const chosen = await chosenLeaflet();
     const list = document.getElementById("languages");
     if (!chosen || !list) return;
+    offerDirections(chosen);
     list.replaceChildren(...chosen.languages.filter((choice) => choice.available).map((choice) => {
       const option = document.createElement("option");
       option.value = choice.code;
@@ -119,6 +129,7 @@
   function nextPatient() {
     for (const name of ["lang", "patient", "free_directions"]) form[name].value = "";
     form.directions.selectedIndex = 0;
+    for (const time of TIMES) form[time].value = "";
     form.count.value = "1";
     const today = (document.getElementById("date").dataset.today || "").split("-");
     if (today.length === 3) {
@@ -134,14 +145,28 @@
     if (event.persisted || (navigation && navigation.type === "back_forward")) nextPatient();
   });
 
+  // Only the directions the medicine's source supports: zolpidem is taken only at bedtime.
+  function offerDirections(chosen) {
+    for (const time of TIMES) form[time].disabled = !chosen.times.includes(time);
+    const note = document.getElementById("doses-source");
+    note.hidden = chosen.times.length === TIMES.length;
+    document.getElementById("doses-times").textContent = chosen.times.join(", ") || "none";
+    let others = 0;
+    for (const option of form.directions.options) {
+      option.hidden = option.disabled = option.value !== "" && !chosen.directions.includes(option.value);
+      if (option.value && !option.disabled) others += 1;
+    }
+    if (form.directions.selectedOptions[0] && form.directions.selectedOptions[0].disabled) form.directions.value = "";
+    form.directions.closest(".others").hidden = others === 0;
+  }
   form.leaflet.addEventListener("change", offerLanguages);
   form.leaflet.addEventListener("change", showFound);
   form.leaflet.addEventListener("change", update);
   form.lang.addEventListener("input", showFound);
-  for (const name of ["lang", "directions", "count"]) {
+  for (const name of ["lang", "directions", "count", ...TIMES]) {
     form[name].addEventListener("change", update);
   }
-  form.count.addEventListener("input", update);
+  for (const name of ["count", ...TIMES]) form[name].addEventListener("input", update);
 
   // The printer's progress, from GET /print-jobs/<job>, until the job has finished.
   const job = document.getElementById("print-job");
