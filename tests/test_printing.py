@@ -401,6 +401,8 @@ def test_print_sends_the_leaflet_to_cups_and_leaves_no_copy_in_its_spool(cups, p
     assert state["summary"] == "Printed. No copy of it stays on the print server."
     assert "Printed. No copy of it stays on the print server." in html
     printed = cups.printed(job).read_bytes()
+    if os.environ.get("LEAFLET_SCREENSHOTS"):  # the job as cups-pdf wrote it, to render and look at
+        (Path(os.environ["LEAFLET_SCREENSHOTS"]) / "printed-job.pdf").write_bytes(printed)
     assert_printed(printed, pdf, other)
     text = squeeze(pdf_bytes_text(printed))
     assert PATIENT.replace(" ", "") in text and "Tome1comprimidoalacostarse" in text
@@ -542,6 +544,8 @@ def test_in_chromium_the_pharmacist_sees_page_one_then_prints_it(cups, printing_
     pdf = api_pdf(printing_counter, "zolpidem", "ar", fields)
     other = api_pdf(printing_counter, "zolpidem", "ar", {**fields, "patient": "Qqqq Xxxxxxxx"})
     printed = cups.printed(job).read_bytes()
+    if os.environ.get("LEAFLET_SCREENSHOTS"):  # the job as cups-pdf wrote it, to render and look at
+        (Path(os.environ["LEAFLET_SCREENSHOTS"]) / "printed-job.pdf").write_bytes(printed)
     assert_printed(printed, pdf, other)
     assert PATIENT.replace(" ", "") in squeeze(pdf_bytes_text(printed))  # Latin letters survive PostScript
     assert_no_copy_left(cups, pdf)
