@@ -7,6 +7,7 @@ draw it larger, by its measure, and every other script as its font has it.
 
 import statistics
 
+import pdfplumber
 import pytest
 from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTFont
@@ -68,3 +69,10 @@ def test_prepared_letters_reach_latins_x_height(tmp_path, code):
         assert own < latin * 1.01  # drawn as large as Latin, not larger
         assert TTFont(faces[0].path)["head"].unitsPerEm < 1000 and faces[0].family == "leaflet Noto Naskh Arabic"
 
+
+
+def test_latin_digits_are_drawn_at_latins_size_beside_naskh(built):
+    """Drawn by the larger Naskh, "12" stood taller than "months" in the English column."""
+    with pdfplumber.open(built("ar", bilingual=True)) as pdf:
+        digits = [char for page in pdf.pages for char in page.chars if char["text"] in "0123456789"]
+    assert digits and all("Naskh" not in char["fontname"] and "Noto-Sans" in char["fontname"] for char in digits)

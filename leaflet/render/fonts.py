@@ -193,6 +193,9 @@ def prepare_fonts(lang: Language, text: str, cache_dir: Path, optional: str = ""
     return list(faces)
 
 
+#: Drawn by Latin's font, at Latin's size, where the script's own font is drawn larger than its size.
+LATIN_DIGITS = frozenset(range(ord("0"), ord("9") + 1))
+
 #: What pharmacists type for patients besides the leaflet's own text: Latin letters with
 #: the accents of European names (Latin-1 Supplement and Latin Extended-A) and punctuation.
 TYPING_REPERTOIRE = "".join(chr(c) for c in (*range(0x20, 0x7F), *range(0xA0, 0x180)))
@@ -230,6 +233,9 @@ def _faces(lang: Language, chars: frozenset[str], cache_dir: Path,
         later = set().union(*(_cmap(find_font(f, "Regular", lang.font_package, cache_dir), cache_dir)
                               for f in lang.fonts[index + 1:]))
         moved = _sharing_a_glyph(regular, remaining | base, later, cache_dir)
+        ratio = min(1.0, size_ratio(family, lang.font_package, cache_dir))
+        if ratio < 1.0:  # drawn larger: its Latin digits would stand taller than the Latin beside them
+            moved |= LATIN_DIGITS & later
         cmap = _cmap(regular, cache_dir) - moved
         own = remaining & cmap
         remaining = (remaining - own) | (moved & base)  # a bullet the stylesheet draws still needs a face
@@ -237,7 +243,6 @@ def _faces(lang: Language, chars: frozenset[str], cache_dir: Path,
             continue
         # Spaces and punctuation next to a run in this font are shaped with it too.
         drawn = own | (base & cmap)
-        ratio = min(1.0, size_ratio(family, lang.font_package, cache_dir))
         for style, weight in WEIGHTS.items():
             font = find_font(family, style, lang.font_package, cache_dir)
             wanted = frozenset(drawn & _cmap(font, cache_dir))
