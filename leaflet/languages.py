@@ -49,6 +49,10 @@ class Script:
     no_pdf_ua: str = ""
     #: The same, for the bilingual edition only (its two columns side by side).
     no_pdf_ua_bilingual: str = ""
+    #: The base letters of its alphabet (for Han and Hangul, common characters), drawn by its
+    #: first font: the average height of their glyphs, against Latin a-z in Noto Sans, is how
+    #: much smaller the script reads at one font size (``fonts.size_ratio``).
+    letters: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,29 +71,37 @@ NUMBERING = {
 }
 
 _LATIN_FONTS = ("Noto Sans",)
-LATIN = Script("Latin", _LATIN_FONTS, hyphenates=True)
-CYRILLIC = Script("Cyrillic", _LATIN_FONTS, hyphenates=True)
-HAN_SIMPLIFIED = Script("Han (simplified)", ("Noto Sans CJK SC", "Noto Sans"), NOTO_CJK, word_spaces=False)
-HAN_TRADITIONAL = Script("Han (traditional)", ("Noto Sans CJK TC", "Noto Sans"), NOTO_CJK, word_spaces=False)
-HANGUL = Script("Hangul", ("Noto Sans CJK KR", "Noto Sans"), NOTO_CJK, keep_words=True)
-ETHIOPIC = Script("Ethiopic", ("Noto Sans Ethiopic", "Noto Sans"))
+#: Characters common to simplified and traditional Chinese, among the most frequent in both.
+_HAN = "的一是不了人我在有他中大上子和你地出也年生"
+LATIN = Script("Latin", _LATIN_FONTS, hyphenates=True, letters="abcdefghijklmnopqrstuvwxyz")
+CYRILLIC = Script("Cyrillic", _LATIN_FONTS, hyphenates=True, letters="абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
+HAN_SIMPLIFIED = Script("Han (simplified)", ("Noto Sans CJK SC", "Noto Sans"), NOTO_CJK, word_spaces=False,
+                        letters=_HAN)
+HAN_TRADITIONAL = Script("Han (traditional)", ("Noto Sans CJK TC", "Noto Sans"), NOTO_CJK, word_spaces=False,
+                         letters=_HAN)
+HANGUL = Script("Hangul", ("Noto Sans CJK KR", "Noto Sans"), NOTO_CJK, keep_words=True,
+                letters="이다는의에가하을고지서사기한대로리자수도")
+ETHIOPIC = Script("Ethiopic", ("Noto Sans Ethiopic", "Noto Sans"),
+                  letters="ሀለሐመሠረሰሸቀበቨተቸኀነኘአከኸወዐዘዠየደጀገጠጨጰጸፀፈፐ")
 # Naskh, not Nastaliq, for Urdu too: a Nastaliq word is drawn from contextual glyphs that do
 # not map back to its letters, so the PDF's text (search, copying, screen readers) was letter salad.
 ARABIC = Script("Arabic", ("Noto Naskh Arabic", "Noto Sans"), no_pdf_ua=(
     "Arabic marks are drawn raised and apart from their letters, and readers put them, "
-    "and the punctuation of right-to-left lines, out of order"))
+    "and the punctuation of right-to-left lines, out of order"), letters="ابتثجحخدذرزسشصضطظعغفقكلمنهوي")
 HEBREW = Script("Hebrew", ("Noto Sans Hebrew", "Noto Sans"), no_pdf_ua=(
     "Hebrew vowel points are drawn raised and apart from their letters, and readers put them, "
-    "and the punctuation of right-to-left lines, out of order"))
+    "and the punctuation of right-to-left lines, out of order"), letters="אבגדהוזחטיכלמנסעפצקרשת")
 #: pdftotext reads a page by position: where one column's lines are taller than the other's,
 #: it reads lines of both columns as one line. Single-column editions read back in order.
 _COLUMNS_INTERLEAVED = "pdftotext reads the two columns of the bilingual edition interleaved"
 BENGALI = Script("Bengali", ("Noto Sans Bengali", "Noto Sans"),
-                 no_pdf_ua_bilingual=_COLUMNS_INTERLEAVED)
+                 no_pdf_ua_bilingual=_COLUMNS_INTERLEAVED,
+                 letters="অআইঈউঊঋএঐওঔকখগঘঙচছজঝঞটঠডঢণতথদধনপফবভমযরলশষসহ")
 DEVANAGARI = Script("Devanagari", ("Noto Sans Devanagari", "Noto Sans"),
-                    no_pdf_ua_bilingual=_COLUMNS_INTERLEAVED)
+                    no_pdf_ua_bilingual=_COLUMNS_INTERLEAVED,
+                    letters="अआइईउऊऋएऐओऔकखगघङचछजझञटठडढणतथदधनपफबभमयरलवशषसह")
 MYANMAR = Script("Myanmar", ("Noto Sans Myanmar", "Noto Sans"), word_spaces=False,
-                 no_pdf_ua_bilingual=_COLUMNS_INTERLEAVED)
+                 no_pdf_ua_bilingual=_COLUMNS_INTERLEAVED, letters="ကခဂဃငစဆဇဈညဋဌဍဎဏတထဒဓနပဖဗဘမယရလဝသဟဠအ")
 
 
 @dataclass(frozen=True)

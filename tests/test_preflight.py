@@ -17,6 +17,7 @@ from conftest import REPO, edit_file, pdf_text, run_cli
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
+import leaflet.render.fonts as fonts
 import leaflet.render.textlayer as textlayer
 from leaflet import build
 from leaflet.builder.pipeline import plan_build, preflight_files
@@ -185,6 +186,31 @@ def test_body_text_under_10_pt_is_refused(project):
 def test_large_print_under_16_pt_is_refused(project):
     lines = broken(project, "html.large-print { font-size: 15pt !important; }", large_print=True)
     assert any("the text of large print must be at least 16 pt" in line for line in lines), lines
+
+
+@pytest.fixture
+def unscaled(monkeypatch):
+    """Fonts prepared as main prepared them before issue 24: no script drawn larger."""
+    monkeypatch.setattr(fonts, "size_ratio", lambda family, package, cache_dir=None: 1.0)
+    fonts._prepared.cache_clear()
+    yield
+    fonts._prepared.cache_clear()
+
+
+@pytest.mark.parametrize("lang", ["ar", "fa", "ps", "ur"])
+@pytest.mark.parametrize("edition, minimum", [("standard", "the text of the standard edition must read as at "
+                                                           "least 10 pt"),
+                                              ("large", "the text of large print must read as at least 16 pt")])
+def test_naskh_arabic_at_its_installed_size_is_refused(project, built, lang, edition, minimum, request):
+    """As main printed it (issue 24): Naskh at the stylesheet's size, its letters 0.89 of Latin's
+    x-height, read as 9.8 pt in the standard edition. The same leaflet as built passes."""
+    assert saved_file_errors(built(lang, **EDITIONS[edition]), lang, edition == "large") == []
+    request.getfixturevalue("unscaled")
+    with pytest.raises(PreflightFailed) as exc:
+        build("diazepam", lang, project=project, **EDITIONS[edition])
+    lines = [str(p) for p in exc.value.problems]
+    assert any(": page 1: error: text" in line and "but its letters are drawn as small as" in line
+               and "pt Latin (Noto Naskh Arabic): " + minimum in line for line in lines), lines
 
 
 def test_glyphs_that_do_not_read_back_as_their_letters_are_refused(project, monkeypatch):

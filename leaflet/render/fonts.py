@@ -6,6 +6,10 @@ rules for small fonts that hold exactly the glyphs needed, or
 Pre-subsetting matters for CJK: WeasyPrint would otherwise subset a
 60,000-glyph collection on every build. Subsets are cached by font file and
 character set, so each is made once.
+
+A script whose letters are smaller than Latin's at one font size (Naskh Arabic)
+gets subsets that draw them larger (``size_ratio``), so a leaflet's text reads at
+the size its stylesheet says beside the Latin next to it.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import contextlib
 import functools
 import hashlib
 import io
+import math
+import statistics
 import subprocess
 import unicodedata
 from collections.abc import Callable
@@ -24,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from leaflet.errors import MissingFont, MissingGlyphs, OutputError
 from leaflet.files import write_atomic
-from leaflet.languages import Language
+from leaflet.languages import LANGUAGES, LATIN, Language
 
 if TYPE_CHECKING:
     from fontTools.ttLib import TTFont
@@ -187,6 +193,9 @@ def prepare_fonts(lang: Language, text: str, cache_dir: Path, optional: str = ""
     return list(faces)
 
 
+#: Drawn by Latin's font, at Latin's size, where the script's own font is drawn larger than its size.
+LATIN_DIGITS = frozenset(range(ord("0"), ord("9") + 1))
+
 #: What pharmacists type for patients besides the leaflet's own text: Latin letters with
 #: the accents of European names (Latin-1 Supplement and Latin Extended-A) and punctuation.
 TYPING_REPERTOIRE = "".join(chr(c) for c in (*range(0x20, 0x7F), *range(0xA0, 0x180)))
@@ -224,6 +233,9 @@ def _faces(lang: Language, chars: frozenset[str], cache_dir: Path,
         later = set().union(*(_cmap(find_font(f, "Regular", lang.font_package, cache_dir), cache_dir)
                               for f in lang.fonts[index + 1:]))
         moved = _sharing_a_glyph(regular, remaining | base, later, cache_dir)
+        ratio = min(1.0, size_ratio(family, lang.font_package, cache_dir))
+        if ratio < 1.0:  # drawn larger: its Latin digits would stand taller than the Latin beside them
+            moved |= LATIN_DIGITS & later
         cmap = _cmap(regular, cache_dir) - moved
         own = remaining & cmap
         remaining = (remaining - own) | (moved & base)  # a bullet the stylesheet draws still needs a face
@@ -236,9 +248,10 @@ def _faces(lang: Language, chars: frozenset[str], cache_dir: Path,
             wanted = frozenset(drawn & _cmap(font, cache_dir))
             if wanted & transient:
                 unwritten = cache_dir / "fonts" / IN_MEMORY / f"{font.path.stem}-{font.index}.ttf"
-                faces.append(FontFace(css_family(family), weight, unwritten, font.path, _subset(font, wanted)))
+                faces.append(FontFace(css_family(family), weight, unwritten, font.path, _subset(font, wanted, ratio)))
             else:
-                faces.append(FontFace(css_family(family), weight, _subset_cached(font, wanted, cache_dir), font.path))
+                faces.append(FontFace(css_family(family), weight, _subset_cached(font, wanted, cache_dir, ratio),
+                                      font.path))
     return tuple(faces)
 
 
@@ -270,23 +283,26 @@ def _glyph_groups(font: FontFile, cache_dir: Path | None = None) -> tuple[frozen
     return groups
 
 
-def _subset_cached(font: FontFile, chars: frozenset[int], cache_dir: Path) -> Path:
+def _subset_cached(font: FontFile, chars: frozenset[int], cache_dir: Path, ratio: float = 1.0) -> Path:
     from fontTools import version as fonttools_version
 
     key = hashlib.sha256(
-        f"{_file_key(font)}|{fonttools_version}|{','.join(map(str, sorted(chars)))}".encode()
+        f"{_file_key(font)}|{fonttools_version}|{ratio!r}|{','.join(map(str, sorted(chars)))}".encode()
     ).hexdigest()[:24]
     path = cache_dir / "fonts" / f"{font.path.stem}-{font.index}-{key}.ttf"
     if not path.exists():
         try:
-            write_atomic(path, _subset(font, chars))
+            write_atomic(path, _subset(font, chars, ratio))
         except OSError as exc:
             raise OutputError(f"cannot write the font cache: {exc.strerror}", path=path.parent,
                               hint="make the folder writable, or set LEAFLET_CACHE to a folder that is") from None
     return path
 
 
-def _subset(font: FontFile, chars: frozenset[int]) -> bytes:
+def _subset(font: FontFile, chars: frozenset[int], ratio: float = 1.0) -> bytes:
+    """The glyphs of ``chars``; with a ``ratio`` under 1 (``size_ratio``), drawn larger by its
+    inverse: a smaller unitsPerEm scales every outline, advance, kerning and mark position
+    alike, so shaping is unchanged and the PDF's text layer too."""
     from fontTools import subset
 
     options = subset.Options()
@@ -299,9 +315,79 @@ def _subset(font: FontFile, chars: frozenset[int]) -> bytes:
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=chars)
         subsetter.subset(tt)
+        if ratio < 1.0:
+            tt["head"].unitsPerEm = scaled_units_per_em(tt["head"].unitsPerEm, ratio)
         out = io.BytesIO()
         tt.save(out)
         return out.getvalue()
+
+
+def scaled_units_per_em(units_per_em: int, ratio: float) -> int:
+    """Rounded down, so the letters come out at least as large as Latin's, never a little under."""
+    return math.floor(units_per_em * ratio)
+
+
+# -- optical size -------------------------------------------------------------------
+
+#: The font every script is measured against: Latin's, which draws the Latin next to it.
+REFERENCE_FAMILY = LATIN.fonts[0]
+
+
+def size_ratio(family: str, package: str, cache_dir: Path | None = None) -> float:
+    """How large a font's letters are beside Latin's at one font size: the height its script's
+    letters reach (``letter_units``) per unit of its em, over the same of a-z in Noto Sans,
+    which is Latin's x-height. 1.0 for Noto Sans itself, over 1 where a script is drawn larger
+    (Hebrew, Devanagari, CJK); 0.89 for Naskh Arabic, whose letters are short for their em."""
+    return letter_height(family, package, cache_dir) / letter_height(REFERENCE_FAMILY, LATIN.font_package, cache_dir)
+
+
+def letter_height(family: str, package: str, cache_dir: Path | None = None) -> float:
+    """The height the script's letters reach over the baseline, per unit of the em."""
+    units, units_per_em = letter_units(find_font(family, "Regular", package, cache_dir), cache_dir)
+    return units / units_per_em
+
+
+def script_letters(family: str) -> str:
+    """The letters a font is measured with: those of the script it is the first font of."""
+    if family == REFERENCE_FAMILY:
+        return LATIN.letters
+    return next((lang.script.letters for lang in LANGUAGES.values() if lang.fonts[0] == family), "")
+
+
+@functools.lru_cache(maxsize=64)
+def letter_units(font: FontFile, cache_dir: Path | None = None) -> tuple[float, int]:
+    """The height most of the script's letters reach, in the font's units (the median of their
+    glyphs' tops, dots and all), and its unitsPerEm; cached on disk like the cmap. For Latin
+    a-z that is the x-height, which a few ascenders do not move; for a script whose letters
+    share one height (Hebrew, Myanmar, the headline of Bengali and Devanagari) it is that
+    height. Naskh Arabic's letters share none: its median is where the dotted letters reach,
+    between the teeth and bowls (0.34-0.41 em) and the alef (0.67 em). A font no script
+    names, or without its letters, measures as Latin."""
+    letters = script_letters(font.family)
+    measured = hashlib.sha256(f"median|{letters}".encode()).hexdigest()[:8]  # what was measured, and how
+    cached = cache_dir / "fonts" / f"{font.path.stem}-{font.index}-{_file_key(font)}-{measured}.height" \
+        if cache_dir else None
+    if cached is not None:
+        with contextlib.suppress(OSError, ValueError):
+            stored, em = cached.read_text().split()
+            return float(stored), int(em)
+    from fontTools.pens.boundsPen import BoundsPen
+
+    with _open(font) as tt:
+        cmap, glyphs, units_per_em = tt.getBestCmap(), tt.getGlyphSet(), tt["head"].unitsPerEm
+        tops = []
+        for char in letters:
+            if ord(char) in cmap:
+                pen = BoundsPen(glyphs)
+                glyphs[cmap[ord(char)]].draw(pen)
+                tops.append(pen.bounds[3] if pen.bounds else 0.0)
+    if not tops:
+        return letter_units(find_font(REFERENCE_FAMILY, "Regular", LATIN.font_package, cache_dir), cache_dir)
+    units = float(statistics.median(tops))
+    if cached is not None:
+        with contextlib.suppress(OSError):
+            write_atomic(cached, f"{units!r} {units_per_em}".encode())
+    return units, units_per_em
 
 
 def font_face_css(faces: list[FontFace], url: Callable[[FontFace], str] = lambda face: face.path.as_uri()) -> str:

@@ -16,7 +16,9 @@ What it checks, page by page:
   4 lines;
 - the paper: all text at least 10 mm inside every edge, footers on at most 2 lines;
 - type sizes: text in the page's flow at least 10 pt (16 pt in large print),
-  and nothing, footers included, under 8 pt (12 pt);
+  and nothing, footers included, under 8 pt (12 pt); and as large as that to the
+  eye: a script whose letters are smaller than Latin's at one size (Naskh Arabic)
+  must be drawn larger (its effective size);
 - the text layer: what ``pdftotext`` and pypdf read back from each page is the
   laid-out text in reading order, at least 98 % of its characters after
   Unicode normalisation.
@@ -25,23 +27,28 @@ What it checks, page by page:
 from __future__ import annotations
 
 import difflib
+import io
 import re
 import subprocess
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from leaflet.errors import MissingSystemLibrary
-from leaflet.languages import language
-from leaflet.render.fonts import css_family
+from leaflet.languages import LATIN, language
+from leaflet.render.fonts import REFERENCE_FAMILY, css_family, find_font, letter_height, letter_units
 from leaflet.render.pdf import PageText
 from leaflet.render.printed import (
+    Objects,
     Page,
     Printed,
+    Ref,
     Run,
     kid_types,
     page_text_runs,
+    pdf_text_string,
     read_printed,
     tagged_text,
 )
@@ -117,6 +124,7 @@ def _checks(printed: Printed, expected: Expected) -> Iterator[Problem]:
     yield from check_flow(printed)
     yield from check_edges(printed)
     yield from check_sizes(printed, expected.large_print)
+    yield from check_optical_sizes(printed, expected.lang, expected.large_print)
     yield from check_footers(printed)
 
 
@@ -249,6 +257,100 @@ def check_sizes(printed: Printed, large_print: bool) -> Iterator[Problem]:
             run = min(body, key=lambda r: r.size)
             yield (page.number, f"text {_shown(run.text, 40)} is {run.size:.1f} pt: the text of {edition} must be "
                                 f"at least {body_pt:g} pt", "make it larger in templates/leaflet.css")
+
+
+# -- optical size -----------------------------------------------------------------
+
+
+def check_optical_sizes(printed: Printed, lang: str, large_print: bool) -> Iterator[Problem]:
+    """Each run's effective size, its size times how large its font's letters are beside Latin's
+    (``fonts.size_ratio``: Naskh Arabic's reach 0.89 of Latin's x-height), reaches the same
+    minimum as its size. The letters are measured in the installed font; the unitsPerEm is the
+    embedded font's, where a prepared subset draws a small script larger. A run under the
+    minimum by its size alone is ``check_sizes``' to report."""
+    body_pt, smallest_pt = (LARGE_BODY_PT, LARGE_SMALLEST_PT) if large_print else (BODY_PT, SMALLEST_PT)
+    edition = "large print" if large_print else "the standard edition"
+    factors = _optical_factors(printed, lang)
+    for page in printed.pages:
+        body = {id(run) for run in page_text_runs(page)}
+        worst: Run | None = None
+        worst_by = 0.0
+        for run in page.runs:
+            limit = body_pt if id(run) in body else smallest_pt
+            effective = run.size * factors.get(run.font.name, 1.0)
+            if run.text.strip() and run.size >= limit - 0.05 and effective < limit - 0.05 and \
+                    limit - effective > worst_by:
+                worst, worst_by = run, limit - effective
+        if worst is not None:
+            limit = body_pt if id(worst) in body else smallest_pt
+            rule = (f"the text of {edition} must read as at least {limit:g} pt" if id(worst) in body
+                    else f"nothing in {edition} may read as less than {limit:g} pt")
+            yield (page.number, f"text {_shown(worst.text, 40)} is {worst.size:.1f} pt, but its letters are drawn "
+                                f"as small as {worst.size * factors[worst.font.name]:.1f} pt Latin "
+                                f"({worst.font.family.removeprefix('leaflet ')}): {rule}",
+                   "prepare its fonts with leaflet/render/fonts.py, which draws a script with small letters larger")
+
+
+def _optical_factors(printed: Printed, lang: str) -> dict[str, float]:
+    """For each font prepared for the language that the PDF embeds, by name, how large its
+    letters are beside Latin's at one size (1 for Latin's own font)."""
+    info = language(lang)
+    prepared = {css_family(family): family for family in info.fonts}
+    reference = letter_height(REFERENCE_FAMILY, LATIN.font_package)
+    factors = {}
+    for name, (family, embedded_em) in _embedded_fonts(printed).items():
+        if family in prepared:
+            units, installed_em = letter_units(find_font(prepared[family], "Regular", info.font_package))
+            factors[name] = units / (embedded_em or installed_em) / reference
+    return factors
+
+
+def _embedded_fonts(printed: Printed) -> dict[str, tuple[str, int | None]]:
+    """Every font the pages (and the forms they draw) use, by name without the subset tag: its
+    family and the unitsPerEm of its embedded program (None where there is none)."""
+    objects = printed.objects
+    if objects is None:
+        return {}
+    found: dict[str, tuple[str, int | None]] = {}
+    seen: set[int] = set()
+
+    def walk(value: Any) -> None:
+        resources = objects.resolve(value)
+        if not isinstance(resources, dict):
+            return
+        for ref in (objects.resolve(resources.get("/Font")) or {}).values():
+            if isinstance(ref, Ref) and ref.num not in seen:
+                seen.add(ref.num)
+                name, family, units = _embedded_font(objects, objects[ref])
+                found.setdefault(name, (family, units))
+        for ref in (objects.resolve(resources.get("/XObject")) or {}).values():
+            if isinstance(ref, Ref) and ref.num not in seen:
+                seen.add(ref.num)
+                walk(objects[ref].get("/Resources"))
+
+    for page in printed.reader.pages:
+        assert page.indirect_reference is not None
+        walk(objects[page.indirect_reference.idnum].get("/Resources"))
+    return found
+
+
+def _embedded_font(objects: Objects, font: dict[str, Any]) -> tuple[str, str, int | None]:
+    from fontTools.ttLib import TTFont, TTLibError
+
+    name = str(font.get("/BaseFont", "")).lstrip("/")
+    name = name.split("+", 1)[1] if re.match(r"^[A-Z]{6}\+", name) else name
+    descendants = objects.resolve(font.get("/DescendantFonts"))
+    described = objects.resolve(descendants[0]) if isinstance(descendants, list) and descendants else font
+    descriptor = objects.resolve(described.get("/FontDescriptor")) or {}
+    family = pdf_text_string(descriptor.get("/FontFamily", name.encode()))
+    program = descriptor.get("/FontFile2") or descriptor.get("/FontFile3")
+    if not isinstance(program, Ref):
+        return name, family, None
+    try:
+        with TTFont(io.BytesIO(objects.stream_data(program)), lazy=True) as tt:
+            return name, family, int(tt["head"].unitsPerEm)
+    except (TTLibError, KeyError, ValueError):  # a bare CFF or Type 1 program: taken as installed
+        return name, family, None
 
 
 # -- the text layer -----------------------------------------------------------------
