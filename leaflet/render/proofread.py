@@ -272,11 +272,15 @@ def _column_right_edges(cells: dict[int, list[Run]]) -> dict[int, float]:
 
 
 def _lone_word(line: list[Run]) -> str:
-    """The line's one word, if it holds one word of left-to-right text (more than a bullet)."""
+    """The line's one word, if it holds one word (more than a bullet) of a script that separates
+    its words with spaces and breaks lines only there: Latin, Cyrillic, Greek. Burmese, Thai or
+    Chinese break inside what spaces separate, and right-to-left words are drawn reversed."""
     words = " ".join(run.text for run in line).split()
-    if len(words) != 1 or len(words[0]) < 2 or any(unicodedata.bidirectional(c) in ("R", "AL") for c in words[0]):
+    if len(words) != 1 or len(words[0]) < 2:
         return ""
-    return words[0]
+    letters = [c for c in words[0] if c.isalpha()]
+    spaced = all(unicodedata.name(c, "").startswith(("LATIN", "CYRILLIC", "GREEK")) for c in letters)
+    return words[0] if letters and spaced else ""
 
 
 def _would_fit(line: list[Run], following: list[Run], right: float) -> bool:
