@@ -47,6 +47,7 @@ export LC_ALL := C.UTF-8
 ifeq ($(origin LANG),command line)
   LANG_ARGS := --lang "$$LANG"
   LANG_ARG := "$$LANG"
+  LANG_ARG_VALUE := $(LANG)
 else
   LANG_ARGS :=
   LANG_ARG :=
@@ -77,11 +78,12 @@ doctor: $(STAMP)
 pdf: $(STAMP) $(SYSTEM_STAMP)
 	$(CLI) build $(LANG_ARGS) $(BUILD_ARGS)
 
-# Every edition: standard, large print and bilingual (with English), every language.
+# Every edition: standard, large print and bilingual (with English), every language; English has
+# no bilingual edition (English beside English), so LANG=en makes the other two.
 editions: $(STAMP) $(SYSTEM_STAMP)
 	$(CLI) build -q $(LANG_ARGS) $(BUILD_ARGS)
 	$(CLI) build -q --large-print $(LANG_ARGS) $(BUILD_ARGS)
-	$(CLI) build -q --bilingual $(LANG_ARGS) $(BUILD_ARGS)
+	$(if $(filter en,$(LANG_ARG_VALUE)),,$(CLI) build -q --bilingual $(LANG_ARGS) $(BUILD_ARGS))
 
 # Every build checks its own PDF; this checks the files already in output/ (or FILES="a.pdf b.pdf").
 preflight: $(STAMP) $(SYSTEM_STAMP)

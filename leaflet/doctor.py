@@ -54,7 +54,7 @@ def declared() -> dict[str, list[dict[str, str]]]:
 
 def debian_packages() -> list[str]:
     """Every Debian package the declared requirements name, once, in order."""
-    items = [item for kind in ("library", "command", "fonts") for item in declared().get(kind, [])]
+    items = [item for kind in ("library", "command", "data", "fonts") for item in declared().get(kind, [])]
     return list(dict.fromkeys(item["debian"] for item in items))
 
 
@@ -97,10 +97,20 @@ def check_command(item: dict[str, Any]) -> Finding:
     return Finding(f"command {item['name']}", False, "not on PATH", apt_command([item["debian"]]), item["needed_by"])
 
 
+def check_data(item: dict[str, Any]) -> Finding:
+    """A data file a package installs (tesseract's traineddata), found by one of the item's globs."""
+    found = next((path for pattern in item["files"] for path in sorted(glob.glob(pattern))), None)
+    if found:
+        return Finding(item["name"], True, found, needed_by=item["needed_by"])
+    return Finding(item["name"], False, f"{', '.join(item['files'])} not found", apt_command([item["debian"]]),
+                   item["needed_by"])
+
+
 def system_findings(needed_by: str | None = None) -> list[Finding]:
     data = declared()
     findings = [check_library(item) for item in data.get("library", [])]
     findings += [check_command(item) for item in data.get("command", [])]
+    findings += [check_data(item) for item in data.get("data", [])]
     return [f for f in findings if needed_by is None or f.needed_by == needed_by]
 
 

@@ -13,7 +13,7 @@ mapfile -t packages < <("$python" -c '
 import tomllib
 with open("leaflet/system.toml", "rb") as f:
     declared = tomllib.load(f)
-items = [item for kind in ("library", "command", "fonts") for item in declared.get(kind, [])]
+items = [item for kind in ("library", "command", "data", "fonts") for item in declared.get(kind, [])]
 print("\n".join(dict.fromkeys(item["debian"] for item in items)))
 ')
 ((${#packages[@]})) || { echo "leaflet/system.toml lists no packages" >&2; exit 1; }

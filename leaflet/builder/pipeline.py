@@ -134,8 +134,10 @@ def check_print(project: Project, rendered: Rendered, plan: Plan, out: Path, *, 
     if remembered and passed(project.cache_dir, "preflight", key):
         return
     from leaflet.render.preflight import Expected, errors, preflight
+    from leaflet.render.proofread import typed_values
 
-    expected = Expected(plan.lang, plan.options.large_print, rendered.pages if text_layer else None)
+    expected = Expected(plan.lang, plan.options.large_print, rendered.pages if text_layer else None,
+                        typed=typed_values(plan.options, plan.pharmacy, plan.lang), bilingual=plan.options.bilingual)
     found = errors(preflight(rendered.data, expected, "-" if str(out) == "-" else display_path(out)))
     if found:
         raise PreflightFailed(found)
@@ -190,7 +192,7 @@ def expected_of(project: Project | None, data: bytes) -> tuple[Expected, str | N
         root = cast(DictionaryObject, reader.trailer["/Root"])  # pypdf types each object as a PdfObject
         lang = str(root.get("/Lang", SOURCE_LANGUAGE)).replace("-", "_")
     parts = info.get("leaflet-edition", "standard").split(".")
-    expected = Expected(lang, "large" in parts)
+    expected = Expected(lang, "large" in parts, bilingual=parts[0].endswith("+en"))
     if "leaflet-id" not in info:
         return expected, "the PDF does not say which leaflet it is (not made by leaflet build)"
     if info.get("leaflet-personal") == "yes":

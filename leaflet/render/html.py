@@ -213,7 +213,7 @@ def isolate_ltr_runs(text: str, *, sentences: bool = False) -> Markup:
     units = _UNIT.findall(text)
     kinds = "".join(_run_kind(unit) for unit in units)
     out, last = [], 0
-    for match in re.finditer(r"\+?L(?:[Li+]*L)?", kinds):
+    for match in _LTR_RUN.finditer(kinds):
         end = match.end()
         if sentences and end < len(units) and units[end] in _SENTENCE_END and _starts_sentence(units, match.start()):
             end += 1
@@ -225,6 +225,10 @@ def isolate_ltr_runs(text: str, *, sentences: bool = False) -> Markup:
 
 
 _SENTENCE_END = set(".!?")
+#: A run of Latin words and numbers (``L``) in the kinds of ``_run_kind``, or of numbers in the
+#: language's own digits (``N``). Such a number may lead a Latin run ("۲.۵ mg") but never follows
+#: Latin words in one: in "Take with water. ۲.۵ را بخورید" the ۲.۵ belongs to the Persian sentence.
+_LTR_RUN = re.compile(r"\+?(?:N(?:[Ni+]*N)?i*)?L(?:[Li+]*L)?|\+?N(?:[Ni+]*N)?")
 
 
 def _starts_sentence(units: list[str], start: int) -> bool:
@@ -260,11 +264,12 @@ def typed_html(text: str, lang: Language) -> Markup:
     return Markup("".join(out))
 
 
-#: A web address, an e-mail address or a phone number (7 digits or more, with its extension).
+#: A web address, an e-mail address or a phone number (7 digits or more, with its extension; in
+#: any script's digits: "۰۹۱۲ ۳۴۵ ۶۷۸۹" in a Persian leaflet reads left to right too).
 _TYPED_VALUE = re.compile(
     r"(?P<url>\b(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]])"
-    r"|(?P<email>\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
-    r"|(?P<phone>\+?\(?\d[\d ()\-.]{5,}\d(?:\s*(?:ext\.?|x)\s*\d+)?)", re.ASCII | re.IGNORECASE)
+    r"|(?P<email>\b[A-Za-z0-9_.+-]+@[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+)"
+    r"|(?P<phone>\+?\(?\d[\d ()\-.]{5,}\d(?:\s*(?:ext\.?|x)\s*\d+)?)", re.IGNORECASE)
 
 
 def _typed_value(match: re.Match[str]) -> str:
@@ -282,6 +287,8 @@ def _run_kind(unit: str) -> str:
         return "p"  # a placeholder: its value is isolated on its own
     if unit == "+":
         return "+"
+    if unicodedata.category(unit) == "Nd" and not unit.isascii():
+        return "N"
     if unicodedata.bidirectional(unit) in ("L", "EN", "AN"):
         return "L"
     return "i" if unit in _RUN_INSIDE else "o"

@@ -29,7 +29,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from leaflet.errors import OutputError, RenderError
 from leaflet.files import write_atomic
-from leaflet.render import textlayer
+from leaflet.render import linebreak, textlayer
 
 
 class RefusedURL(FatalURLFetchingError):  # type: ignore[misc]  # WeasyPrint has no type information
@@ -130,6 +130,7 @@ def render_pdf(html: str, *, base_dir: Path, font_css: str, allowed: list[Path],
     too (the contact sheet's labels). ``cache_dir`` keeps what the text layer learns of each font,
     unless fonts come from ``in_memory`` (a patient's typed characters): then nothing is kept."""
     textlayer.install(None if in_memory else cache_dir)
+    linebreak.install()
     fetcher = ProjectFetcher([base_dir, *allowed], in_memory)
     font_config = FontConfiguration() if system_fonts else PreparedFontsOnly()
     options: dict[str, Any] = {"pdf_variant": "pdf/ua-1" if pdf_ua else None, "pdf_version": "1.7",

@@ -19,6 +19,8 @@ What it checks, page by page:
   and nothing, footers included, under 8 pt (12 pt); and as large as that to the
   eye: a script whose letters are smaller than Latin's at one size (Naskh Arabic)
   must be drawn larger (its effective size);
+- what a reader sees (``proofread``): what was typed for the pharmacy and the patient reads
+  as typed, no lone word in a bilingual column where the next would fit, no English beside English;
 - the text layer: what ``pdftotext`` and pypdf read back from each page is the
   laid-out text in reading order, at least 98 % of its characters after
   Unicode normalisation.
@@ -52,6 +54,7 @@ from leaflet.render.printed import (
     read_printed,
     tagged_text,
 )
+from leaflet.render.proofread import Typed, check_bilingual, check_lone_words, check_typed
 
 ERROR, NOTE = "error", "note"
 MM = 72 / 25.4
@@ -95,6 +98,9 @@ class Expected:
     large_print: bool = False
     #: The text laid out on each page (``pdf.PageText``); None when it is not known.
     pages: tuple[PageText, ...] | None = None
+    #: What was typed for the pharmacy and the patient, to be read as typed (``proofread.typed_values``).
+    typed: tuple[Typed, ...] = ()
+    bilingual: bool = False
 
 
 def preflight(data: bytes, expected: Expected, file: str) -> list[Finding]:
@@ -126,6 +132,9 @@ def _checks(printed: Printed, expected: Expected) -> Iterator[Problem]:
     yield from check_sizes(printed, expected.large_print)
     yield from check_optical_sizes(printed, expected.lang, expected.large_print)
     yield from check_footers(printed)
+    yield from check_typed(printed, expected.typed, language(expected.lang).direction == "rtl")
+    yield from check_lone_words(printed)
+    yield from check_bilingual(expected.lang, expected.bilingual)
 
 
 # -- fonts ----------------------------------------------------------------------
