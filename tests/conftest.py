@@ -149,9 +149,11 @@ def visual_lines(path: Path, page_number: int | None = None) -> list[str]:
         pages = pdf.pages if page_number is None else [pdf.pages[page_number]]
         for page in pages:
             page_lines: list[list[dict]] = []
-            for char in sorted(page.chars, key=lambda c: c["bottom"]):
-                if page_lines and abs(page_lines[-1][-1]["bottom"] - char["bottom"]) < 5:
-                    page_lines[-1].append(char)  # fonts of one line sit a few points apart
+            # By baseline (the text matrix), not by the glyph box: fonts of one line report boxes
+            # points apart (Naskh's ":" beside Noto Sans digits), but share the baseline.
+            for char in sorted(page.chars, key=lambda c: -c["matrix"][5]):
+                if page_lines and abs(page_lines[-1][-1]["matrix"][5] - char["matrix"][5]) < 3:
+                    page_lines[-1].append(char)
                 else:
                     page_lines.append([char])
             lines += page_lines

@@ -29,9 +29,10 @@ TYPED = {
 
 
 def page_one_read(pdf, tmp_path) -> str:
-    """The top half of page 1 (the patient's block is there), at 250 dpi."""
-    subprocess.run(["pdftoppm", "-r", "250", "-png", "-f", "1", "-l", "1", "-singlefile", "-x", "0", "-y", "0",
-                    "-W", "2100", "-H", "1700", str(pdf), str(tmp_path / "page")], check=True)
+    """The top half of page 1 (the patient's block is there), at 300 dpi (at 250, tesseract read
+    the Arabic page's "2.5 mg", drawn right, as "2.55 mg")."""
+    subprocess.run(["pdftoppm", "-r", "300", "-png", "-f", "1", "-l", "1", "-singlefile", "-x", "0", "-y", "0",
+                    "-W", "2520", "-H", "2040", str(pdf), str(tmp_path / "page")], check=True)
     return subprocess.run(["tesseract", str(tmp_path / "page.png"), "-", "-l", "eng", "--psm", "4"],
                           capture_output=True, text=True, check=True).stdout
 

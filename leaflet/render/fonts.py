@@ -193,8 +193,10 @@ def prepare_fonts(lang: Language, text: str, cache_dir: Path, optional: str = ""
     return list(faces)
 
 
-#: Drawn by Latin's font, at Latin's size, where the script's own font is drawn larger than its size.
-LATIN_DIGITS = frozenset(range(ord("0"), ord("9") + 1))
+#: Drawn by Latin's font, at Latin's size, where the script's own font is drawn larger than its size:
+#: the digits and what stands inside a number or a time ("2.5", "1,000", "22:00"), so that a number
+#: is drawn in one font (with Naskh's ":" and "." between them, OCR read "2.5 mg" as "25 mg").
+LATIN_DIGITS = frozenset((*range(ord("0"), ord("9") + 1), ord("."), ord(","), ord(":")))
 
 #: What pharmacists type for patients besides the leaflet's own text: Latin letters with
 #: the accents of European names (Latin-1 Supplement and Latin Extended-A) and punctuation.
