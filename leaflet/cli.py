@@ -428,17 +428,25 @@ def _stats_row(kind: str, name: str, lang: str, counts: list[Statistics], builda
 @click.option("--lang", "-l", "lang", metavar="LANG",
               help="The language of the FILE.po named (default: its Language or Language-Code header, "
                    "else the folder above LC_MESSAGES).")
+@click.option("--gettext", "as_gettext", is_flag=True,
+              help="Check only what GNU 'msgfmt -c' checks (syntax, header, plural forms, format strings), "
+                   "for a catalog that is not a leaflet's text: refused exactly when msgfmt -c refuses it.")
 @pass_context
-def check(obj: Context, targets: tuple[str, ...], lang: str | None) -> None:
+def check(obj: Context, targets: tuple[str, ...], lang: str | None, as_gettext: bool) -> None:
     """Check catalogs; print every problem as path:line: severity: check: message.
 
     A file from elsewhere (Weblate, another project) is checked in the language its header
-    or path names; a language CLDR does not know gets every check but the plural rules."""
+    or path names; a language CLDR does not know gets every check but the plural rules.
+    With --gettext, a file is checked as gettext checks it, and only so."""
     from leaflet.catalogs.checks import ERROR, WARNING
-    from leaflet.catalogs.gate import catalog_paths, check_paths, language_option
+    from leaflet.catalogs.gate import catalog_paths, check_paths, check_paths_as_gettext, language_option
 
+    if as_gettext and lang is not None:
+        raise UsageError("--lang has no use with --gettext: msgfmt -c reads no language",
+                         hint="drop --lang, or drop --gettext to check the file as a leaflet's text")
     code = language_option(lang, list(targets)) if lang is not None else None
-    results = check_paths(obj.project, catalog_paths(obj.project, list(targets)), code)
+    paths = catalog_paths(obj.project, list(targets))
+    results = check_paths_as_gettext(paths) if as_gettext else check_paths(obj.project, paths, code)
     problems = list(dict.fromkeys(p for result in results for p in result.problems))  # a glossary's: once
     for problem in problems:
         click.echo(str(problem))

@@ -1,13 +1,16 @@
 """Does `leaflet check FILE` take any real catalog as `msgfmt -c` does? (issue 25, part 6)
 
 Takes a folder of real .po files from other projects (default $LEAFLET_CATALOG_CORPUS or
-/tmp/catalog-corpus; never committed) and runs, on each file, `leaflet check FILE` (in
-process, as the command line runs it) and `msgfmt -c -o /dev/null FILE`. Prints the
-figures: files refused for want of a language, files msgfmt -c refuses that leaflet
+/tmp/catalog-corpus; never committed) and runs, on each file, `leaflet check FILE` and
+`leaflet check --gettext FILE` (in process, as the command line runs them) and
+`msgfmt -c -o /dev/null FILE`. Prints the figures of plain `leaflet check`, the gate of a
+leaflet's text: files refused for want of a language, files msgfmt -c refuses that leaflet
 accepts (a disagreement), files leaflet refuses at the syntax level that msgfmt -c
 accepts (a disagreement, unless it is a rule documented in leaflet/catalogs/pofile.py),
 and files msgfmt -c accepts that leaflet refuses for its own checks (untranslated,
-fuzzy, numbers...: by design), by check. `-v` lists every disagreement.
+fuzzy, numbers...: by design), by check. Then those of `leaflet check --gettext`, which
+must agree with msgfmt -c on every file: both accept, both refuse, each disagreement,
+and the refusals and warnings by check. `-v` lists every disagreement.
 
 The folder used for the figures in issue 25 holds the .po files of these packages::
 
@@ -41,11 +44,11 @@ _PROBLEM = re.compile(r"^.*?:(\d+): (error|warning|note): ([\w-]+): (.*)$")
 _NO_LANGUAGE = re.compile(r"no (valid )?Language header|pass --lang")
 
 
-def leaflet_check(path: Path) -> tuple[int, list[tuple[int, str, str, str]]]:
-    """Exit code and the problems `leaflet check FILE` prints: (line, severity, check, message)."""
+def leaflet_check(path: Path, *options: str) -> tuple[int, list[tuple[int, str, str, str]]]:
+    """Exit code and the problems `leaflet check [OPTIONS] FILE` prints: (line, severity, check, message)."""
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = leaflet(["--project", str(ROOT), "check", str(path)])
+        code = leaflet(["--project", str(ROOT), "check", *options, str(path)])
     found = [(int(m[1]), m[2], m[3], m[4]) for line in out.getvalue().splitlines() if (m := _PROBLEM.match(line))]
     return code, found
 
@@ -67,9 +70,11 @@ def main(argv: list[str]) -> int:
     started = time.perf_counter()
     no_language, too_lenient, too_strict, own_checks, notes = [], [], [], Counter(), Counter()
     both_accept = both_refuse = 0
+    gettext = GettextFigures()
     for path in files:
         code, problems = leaflet_check(path)
         accepted, first = msgfmt_check(path)
+        gettext.add(path, accepted, first, *leaflet_check(path, "--gettext"))
         errors = {(check, message) for _, severity, check, message in problems if severity == "error"}
         notes.update(check for _, severity, check, _ in problems if severity == "note")
         if any(_NO_LANGUAGE.search(message) for _, message in errors):
@@ -98,7 +103,41 @@ def main(argv: list[str]) -> int:
     print(f"  msgfmt -c accepts, leaflet refuses for its own checks (files per check): "
           f"{', '.join(f'{c} {n}' for c, n in own_checks.most_common()) or 'none'}")
     print(f"  notes: {', '.join(f'{c} {n}' for c, n in notes.most_common()) or 'none'}")
-    return 1 if too_lenient or no_language else 0
+    gettext.report(verbose)
+    return 1 if too_lenient or no_language or gettext.disagreements else 0
+
+
+class GettextFigures:
+    """`leaflet check --gettext` against msgfmt -c, file by file."""
+
+    def __init__(self) -> None:
+        self.both_accept = self.both_refuse = 0
+        self.disagreements: list[tuple[Path, str]] = []
+        self.refused: Counter[str] = Counter()
+        self.warned: Counter[str] = Counter()
+
+    def add(self, path: Path, accepted: bool, why: str, code: int, problems: list[tuple[int, str, str, str]]) -> None:
+        self.both_accept += accepted and code == 0
+        self.both_refuse += not accepted and code != 0
+        if accepted != (code == 0):
+            said = "accepts" if accepted else f"refuses ({why})"
+            self.disagreements.append((path, f"msgfmt -c {said}, leaflet check --gettext exits {code}"))
+        self.refused.update({check for _, severity, check, _ in problems if severity == "error"})
+        self.warned.update({check for _, severity, check, _ in problems if severity == "warning"})
+
+    def report(self, verbose: bool) -> None:
+        if verbose:
+            for path, why in self.disagreements:
+                print(f"{path}: {why}")
+        total = self.both_accept + self.both_refuse + len(self.disagreements)
+        print("leaflet check --gettext (only what msgfmt -c checks):")
+        print(f"  agrees with msgfmt -c on {self.both_accept + self.both_refuse} of {total} files: "
+              f"both accept {self.both_accept}, both refuse {self.both_refuse}; disagreements: "
+              f"{len(self.disagreements)}")
+        print(f"  refused, files per check: "
+              f"{', '.join(f'{c} {n}' for c, n in self.refused.most_common()) or 'none'}")
+        print(f"  warnings, files per check: "
+              f"{', '.join(f'{c} {n}' for c, n in self.warned.most_common()) or 'none'}")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import regex
 from conftest import BAD_CATALOGS, GOOD_CATALOGS, REPO, corpus_expectation, edit_file, run_cli
 
 from leaflet.catalogs.checks import (
@@ -19,10 +20,12 @@ from leaflet.catalogs.checks import (
     emails,
     numbers,
     same_numbers,
+    visible,
 )
 from leaflet.catalogs.gate import catalog_paths, check_paths, language_glossary
 from leaflet.catalogs.plurals import plural_forms
 from leaflet.catalogs.pofile import read_catalog
+from leaflet.characters import hides_text
 from leaflet.project import Project
 
 DATA = Path(__file__).parent / "data"
@@ -97,6 +100,39 @@ def test_lang_wins_over_the_header(capsys):
 def test_data_is_a_url_only_before_a_mime_type(text, url):
     assert bool(list(check_unsafe("Date: %(timestamp)s", text, "it"))) is url
 
+
+
+# -- text that draws nothing, read from Unicode's properties (issue 25, part 4) -------------------
+
+EVERY_CODE_POINT = "".join(map(chr, range(0x110000)))
+
+
+@pytest.mark.parametrize("prop, some", [
+    ("Default_Ignorable_Code_Point", "\u3164\u115f\u1160\uffa0\u2060\u180e\ufe0f\u034f\U000e0041"),
+    ("White_Space", " \u00a0\u3000\u2028"),
+])
+def test_a_translation_of_spaces_or_default_ignorable_code_points_has_no_visible_text(prop, some):
+    found = regex.findall(rf"\p{{{prop}}}", EVERY_CODE_POINT)
+    assert set(some) <= set(found)
+    assert [c for c in found if visible(c * 2)] == []
+
+
+def test_the_blank_braille_cell_is_the_only_braille_pattern_with_no_visible_text():
+    assert [c for c in EVERY_CODE_POINT[0x2800:0x2900] if not visible(c)] == ["\u2800"]
+
+
+@pytest.mark.parametrize("text, hidden", [
+    ("\u26a0\ufe0f No conduzca.", ""),  # the variation selector picks the warning sign's emoji glyph
+    ("\ufe0fNo conduzca.", "\ufe0f"),
+    ("No\u2060 conduzca.", "\u2060"),
+    ("No conduzca\u3164.", "\u3164"),
+    ("Tome\u2800{count}", "\u2800"),
+    ("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", ""),  # ZWNJ inside a Persian word
+    ("\u200cNo", "\u200c"),
+    ("compri\u00admido", ""),  # a soft hyphen: where the word may break
+])
+def test_an_invisible_character_inside_text_is_found(text, hidden):
+    assert "".join(c for i, c in enumerate(text) if hides_text(text, i)) == hidden
 
 # -- a plural form printed for several counts shows the count, as msgfmt -c says ------------------
 

@@ -45,7 +45,7 @@ from leaflet.catalogs.plurals import (
     spans,
 )
 from leaflet.catalogs.pofile import Catalog
-from leaflet.characters import BIDI_CONTROLS, BLANK_GLYPHS, combining_marks, hides_text
+from leaflet.characters import BIDI_CONTROLS, combining_marks, hides_text, shows
 from leaflet.errors import display_path
 from leaflet.languages import LANGUAGES, SOURCE_LANGUAGE, language
 from leaflet.source.markup import is_balanced, markup_tokens, strip_markup
@@ -462,8 +462,10 @@ def _names(chars: Iterable[str]) -> str:
 
 
 def visible(text: str) -> str:
-    """What a patient can see of a translation: no markup, spaces or format characters."""
-    return "".join(c for c in strip_markup(text) if unicodedata.category(c)[0] not in "CZ" and c not in BLANK_GLYPHS)
+    """What a patient can see of a translation: its letters, digits, punctuation and symbols
+    that put ink on the page (``characters.shows``), without markup. Spaces, default-ignorable
+    code points (the Hangul fillers, U+2060, U+180E...) and a blank braille cell are nothing."""
+    return "".join(c for c in strip_markup(text) if shows(c))
 
 
 ENTRY_CHECKS: tuple[EntryCheck, ...] = (

@@ -142,6 +142,22 @@ def check_paths(project: Project, paths: list[Path], lang: str | None = None) ->
     return results
 
 
+
+def check_paths_as_gettext(paths: list[Path]) -> list[CheckedCatalog]:
+    """``leaflet check --gettext``: each file as ``msgfmt -c`` checks it, and nothing more
+    (``catalogs.msgfmt``); no language is needed, msgfmt reads none."""
+    from leaflet.catalogs.checks import ERROR, Problem
+    from leaflet.catalogs.msgfmt import check_as_gettext
+
+    results = []
+    for path in paths:
+        try:
+            problems = check_as_gettext(path)
+        except CatalogError as exc:  # not found, not a regular file, too large
+            problems = [Problem(exc.path or path, exc.line or 1, ERROR, "syntax", exc.message)]
+        results.append(CheckedCatalog(path, "", path.stem, problems))
+    return results
+
 def _language(project: Project, catalog: Catalog) -> tuple[str, str] | None:
     """A project catalog is in the language of its folder; any other says its own."""
     from leaflet.catalogs.checks import FOLDER

@@ -156,6 +156,64 @@ def _first_message(stderr: bytes) -> str:
     return lines[0].split(": ", 1)[-1] if lines else "unknown error"
 
 
+
+@dataclass(frozen=True)
+class MsgfmtMessage:
+    """One thing ``msgfmt -c`` said of a file: its line (None for the file as a whole), its
+    text, and whether it was a warning (msgfmt still accepts the file) or an error."""
+
+    line: int | None
+    text: str
+    warning: bool
+
+
+#: msgfmt's closing count ("msgfmt: found 2 fatal errors"), not a message of its own.
+_SUMMARY = re.compile(r"^msgfmt: found \d+ fatal errors?$")
+
+
+def msgfmt_check(path: Path) -> tuple[bool, list[MsgfmtMessage]]:
+    """What ``msgfmt -c`` says of the file's bytes as they are (not as leaflet decodes them):
+    whether it accepts the file, and every message, with its line. ``-c`` is msgfmt's
+    ``--check-format --check-header --check-domain``: the syntax, the header, the plural forms
+    and each entry's format strings (``#, python-format``, ``c-format``...) as gettext defines
+    them for each of its languages."""
+    result = _gettext_tool(["msgfmt", "-c", "-o", "/dev/null", "-"], _read_bytes(path))
+    messages: list[MsgfmtMessage] = []
+    for raw in result.stderr.decode("utf-8", "replace").splitlines():
+        located = _MESSAGE.match(raw)
+        if located and located.group("file") == "<stdin>":
+            line: int | None = int(located.group("line"))
+            text = located.group("text").strip()
+        elif raw.startswith("msgfmt: ") and not _SUMMARY.match(raw.strip()):
+            line, text = None, raw.removeprefix("msgfmt: ").removeprefix("<stdin>: ").strip()
+        elif raw.strip() and messages and not _SUMMARY.match(raw.strip()):  # a message's next line
+            messages.append(_joined(messages.pop(), "; " + raw.strip().removeprefix("warning: ")))
+            continue
+        else:
+            continue
+        if text.startswith("...") and messages:  # "...this is the location of the first definition"
+            messages.append(_joined(messages.pop(), f" ({text.strip('. ')}: line {line})"))
+            continue
+        warning = text.startswith("warning: ")
+        messages.append(MsgfmtMessage(line, text.removeprefix("warning: "), warning))
+    return result.returncode == 0, messages
+
+
+def _joined(message: MsgfmtMessage, more: str) -> MsgfmtMessage:
+    """One message that msgfmt wrote over two lines, or in two parts ("duplicate message
+    definition..." then "...this is the location of the first definition")."""
+    return MsgfmtMessage(message.line, message.text.rstrip(".") + more, message.warning)
+
+
+def declared_charset_problem(path: Path) -> CatalogError | None:
+    """Why leaflet would refuse the file's bytes (a charset it cannot read, bytes not valid in
+    it, UTF-8 stored under another charset's name), or None."""
+    try:
+        _decode(path)
+    except CatalogError as exc:
+        return exc
+    return None
+
 def _gettext_tool(args: list[str], stdin: bytes | None) -> subprocess.CompletedProcess[bytes]:
     if shutil.which(args[0]) is None:
         raise MissingSystemLibrary(f"GNU gettext's {args[0]} is not installed", hint=_GETTEXT_HINT)
