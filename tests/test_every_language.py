@@ -64,7 +64,8 @@ def test_lines_start_on_the_reading_side(built, lang):
     right = statistics.median(round(line["x1"]) for line in lines)
     margin = 17 / 25.4 * 72
     if lang in RTL:
-        assert abs(right - (page.width - margin - 8)) < 20, (left, right)
+        # 25: Naskh, drawn 1.12 times larger, puts more of page 1's lines inside the boxes' padding (ps: 22)
+        assert abs(right - (page.width - margin - 8)) < 25, (left, right)
     else:
         assert left < margin + 30, (left, right)
 

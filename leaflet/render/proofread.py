@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 Problem = tuple[int | None, str, str]  # page, what, what to do
 #: A gap between two runs of a line wider than this share of the type size is a space.
 SPACE_SHARE = 0.2
+#: A word this long may be broken anywhere to fit the line (overflow-wrap): a name of 300 letters.
+LONG_WORD = 30
 
 
 @dataclass(frozen=True)
@@ -136,9 +138,11 @@ def _ascii_digits(text: str) -> str:
 
 def _pattern(lines: tuple[str, ...], line_breaks: bool = True) -> re.Pattern[str]:
     """The value with its spaces taken out; a line of the page may end between two of its
-    words or after a "/", and must end between two of its lines."""
+    words, after a "/" or a typed hyphen ("Late-" / "Night"), or anywhere inside a word longer
+    than a line holds (overflow-wrap breaks it); it must end between two of its lines."""
     def line(value: str) -> str:
-        words = ["".join(re.escape(c) + ("\n?" if c == "/" else "") for c in word) for word in value.split()]
+        words = ["".join(re.escape(c) + ("\n?" if c in "/-" or len(word) > LONG_WORD else "") for c in word)
+                 for word in value.split()]
         return "\n?".join(words)
     return re.compile(("\n" if line_breaks else "\n?").join(line(_tight_words(v)) for v in lines if v.strip()))
 
