@@ -6,6 +6,7 @@
 #   make pdf LANG=ar PHARMACY=pharmacy.example.toml PAPER=letter LARGE_PRINT=1 BILINGUAL=1
 #   make editions        standard, large-print and bilingual editions of everything
 #   make preflight       check every PDF in output/ page by page (fonts, page flow, margins, type, text layer)
+#   make stress          build the personalised stress set (right-to-left, bn, my, ko; long names, mixed text)
 #   make test            lint (ruff), types (mypy --strict), then the test suite
 #   make check / stats   check the catalogs / show what is left to translate
 #   make proofs          output/proofs/contact-sheet-<leaflet>.png, one per leaflet (ALL=1 for every page)
@@ -66,7 +67,7 @@ BUILD_ARGS := $(LEAFLET_ARGS) $(if $(PAPER),--paper "$$PAPER") $(if $(PHARMACY),
               $(if $(LARGE_PRINT),--large-print) $(if $(BILINGUAL),--bilingual)
 
 
-.PHONY: conformance doctor lock fuzz bench bench-startup bench-serve serve html audio braille epi preview proof pdf editions preflight draft test check stats pot po init-po langs proofs setup clean help
+.PHONY: conformance doctor lock fuzz stress bench bench-startup bench-serve serve html audio braille epi preview proof pdf editions preflight draft test check stats pot po init-po langs proofs setup clean help
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -84,6 +85,12 @@ editions: $(STAMP) $(SYSTEM_STAMP)
 	$(CLI) build -q $(LANG_ARGS) $(BUILD_ARGS)
 	$(CLI) build -q --large-print $(LANG_ARGS) $(BUILD_ARGS)
 	$(if $(filter en,$(LANG_ARG_VALUE)),,$(CLI) build -q --bilingual $(LANG_ARGS) $(BUILD_ARGS))
+
+# The leaflets most likely to print wrong, personalised (issue 24): every right-to-left language and bn, my, ko,
+# long names in two scripts, a three-line address, 300 characters of mixed free directions; into a temporary
+# folder, each checked by its build's preflight; prints each refusal and the figures (LANG=ar for one language).
+stress: $(STAMP) $(SYSTEM_STAMP)
+	$(BIN)/python scripts/stress.py $(LANG_ARG)
 
 # Every build checks its own PDF; this checks the files already in output/ (or FILES="a.pdf b.pdf").
 preflight: $(STAMP) $(SYSTEM_STAMP)

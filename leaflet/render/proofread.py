@@ -139,12 +139,19 @@ def _ascii_digits(text: str) -> str:
 def _pattern(lines: tuple[str, ...], line_breaks: bool = True) -> re.Pattern[str]:
     """The value with its spaces taken out; a line of the page may end between two of its
     words, after a "/" or a typed hyphen ("Late-" / "Night"), or anywhere inside a word longer
-    than a line holds (overflow-wrap breaks it); it must end between two of its lines."""
+    than a line holds (overflow-wrap breaks it), or beside a Chinese, Japanese or Korean character
+    (those break between characters); it must end between two of its lines."""
     def line(value: str) -> str:
-        words = ["".join(re.escape(c) + ("\n?" if c in "/-" or len(word) > LONG_WORD else "") for c in word)
-                 for word in value.split()]
+        words = ["".join(re.escape(c) + ("\n?" if _may_break(c, word[i + 1:i + 2]) or len(word) > LONG_WORD else "")
+                     for i, c in enumerate(word)) for word in value.split()]
         return "\n?".join(words)
     return re.compile(("\n" if line_breaks else "\n?").join(line(_tight_words(v)) for v in lines if v.strip()))
+
+
+def _may_break(char: str, following: str) -> bool:
+    """CSS may break a line after a typed "/" or hyphen, and before or after a wide (CJK, Hangul)
+    character ("취침 전에 2" / "정을")."""
+    return char in "/-" or any(unicodedata.east_asian_width(c) in ("W", "F") for c in char + following)
 
 
 def _tight_words(text: str) -> str:
