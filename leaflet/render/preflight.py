@@ -408,11 +408,22 @@ def check_fill(printed: Printed) -> Iterator[Problem]:
             yield (page.number, f"the page is only {share:.0%} full{starts}",
                    f"let the text run on (no page but the last under {MIN_FILL:.0%} full): look for a "
                    "break-before, break-after: avoid or break-inside: avoid that moves it (templates/leaflet.css)")
-    if fill[-1] < MIN_LAST_FILL and fill[-2] < FULL_PAGE:
+    if fill[-1] < MIN_LAST_FILL and fill[-2] < FULL_PAGE and _moved_over(printed, fill):
         yield (pages[-1].number, f"the last page is only {fill[-1]:.0%} full after a page that ends at "
                                  f"{fill[-2]:.0%}",
                "share the text between the last two pages (no break-after: avoid that pulls lines over, "
                "or fit on fewer pages)")
+
+
+def _moved_over(printed: Printed, fill: tuple[float, ...]) -> bool:
+    """The last page's text was moved over when it did not have to be: it starts with a heading (a
+    whole section went over with the closing block), or it would have fitted in the room left on
+    the page before. A last page that starts mid-paragraph, with more than that room held, is as
+    late a break as the closing block (the pharmacy's box, kept whole) allows."""
+    last = page_text_runs(printed.pages[-1])
+    first = _first_line(tuple(last))
+    return (any(kind in HEADINGS for run in first for kind in run.path)
+            or fill[-1] <= 1 - fill[-2])
 
 
 def _first_line(runs: tuple[Run, ...]) -> list[Run]:
