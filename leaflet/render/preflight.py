@@ -432,12 +432,14 @@ def _first_line(runs: tuple[Run, ...]) -> list[Run]:
     return sorted(lines[0], key=lambda r: r.x0) if lines else []
 
 
-def line_lengths(page: Page) -> list[int]:
+def line_lengths(page: Page, skipped: frozenset[int] = frozenset()) -> list[int]:
     """The characters on each full line of the page's text: a line of a paragraph (or list item, or
     table cell) that the paragraph goes on after. Each column of a line counts on its own;
     a combining mark counts for nothing and a wide (CJK) character for two, as wide as two Latin letters."""
     by_paragraph: dict[int, list[Run]] = {}
     for run in page_text_runs(page):
+        if run.elements and run.elements[0].num in skipped:
+            continue
         paragraph = run.element_of(_PARAGRAPHS)
         if paragraph is not None and not any(kind in HEADINGS for kind in run.path):
             by_paragraph.setdefault(paragraph, []).append(run)
@@ -471,8 +473,13 @@ def check_measure(printed: Printed) -> Iterator[Problem]:
     if "large" in edition or edition[0].endswith("+en"):
         return
     low, high = MEASURE
+    # What was typed for the patient (a section without a heading) is not the leaflet's text: a
+    # long name without spaces wraps anywhere.
+    typed = frozenset(run.elements[0].num for block in top_level(printed) if block.type == "Sect"
+                      and not any(kind in HEADINGS for r in block.runs for kind in r.path)
+                      for run in block.runs if run.elements)
     for page in printed.pages:
-        lengths = line_lengths(page)
+        lengths = line_lengths(page, typed)
         if len(lengths) < MEASURED_LINES:
             continue
         median = statistics.median(lengths)
