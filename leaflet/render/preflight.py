@@ -401,7 +401,10 @@ def check_fill(printed: Printed) -> Iterator[Problem]:
     # The page where the opening ends may end early: the template starts the next one after it on purpose.
     ends_opening = {opened[-1].page} if opened and len(opened) < len(blocks) else set()
     for page, share in zip(pages[:-1], fill, strict=False):
-        if share < MIN_FILL and page.number not in ends_opening:
+        # The page before the last may end early for the closing block (the pharmacy's box, kept
+        # whole with the text's last lines) when the last page could not have moved back.
+        closing = page.number == pages[-1].number - 1 and not _moved_over(printed, fill)
+        if share < MIN_FILL and page.number not in ends_opening and not closing:
             following = next((b for b in blocks if b.page == page.number + 1 and b.runs), None)
             starts = (f"; page {page.number + 1} starts with "
                       f"{_shown(' '.join(r.text for r in _first_line(following.runs)), 40)}" if following else "")
