@@ -14,9 +14,18 @@ What it checks, page by page:
 - page flow: no heading as the last thing on a page (in the bilingual table
   too), no contents list split over two pages, no last page with fewer than
   4 lines;
+- page 1 (``check_page_one``): the leaflet's opening, whole: the title, the
+  draft notice, the patient's details and directions, the most important
+  information;
+- page fill (``check_fill``): no page but the last under two-thirds full unless
+  the opening ends there (the template starts page 2 after it on purpose), and
+  no last page under a quarter full after a page that ends early;
+- the measure (``check_measure``): in the standard edition, 45-80 characters
+  on a full line of text (the median of each page's);
 - the paper: all text at least 10 mm inside every edge, footers on at most 2 lines;
 - type sizes: text in the page's flow at least 10 pt (16 pt in large print),
-  and nothing, footers included, under 8 pt (12 pt); and as large as that to the
+  and nothing, footers included, under 8 pt (16 pt: large print is large
+  everywhere, its running head and foot too); and as large as that to the
   eye: a script whose letters are smaller than Latin's at one size (Naskh Arabic)
   must be drawn larger (its effective size);
 - what a reader sees (``proofread``): what was typed for the pharmacy and the patient reads
@@ -31,6 +40,7 @@ from __future__ import annotations
 import difflib
 import io
 import re
+import statistics
 import subprocess
 import unicodedata
 from collections import Counter
@@ -63,7 +73,7 @@ MM = 72 / 25.4
 EDGE_MM = 10.0
 #: Smallest text in the page's flow, and smallest text at all (footers), in points.
 BODY_PT, SMALLEST_PT = 10.0, 8.0
-LARGE_BODY_PT, LARGE_SMALLEST_PT = 16.0, 12.0
+LARGE_BODY_PT, LARGE_SMALLEST_PT = 16.0, 16.0
 MAX_FOOTER_LINES = 2
 MIN_LAST_PAGE_LINES = 4
 #: The share of a page's characters its text layer must give back, in order.
@@ -135,6 +145,9 @@ def _checks(printed: Printed, expected: Expected) -> Iterator[Problem]:
     yield from check_typed(printed, expected.typed, language(expected.lang).direction == "rtl")
     yield from check_lone_words(printed)
     yield from check_bilingual(expected.lang, expected.bilingual)
+    yield from check_page_one(printed)
+    yield from check_fill(printed)
+    yield from check_measure(printed)
 
 
 # -- fonts ----------------------------------------------------------------------
@@ -206,10 +219,13 @@ def _contents_split(printed: Printed, page: Page, following: Page) -> bool:
     return opens_contents and first == ["L"] and page.blocks[-1].get("/S") == following.blocks[0].get("/S")
 
 
-def _lines(runs: list[Run]) -> list[list[Run]]:
+def _lines(runs: list[Run], marks: bool = False) -> list[list[Run]]:
+    """Runs on one line: baselines within ``SAME_LINE`` of the line's last run; with ``marks``, within
+    0.4 em of its first, as marks drawn on their own (Arabic vowels) sit a few points off the baseline."""
     lines: list[list[Run]] = []
     for run in sorted(runs, key=lambda r: r.baseline):
-        if lines and run.baseline - lines[-1][-1].baseline <= SAME_LINE:
+        if lines and (run.baseline - lines[-1][0].baseline <= max(SAME_LINE, 0.4 * run.size) if marks
+                      else run.baseline - lines[-1][-1].baseline <= SAME_LINE):
             lines[-1].append(run)
         else:
             lines.append([run])
@@ -360,6 +376,230 @@ def _embedded_font(objects: Objects, font: dict[str, Any]) -> tuple[str, str, in
             return name, family, int(tt["head"].unitsPerEm)
     except (TTLibError, KeyError, ValueError):  # a bare CFF or Type 1 program: taken as installed
         return name, family, None
+# -- page 1, page fill and the measure ----------------------------------------------
+
+
+#: A page but the last is at least this full, unless the leaflet's opening ends on it.
+MIN_FILL = 2 / 3
+#: The last page is at least this full when the page before it ends early (under ``FULL_PAGE``):
+#: otherwise the last two pages should share the text.
+MIN_LAST_FILL, FULL_PAGE = 0.25, 0.85
+#: Characters on a full line of text in the standard edition (the median of a page's full lines):
+#: about 45-75 reads best; fewer breaks the sentence too often, more loses the next line's start.
+MEASURE = (45, 80)
+#: Runs of one line further apart than this (points) are in separate columns (the bilingual table).
+COLUMN_GAP = 12.0
+#: A page needs this many full lines before its measure is judged.
+MEASURED_LINES = 5
+#: Where a paragraph's lines are: a full line is one its paragraph goes on after.
+_PARAGRAPHS = frozenset({"P", "LBody", "TD", "TH"})
+
+
+@dataclass(frozen=True)
+class Block:
+    """A child of /Document on one page (WeasyPrint starts a new one on each page it goes on to)."""
+
+    page: int
+    type: str
+    runs: tuple[Run, ...]
+
+
+def top_level(printed: Printed) -> list[Block]:
+    """The document's top-level elements in reading order, each with its runs on its page."""
+    found = []
+    for page in printed.pages:
+        runs: dict[int, list[Run]] = {}
+        for run in page_text_runs(page):
+            if run.elements and printed.objects is not None:
+                runs.setdefault(id(printed.objects[run.elements[0]]), []).append(run)
+        found += [Block(page.number, str(block.get("/S", "")).lstrip("/"), tuple(runs.get(id(block), ())))
+                  for block in page.blocks]
+    return found
+
+
+def opening(blocks: list[Block]) -> list[Block]:
+    """What page 1 must hold: the header (title), the draft notice, then the sections that follow
+    it (``<section>``, tagged Sect: the patient's details and directions, the most important
+    information), to the last one before the rest; without a section, up to the title."""
+    first = next((i for i, block in enumerate(blocks) if block.type == "Sect"), None)
+    if first is None:
+        titled = [i for i, block in enumerate(blocks) if any("H1" in run.path for run in block.runs)]
+        return blocks[:titled[0] + 1] if titled else []
+    end = first
+    while end < len(blocks) and blocks[end].type == "Sect":
+        end += 1
+    return blocks[:end]
+
+
+def check_page_one(printed: Printed) -> Iterator[Problem]:
+    """The opening whole on page 1. Only its last section (the most important information), when it
+    is longer than page 1 can hold (zolpidem's five warnings in large print), goes on to page 2, and
+    then page 1 must be full: ``FULL_PAGE`` full, or its room left smaller than the first paragraph
+    (or table row) that went on."""
+    opened = opening(top_level(printed))
+    # The section that page 1 ends with, if it starts there with its heading.
+    lead = [i for i, block in enumerate(opened) if block.type == "Sect" and block.page == 1
+            and any(kind in HEADINGS for run in block.runs for kind in run.path)][-1:]
+    moved = [(i, block) for i, block in enumerate(opened) if block.page != 1 and block.runs]
+    if (moved and lead and all(block.type == "Sect" and i > lead[0] for i, block in moved)
+            and _page_one_full(printed, moved[0][1])):
+        return
+    if moved:
+        block = moved[0][1]
+        shown = " ".join(run.text for run in sorted(block.runs, key=lambda r: (r.baseline, r.x0)))
+        yield (1, f"page 1 does not hold the whole opening of the leaflet: {_shown(shown, 50)} is on page "
+                  f"{block.page}; page 1 holds the title, the draft notice, the patient's details and "
+                  "directions and the most important information",
+               "make room on page 1 (templates/leaflet.css): smaller gaps, a smaller title, a compact patient block")
+
+
+#: What goes on to the next page whole, or nearly: a paragraph, a list item, a table row.
+_UNITS = frozenset({"P", "LI", "TR"})
+
+
+def _page_one_full(printed: Printed, went_on: Block) -> bool:
+    """Page 1 at least ``FULL_PAGE`` full, or its room left smaller than what went on needed."""
+    fill = page_fill(printed)
+    if fill.shares[0] >= FULL_PAGE:
+        return True
+    first = min(went_on.runs, key=lambda r: r.top)
+    unit = first.element_of(_UNITS)
+    runs = [run for run in went_on.runs if run.element_of(_UNITS) == unit] if unit is not None else [first]
+    height = max(run.bottom for run in runs) - min(run.top for run in runs)
+    return (1 - fill.shares[0]) * (fill.bottom - fill.top) < height + 2 * first.size
+
+
+@dataclass(frozen=True)
+class Fill:
+    """How full each page is: the bottom of its last line of text in the page's flow, as a share of
+    the text area, which runs from the highest line any page starts at to the lowest line any page
+    ends at, or to the running foot where it is lower (the foot's box starts where the area ends)."""
+
+    shares: tuple[float, ...]
+    top: float = 0.0  # the text area, in points from the top of the page
+    bottom: float = 0.0
+
+
+def page_fill(printed: Printed) -> Fill:
+    flows = [page_text_runs(page) for page in printed.pages]
+    tops = [min(run.top for run in runs) for runs in flows if runs]
+    if not tops:
+        return Fill(tuple(0.0 for _ in flows))
+    top = min(tops)
+    bottom = max(max(run.bottom for run in runs) for runs in flows if runs)
+    for page in printed.pages:
+        foot = [run.top for run in page.runs if run.margin and run.text.strip() and run.baseline > page.height / 2]
+        if foot:
+            bottom = max(bottom, min(foot) - FOOT_GAP_MM * MM)
+    return Fill(tuple((max(run.bottom for run in runs) - top) / (bottom - top) if runs else 0.0 for runs in flows),
+                top, bottom)
+
+
+#: The running foot's text starts at least this far under the text area (its padding and half-leading: 3 mm in the
+#: standard edition, 5 mm in large print); counted generously, a page looks no emptier than it is.
+FOOT_GAP_MM = 6.0
+
+
+def check_fill(printed: Printed) -> Iterator[Problem]:
+    pages = printed.pages
+    if len(pages) < 2:
+        return
+    fill = page_fill(printed).shares
+    blocks = top_level(printed)
+    opened = opening(blocks)
+    # The page where the opening ends may end early: the template starts the next one after it on purpose.
+    ends_opening = {opened[-1].page} if opened and len(opened) < len(blocks) else set()
+    for page, share in zip(pages[:-1], fill, strict=False):
+        # The page before the last may end early for the closing block (the pharmacy's box, kept
+        # whole with the text's last lines) when the last page could not have moved back.
+        closing = page.number == pages[-1].number - 1 and not _moved_over(printed, fill)
+        if share < MIN_FILL and page.number not in ends_opening and not closing:
+            following = next((b for b in blocks if b.page == page.number + 1 and b.runs), None)
+            starts = (f"; page {page.number + 1} starts with "
+                      f"{_shown(' '.join(r.text for r in _first_line(following.runs)), 40)}" if following else "")
+            yield (page.number, f"the page is only {share:.0%} full{starts}",
+                   f"let the text run on (no page but the last under {MIN_FILL:.0%} full): look for a "
+                   "break-before, break-after: avoid or break-inside: avoid that moves it (templates/leaflet.css)")
+    if fill[-1] < MIN_LAST_FILL and fill[-2] < FULL_PAGE and _moved_over(printed, fill):
+        yield (pages[-1].number, f"the last page is only {fill[-1]:.0%} full after a page that ends at "
+                                 f"{fill[-2]:.0%}",
+               "share the text between the last two pages (no break-after: avoid that pulls lines over, "
+               "or fit on fewer pages)")
+
+
+def _moved_over(printed: Printed, fill: tuple[float, ...]) -> bool:
+    """The last page's text was moved over when it did not have to be: it starts with a heading (a
+    whole section went over with the closing block), or it would have fitted in the room left on
+    the page before. A last page that starts mid-paragraph, with more than that room held, is as
+    late a break as the closing block (the pharmacy's box, kept whole) allows."""
+    last = page_text_runs(printed.pages[-1])
+    first = _first_line(tuple(last))
+    return (any(kind in HEADINGS for run in first for kind in run.path)
+            or fill[-1] <= 1 - fill[-2])
+
+
+def _first_line(runs: tuple[Run, ...]) -> list[Run]:
+    """The block's first line of text; a table's repeated header row is not its text."""
+    lines = _lines([run for run in runs if "TH" not in run.path] or list(runs))
+    return sorted(lines[0], key=lambda r: r.x0) if lines else []
+
+
+def line_lengths(page: Page, skipped: frozenset[int] = frozenset()) -> list[int]:
+    """The characters on each full line of the page's text: a line of a paragraph (or list item, or
+    table cell) that the paragraph goes on after. Each column of a line counts on its own;
+    a combining mark counts for nothing and a wide (CJK) character for two, as wide as two Latin letters."""
+    by_paragraph: dict[int, list[Run]] = {}
+    for run in page_text_runs(page):
+        if run.elements and run.elements[0].num in skipped:
+            continue
+        paragraph = run.element_of(_PARAGRAPHS)
+        if paragraph is not None and not any(kind in HEADINGS for kind in run.path):
+            by_paragraph.setdefault(paragraph, []).append(run)
+    lengths = []
+    for runs in by_paragraph.values():
+        lines = [line for whole in _lines(runs, marks=True) for line in _columns(whole)]
+        lengths += [_width(" ".join(run.text for run in line)) for line in lines[:-1]]
+    return [length for length in lengths if length]
+
+
+def _columns(line: list[Run]) -> list[list[Run]]:
+    columns: list[list[Run]] = []
+    for run in sorted(line, key=lambda r: r.x0):
+        if columns and run.x0 - columns[-1][-1].x1 <= COLUMN_GAP:
+            columns[-1].append(run)
+        else:
+            columns.append([run])
+    return columns
+
+
+def _width(text: str) -> int:
+    text = " ".join(text.split())
+    return sum(0 if unicodedata.category(c) in ("Mn", "Me", "Cf") else
+               2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+
+def check_measure(printed: Printed) -> Iterator[Problem]:
+    """The standard edition only: large print's measure follows from its type, and each column of
+    the bilingual table holds half of it."""
+    edition = printed.info.get("leafletedition", "standard").split(".")
+    if "large" in edition or edition[0].endswith("+en"):
+        return
+    low, high = MEASURE
+    # What was typed for the patient (a section without a heading) is not the leaflet's text: a
+    # long name without spaces wraps anywhere.
+    typed = frozenset(run.elements[0].num for block in top_level(printed) if block.type == "Sect"
+                      and not any(kind in HEADINGS for r in block.runs for kind in r.path)
+                      for run in block.runs if run.elements)
+    for page in printed.pages:
+        lengths = line_lengths(page, typed)
+        if len(lengths) < MEASURED_LINES:
+            continue
+        median = statistics.median(lengths)
+        if not low <= median <= high:
+            yield (page.number, f"its lines hold {median:.0f} characters (the median of {len(lengths)} full lines): "
+                                f"{low}-{high} read well",
+                   "make the text column " + ("narrower or the type larger" if median > high else "wider")
+                   + " (templates/leaflet.css)")
 
 
 # -- the text layer -----------------------------------------------------------------
