@@ -55,30 +55,41 @@ def test_text_is_mostly_in_the_expected_script(built, lang):
     assert share > 0.8, f"{lang}: only {share:.0%} of letters are {expected}"
 
 
+def body_lines(page) -> list[dict]:
+    """The page's lines of text between its running head and foot (in the page's margins)."""
+    return [line for line in page.extract_text_lines() if 0.12 * page.height < line["top"] < 0.88 * page.height]
+
+
+def column_edges(pdf) -> tuple[float, float]:
+    """The text column's left and right edges: where the leaflet's lines start and end at the most."""
+    lines = [line for page in pdf.pages for line in body_lines(page)]
+    return min(line["x0"] for line in lines), max(line["x1"] for line in lines)
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_lines_start_on_the_reading_side(built, lang):
     with pdfplumber.open(built(lang)) as pdf:
-        page = pdf.pages[0]
-        lines = page.extract_text_lines()
+        lines = body_lines(pdf.pages[0])
+        column_left, column_right = column_edges(pdf)
     left = statistics.median(round(line["x0"]) for line in lines)
     right = statistics.median(round(line["x1"]) for line in lines)
-    margin = 17 / 25.4 * 72
     if lang in RTL:
-        # 25: Naskh, drawn 1.12 times larger, puts more of page 1's lines inside the boxes' padding (ps: 22)
-        assert abs(right - (page.width - margin - 8)) < 25, (left, right)
+        # 25: boxes and warnings set their lines 5-8 mm inside the column (their frame and padding)
+        assert column_right - right < 25, (left, right, column_left, column_right)
     else:
-        assert left < margin + 30, (left, right)
+        assert left - column_left < 30, (left, right, column_left, column_right)
 
 
 @pytest.mark.parametrize("lang", sorted(RTL))
 def test_rtl_list_markers_are_on_the_right(built, lang):
     with pdfplumber.open(built(lang)) as pdf:
+        _, column_right = column_edges(pdf)
         numbered = [(page, [c for c in page.chars if c["text"].isdecimal() and c["bottom"] < page.height - 60])
                     for page in pdf.pages[:3]]
     # The page of the numbered contents (page 1 or 2: the most important information comes first)
-    # has them and numbered points, all at the right.
+    # has them and numbered points, all at the right of the column.
     page, digits = max(numbered, key=lambda item: len(item[1]))
-    on_the_right = [c for c in digits if c["x0"] > page.width * 0.85]
+    on_the_right = [c for c in digits if c["x0"] > column_right - 0.15 * page.width]
     assert len(on_the_right) >= 8 and len(on_the_right) >= len(digits) - 4
 
 

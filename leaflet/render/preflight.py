@@ -389,8 +389,9 @@ MIN_LAST_FILL, FULL_PAGE = 0.25, 0.85
 MEASURE = (45, 80)
 #: Runs of one line further apart than this (points) are in separate columns (the bilingual table).
 COLUMN_GAP = 12.0
-#: A page needs this many full lines before its measure is judged.
-MEASURED_LINES = 5
+#: A page needs this many full lines before its measure is judged (a last page of boxes, with a few
+#: short lines inside their frames, says little about the measure: Burmese, 5 lines of 43).
+MEASURED_LINES = 8
 #: Where a paragraph's lines are: a full line is one its paragraph goes on after.
 _PARAGRAPHS = frozenset({"P", "LBody", "TD", "TH"})
 
