@@ -125,6 +125,20 @@ def test_personalised_right_to_left_leaflets_pass_the_preflight(built, profile, 
         "(its build compared it)"]
 
 
+def test_beside_english_the_pharmacys_box_may_start_the_last_page(built, profile):
+    """WeasyPrint never splits a table row when it looks back for a break: kept with the box, the last
+    section (heading and row) went over whole and page 7 was 65 % full. The box starts page 8 instead."""
+    from leaflet.render.preflight import page_fill, page_text_runs
+
+    path = built("ur", pharmacy=profile, patient="Smith, J.", directions="bedtime", count=2,
+                 date=dt.date(2026, 11, 20), bilingual=True)
+    printed = read_printed(path.read_bytes())
+    assert min(page_fill(printed).shares[1:-1]) >= 2 / 3
+    last = page_text_runs(printed.pages[-1])
+    assert "Riverside Community Pharmacy" in " ".join(run.text for run in last)
+    assert "Where this information comes from" in " ".join(run.text for run in page_text_runs(printed.pages[-2]))
+
+
 # -- each check catches a page that would print wrongly --------------------------------
 
 
