@@ -252,7 +252,7 @@ def _shipped(cache_dir: Path) -> tuple[tuple[str, str, frozenset[int]], ...]:
     found = []
     for family, package in shipped_fonts():
         regular = find_font(family, "Regular", package, cache_dir)
-        find_font(family, "Bold", package, cache_dir)
+        _cmap(find_font(family, "Bold", package, cache_dir), cache_dir)
         _glyph_groups(regular, cache_dir)
         size_ratio(family, package, cache_dir)
         found.append((family, package, _cmap(regular, cache_dir)))
