@@ -264,16 +264,16 @@ def fallback_fonts(lang: Language, typed: str, cache_dir: Path, *, profile: str 
     directions) and the pharmacy's ``profile`` (its name and address), in ``shipped_fonts``
     order. Each character goes to the first font of its Unicode script (Han to Noto Sans CJK
     SC, Hangul to CJK KR, Arabic to Noto Naskh Arabic); a mark or punctuation that several
-    scripts use, to a font already chosen for one of them; any other (Kana, Greek on a
-    Korean leaflet) to the first shipped font that has it. A character none has (an emoji,
+    scripts use, to a font already chosen for one of them; any other (Japanese Kana, whose
+    script no shipped language has) to the first shipped font that has it. A character none has (an emoji,
     a private-use character) is ``MissingGlyphs``: ``UndrawableTyped`` if it was typed."""
-    if not typed and not profile:
-        return ()
-    shipped = _shipped(cache_dir)
+    if typed:
+        _shipped(cache_dir)  # whatever was typed: the cache must not tell which script it was
     own = font_chars(lang, cache_dir)
     lacking = {ord(c) for c in typed + profile if needs_glyph(c) and ord(c) not in own}
     if not lacking:
         return ()
+    shipped = _shipped(cache_dir)
     scripts = font_scripts()
     chosen: dict[str, set[int]] = {}
     undrawable = []
