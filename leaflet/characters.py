@@ -13,6 +13,7 @@ soon as ``regex`` knows them.
 from __future__ import annotations
 
 import functools
+import itertools
 import unicodedata
 
 import regex
@@ -84,6 +85,25 @@ def _inside_word(text: str, i: int) -> bool:
     def letter(j: int) -> bool:
         return 0 <= j < len(text) and unicodedata.category(text[j])[0] in "LM"
     return letter(i - 1) and letter(i + 1)
+
+
+#: The most combining marks one letter carries in the scripts we print: a Myanmar syllable
+#: stacks medials, a vowel sign and a tone mark (five in our catalogs), a Vietnamese or a
+#: pointed Hebrew letter two to four. More is not spelling: stacked, they print as a smear.
+MAX_MARKS = 8
+
+
+def stacked_marks(text: str) -> str:
+    """What is wrong with the combining marks of typed text, or "": more than ``MAX_MARKS`` on
+    one letter, or one mark twice in a row (its second copy is lost in the PDF's text)."""
+    for is_mark, group in itertools.groupby(text, lambda char: unicodedata.category(char).startswith("M")):
+        marks = list(group) if is_mark else []
+        if len(marks) > MAX_MARKS:
+            return f"a letter carries {len(marks)} combining marks (at most {MAX_MARKS})"
+        doubled = next((a for a, b in itertools.pairwise(marks) if a == b), None)
+        if doubled:
+            return f"a letter carries the mark U+{ord(doubled):04X} twice"
+    return ""
 
 
 @functools.lru_cache(maxsize=1)

@@ -139,6 +139,11 @@ class MissingGlyphs(LeafletError):
     """Text that no chosen font can draw: it would print as empty boxes."""
 
 
+class UndrawableTyped(MissingGlyphs, UsageError):
+    """A typed character (a patient's name, free directions) that no font of any shipped
+    language has (an emoji, a private-use character): the request's mistake, refused as one."""
+
+
 class TemplateProblem(LeafletError):
     """A print template that is missing or does not render."""
 

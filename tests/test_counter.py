@@ -258,6 +258,19 @@ def test_a_body_that_is_not_json_or_a_form_is_refused(client):
     problem(client.post("/leaflets/diazepam/es.pdf", content=b"x", headers={"Content-Type": "text/plain"}), 422)
 
 
+@pytest.mark.parametrize("name", ["عبد الرحمن", "王小明"])
+def test_a_name_in_another_script_prints_on_a_spanish_leaflet(client, name):
+    response = client.post("/leaflets/diazepam/es.pdf", json={"patient": name, "directions": "bedtime"})
+    assert response.status_code == 200, response.text
+    assert squeeze(name) in squeeze(pdf_bytes_text(response.content))
+
+
+@pytest.mark.parametrize(("name", "detail"), [("Ana \U0001f600", "nor of any other shipped language can draw"),
+                                              ("a" + "\u0301" * 200, "a letter carries 200 combining marks")])
+def test_a_name_no_font_can_print_is_the_requests_mistake(client, name, detail):
+    assert detail in problem(client.post("/leaflets/diazepam/es.pdf", json={"patient": name}), 422)["detail"]
+
+
 # -- privacy -------------------------------------------------------------------------------
 
 def _files_containing(folder: Path, needle: bytes) -> list[Path]:

@@ -140,6 +140,9 @@ def test_unwritable_output_folder(capsys, project):
     (["build", "--directions", ""], "--directions needs a code"),
     (["build", "--patient", "A\u202eB"], "--patient contains invisible or direction-changing characters"),
     (["build", "--free-directions", "Take 1\u200b0"], "--free-directions contains invisible"),
+    (["build", "--patient", "a" + "\u0301" * 200], "--patient is not text a leaflet can print: a letter carries 200"),
+    (["build", "--free-directions", "Zoe\u0301\u0301"], "a letter carries the mark U+0301 twice"),
+    (["build", "--lang", "es", "--patient", "Ana \U0001f600"], "nor of any other shipped language can draw"),
     (["review", "es", "--leaflet", "diazepam", "--by", "Dr\x07"],
      "--by: the reviewer's name has control or format characters"),
 ])

@@ -27,7 +27,7 @@ from leaflet.proofs.review import write_review_proof
 from leaflet.render.edition import render_edition
 from leaflet.render.options import BuildOptions
 from leaflet.render.pdf import PageText, render_pdf
-from leaflet.render.preflight import ERROR, NOTE, Expected, preflight
+from leaflet.render.preflight import ERROR, NOTE, Expected, is_fallback, preflight
 from leaflet.render.printed import read_printed
 
 LANGS = REPO.languages()
@@ -258,6 +258,19 @@ def test_a_glyph_from_a_font_not_prepared_for_the_language_is_refused(tmp_path):
     lines = [str(f) for f in preflight(rendered.data, Expected("es", pages=rendered.pages), "t.pdf")]
     assert any("t.pdf: page 1: error:" in line and "drawn in DejaVu Sans, not in a font prepared for 'es'" in line
                for line in lines), lines
+
+
+@pytest.mark.parametrize(("family", "chars", "lang", "allowed"), [
+    ("leaflet Noto Naskh Arabic", "الرحمن عبد", "es", True),  # an Arabic name on a Spanish leaflet
+    ("leaflet Noto Naskh Arabic", "الرحمن-،", "ko", True),  # with the punctuation inside its run
+    ("leaflet Noto Sans CJK SC", "王小明", "ar", True),
+    ("leaflet Noto Naskh Arabic", "Hola", "es", False),  # letters the leaflet's own font draws
+    ("leaflet Noto Sans CJK SC", "안녕", "ko", False),  # Korean's own font has them
+    ("leaflet DejaVu Sans", "ا", "es", False),  # a font leaflet does not ship
+    ("Noto Naskh Arabic", "ا", "es", False),  # the installed font, not a prepared subset
+])
+def test_a_font_of_another_script_is_allowed_only_for_what_the_leaflets_fonts_lack(family, chars, lang, allowed):
+    assert is_fallback(family, chars, lang) is allowed
 
 
 def test_a_font_that_is_not_embedded_is_refused():

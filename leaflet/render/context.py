@@ -21,7 +21,7 @@ from leaflet.catalogs.translations import Translations, load_translations
 from leaflet.languages import SOURCE_LANGUAGE, language
 from leaflet.localized import LocalizedLeaflet, header_date, localize, localize_directions
 from leaflet.project import DIRECTIONS_DOMAIN, Project
-from leaflet.render.fonts import font_families
+from leaflet.render.fonts import css_family, fallback_fonts, font_families
 from leaflet.render.html import Page, Renderer, fill_template, number, sentence_html
 from leaflet.render.options import BuildOptions, Personal
 from leaflet.source.content import Leaflet, read_leaflet, read_names
@@ -51,7 +51,10 @@ def leaflet_page(project: Project, leaflet: LocalizedLeaflet, options: BuildOpti
     """The HTML renderer's one entry: the model and an edition's options -> HTML."""
     info = leaflet.lang
     renderer = Renderer(leaflet)
+    fallbacks = fallback_fonts(info, options.typed_text, project.cache_dir,
+                               profile=pharmacy.printed_text if pharmacy else "")
     page = Page(paper=options.paper or "a4", draft=options.draft, font_families=font_families(info),
+                fallback_families=[css_family(fallback.family) for fallback in fallbacks],
                 large_print=options.large_print, bilingual=options.bilingual)
     revised = max(leaflet.revised, leaflet.catalog_date)
     extra = {

@@ -10,6 +10,12 @@ character set, so each is made once.
 A script whose letters are smaller than Latin's at one font size (Naskh Arabic)
 gets subsets that draw them larger (``size_ratio``), so a leaflet's text reads at
 the size its stylesheet says beside the Latin next to it.
+
+Text from outside the catalogs (a patient's name, free directions, the pharmacy's
+name and address) may be in any script: what the language's fonts lack is drawn by
+the font of the shipped script it belongs to (``fallback_fonts``: an Arabic name on a
+Spanish leaflet in Noto Naskh Arabic), listed after the language's own for that
+print alone. Only a character no shipped font has is refused.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from leaflet.errors import MissingFont, MissingGlyphs, OutputError
+from leaflet.errors import MissingFont, MissingGlyphs, OutputError, UndrawableTyped
 from leaflet.files import write_atomic
 from leaflet.languages import LANGUAGES, LATIN, Language
 
@@ -149,17 +155,20 @@ def needs_glyph(char: str) -> bool:
 def check_coverage(lang: Language, text: str, *, source: str = "", cache_dir: Path | None = None) -> list[FontFile]:
     """Every drawn character has a glyph in one of the language's regular fonts."""
     fonts = [find_font(family, "Regular", lang.font_package, cache_dir) for family in lang.fonts]
-    covered = _coverage(lang, cache_dir)
+    covered = font_chars(lang, cache_dir)
     missing = sorted({c for c in text if needs_glyph(c) and ord(c) not in covered})
     if missing:
-        shown = ", ".join(f"'{c}' U+{ord(c):04X} {_script_of(c)}" for c in missing[:8])
-        more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
         where = f" in {source}" if source else ""
         raise MissingGlyphs(
-            f"no font for language '{lang.code}' ({', '.join(lang.fonts)}) can draw {shown}{more}{where}",
+            f"no font for language '{lang.code}' ({', '.join(lang.fonts)}) can draw {_listed(missing)}{where}",
             hint=f"remove the characters, or install a font that has them (apt-get install {lang.font_package})",
         )
     return fonts
+
+
+def _listed(chars: list[str]) -> str:
+    shown = ", ".join(f"'{c}' U+{ord(c):04X} {_script_of(c)}" for c in chars[:8])
+    return shown + (f" and {len(chars) - 8} more" if len(chars) > 8 else "")
 
 
 def _script_of(char: str) -> str:
@@ -173,24 +182,125 @@ def generated_characters(lang: Language) -> frozenset[str]:
     return frozenset(lang.native_digits("0123456789"))
 
 
-def prepare_fonts(lang: Language, text: str, cache_dir: Path, optional: str = "", typed: str = "") -> list[FontFace]:
+def prepare_fonts(lang: Language, text: str, cache_dir: Path, optional: str = "", typed: str = "",
+                  profile: str = "") -> list[FontFace]:
     """Subsets of every face the language uses, each holding only the characters it draws
     (the text and the generated numbers), plus the ``optional`` ones the fonts have
     (``TYPING_REPERTOIRE``): then a name typed at the counter finds the subset already made,
     instead of a new one, named after the characters it needed, being written to the cache
     for each patient. A ``typed`` character beyond them (a Cyrillic name on a Spanish
     leaflet) goes into a subset made in memory for this print only: the cache never holds
-    a file named after, or made of, what was typed for a patient."""
+    a file named after, or made of, what was typed for a patient. Characters of ``typed`` and
+    of the pharmacy's ``profile`` that the language's fonts lack are drawn by another shipped
+    script's font (``fallback_fonts``), whose faces come after the language's own."""
+    fallbacks = fallback_fonts(lang, typed, cache_dir, profile=profile)
     usual = generated_characters(lang) | _covered(lang, frozenset(optional), cache_dir)
     chars = frozenset(text) | usual
     unusual = frozenset(ord(c) for c in typed if c not in usual and needs_glyph(c))
     if unusual:
-        return list(_faces(lang, chars, cache_dir, unusual))
-    faces = _prepared(lang, chars, cache_dir)
+        return list(_faces(lang, chars, cache_dir, unusual, fallbacks))
+    faces = _prepared(lang, chars, cache_dir, fallbacks)
     if not all(face.path.exists() for face in faces):  # the cache folder was cleaned
         _prepared.cache_clear()
-        faces = _prepared(lang, chars, cache_dir)
+        faces = _prepared(lang, chars, cache_dir, fallbacks)
     return list(faces)
+
+
+# -- fallback fonts for text typed in another script -------------------------------------
+
+#: Unicode's script codes of characters no one script owns: spaces and punctuation (Common),
+#: combining marks (Inherited), and unassigned or private-use code points (Unknown).
+_NO_SCRIPT = frozenset({"Zyyy", "Zinh", "Zzzz"})
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """A font of another shipped script, for typed characters the language's fonts lack
+    (an Arabic name on a Spanish leaflet): its family, its package, the characters it draws."""
+
+    family: str
+    package: str
+    chars: frozenset[int]
+
+
+def shipped_fonts() -> tuple[tuple[str, str], ...]:
+    """Every family a shipped language draws with, and its package, once, in ``LANGUAGES`` order."""
+    found: dict[str, str] = {}
+    for lang in LANGUAGES.values():
+        for family in lang.fonts:
+            found.setdefault(family, lang.font_package)
+    return tuple(found.items())
+
+
+def font_scripts() -> dict[str, frozenset[str]]:
+    """The Unicode scripts (ISO 15924: Arab, Hani, Hang...) each shipped family is the first
+    font of, read from the letters of its script in ``languages``."""
+    from fontTools.unicodedata import script
+
+    found: dict[str, set[str]] = {}
+    for lang in LANGUAGES.values():
+        if lang.script.letters:
+            found.setdefault(lang.fonts[0], set()).add(script(lang.script.letters[0]))
+    return {family: frozenset(scripts) for family, scripts in found.items()}
+
+
+@functools.lru_cache(maxsize=8)
+def _shipped(cache_dir: Path) -> tuple[tuple[str, str, frozenset[int]], ...]:
+    """Every shipped family, its package and the characters it has. Each is looked up (and what
+    the cache keeps of it written) whatever was typed, so the cache holds the same files after
+    any patient's leaflet, whichever script their name is in."""
+    found = []
+    for family, package in shipped_fonts():
+        regular = find_font(family, "Regular", package, cache_dir)
+        _cmap(find_font(family, "Bold", package, cache_dir), cache_dir)
+        _glyph_groups(regular, cache_dir)
+        size_ratio(family, package, cache_dir)
+        found.append((family, package, _cmap(regular, cache_dir)))
+    return tuple(found)
+
+
+def fallback_fonts(lang: Language, typed: str, cache_dir: Path, *, profile: str = "") -> tuple[Fallback, ...]:
+    """The fonts that draw what the language's fonts lack in ``typed`` (a patient's name, free
+    directions) and the pharmacy's ``profile`` (its name and address), in ``shipped_fonts``
+    order. Each character goes to the first font of its Unicode script (Han to Noto Sans CJK
+    SC, Hangul to CJK KR, Arabic to Noto Naskh Arabic); a mark or punctuation that several
+    scripts use, to a font already chosen for one of them; any other (Japanese Kana, whose
+    script no shipped language has) to the first shipped font that has it. A character none has (an emoji,
+    a private-use character) is ``MissingGlyphs``: ``UndrawableTyped`` if it was typed."""
+    if typed:
+        _shipped(cache_dir)  # whatever was typed: the cache must not tell which script it was
+    own = font_chars(lang, cache_dir)
+    lacking = {ord(c) for c in typed + profile if needs_glyph(c) and ord(c) not in own}
+    if not lacking:
+        return ()
+    shipped = _shipped(cache_dir)
+    scripts = font_scripts()
+    chosen: dict[str, set[int]] = {}
+    undrawable = []
+    for code in sorted(lacking, key=lambda code: (len(_scripts(code)) != 1, code)):  # one script's first
+        having = [family for family, _, cmap in shipped if code in cmap]
+        own_script = [family for family in having if scripts.get(family, frozenset()) & _scripts(code)]
+        order = [*(f for f in chosen if f in own_script), *own_script, *(f for f in chosen if f in having), *having]
+        if order:
+            chosen.setdefault(order[0], set()).add(code)
+        else:
+            undrawable.append(chr(code))
+    if undrawable:
+        fonts = f"no font for language '{lang.code}' ({', '.join(lang.fonts)}) nor of any other shipped language"
+        if any(c in typed for c in undrawable):
+            raise UndrawableTyped(f"{fonts} can draw {_listed(undrawable)} in what was typed",
+                                  hint="type it without them: no installed font has them, a box would print")
+        raise MissingGlyphs(f"{fonts} can draw {_listed(undrawable)} in the pharmacy profile",
+                            hint="remove them from the profile's name and address")
+    return tuple(Fallback(family, package, frozenset(chosen[family]))
+                 for family, package, _ in shipped if family in chosen)
+
+
+def _scripts(code: int) -> frozenset[str]:
+    """The scripts a character is written in (Script_Extensions), without Common and Inherited."""
+    from fontTools.unicodedata import script_extension
+
+    return frozenset(script_extension(chr(code))) - _NO_SCRIPT
 
 
 #: Drawn by Latin's font, at Latin's size, where the script's own font is drawn larger than its size:
@@ -207,29 +317,32 @@ TYPING_REPERTOIRE = "".join(chr(c) for c in (*range(0x20, 0x7F), *range(0xA0, 0x
 def _covered(lang: Language, chars: frozenset[str], cache_dir: Path) -> frozenset[str]:
     if not chars:
         return chars
-    have = _coverage(lang, cache_dir)
+    have = font_chars(lang, cache_dir)
     return frozenset(c for c in chars if ord(c) in have and needs_glyph(c))
 
 
-def _coverage(lang: Language, cache_dir: Path | None) -> frozenset[int]:
+def font_chars(lang: Language, cache_dir: Path | None = None) -> frozenset[int]:
     """Every character one of the language's regular fonts has."""
     fonts = [find_font(family, "Regular", lang.font_package, cache_dir) for family in lang.fonts]
     return frozenset().union(*(_cmap(f, cache_dir) for f in fonts))
 
 
 @functools.lru_cache(maxsize=256)
-def _prepared(lang: Language, chars: frozenset[str], cache_dir: Path) -> tuple[FontFace, ...]:
-    return _faces(lang, chars, cache_dir)
+def _prepared(lang: Language, chars: frozenset[str], cache_dir: Path,
+              fallbacks: tuple[Fallback, ...] = ()) -> tuple[FontFace, ...]:
+    return _faces(lang, chars, cache_dir, fallbacks=fallbacks)
 
 
-def _faces(lang: Language, chars: frozenset[str], cache_dir: Path,
-           transient: frozenset[int] = frozenset()) -> tuple[FontFace, ...]:
-    """The faces for ``chars``; a subset that holds any of ``transient`` stays in memory."""
-    text = "".join(sorted(chars))
+def _faces(lang: Language, chars: frozenset[str], cache_dir: Path, transient: frozenset[int] = frozenset(),
+           fallbacks: tuple[Fallback, ...] = ()) -> tuple[FontFace, ...]:
+    """The faces for ``chars``; a subset that holds any of ``transient`` stays in memory.
+    The characters of ``fallbacks`` are drawn by theirs, after the language's own faces."""
+    foreign = frozenset().union(*(fallback.chars for fallback in fallbacks))
+    text = "".join(sorted(c for c in chars if ord(c) not in foreign))
     check_coverage(lang, text, cache_dir=cache_dir)
     remaining = {ord(c) for c in text if needs_glyph(c)}
     base = {ord(c) for c in BASE_CHARACTERS}
-    faces = []
+    faces: list[FontFace] = []
     for index, family in enumerate(lang.fonts):
         regular = find_font(family, "Regular", lang.font_package, cache_dir)
         later = set().union(*(_cmap(find_font(f, "Regular", lang.font_package, cache_dir), cache_dir)
@@ -244,17 +357,33 @@ def _faces(lang: Language, chars: frozenset[str], cache_dir: Path,
         if not own:
             continue
         # Spaces and punctuation next to a run in this font are shaped with it too.
-        drawn = own | (base & cmap)
-        for style, weight in WEIGHTS.items():
-            font = find_font(family, style, lang.font_package, cache_dir)
-            wanted = frozenset(drawn & _cmap(font, cache_dir))
-            if wanted & transient:
-                unwritten = cache_dir / "fonts" / IN_MEMORY / f"{font.path.stem}-{font.index}.ttf"
-                faces.append(FontFace(css_family(family), weight, unwritten, font.path, _subset(font, wanted, ratio)))
-            else:
-                faces.append(FontFace(css_family(family), weight, _subset_cached(font, wanted, cache_dir, ratio),
-                                      font.path))
+        faces += _weights(family, lang.font_package, own | (base & cmap), ratio, cache_dir, transient)
+    for fallback in fallbacks:
+        regular = find_font(fallback.family, "Regular", fallback.package, cache_dir)
+        # Its spaces and punctuation too, never its letters or digits: those are the language's.
+        between = {c for c in base if not chr(c).isalnum()} & _cmap(regular, cache_dir)
+        drawn = set(fallback.chars) | between
+        drawn -= _sharing_a_glyph(regular, drawn, between, cache_dir)
+        ratio = min(1.0, size_ratio(fallback.family, fallback.package, cache_dir))
+        faces += _weights(fallback.family, fallback.package, drawn, ratio, cache_dir, transient)
     return tuple(faces)
+
+
+def _weights(family: str, package: str, drawn: set[int], ratio: float, cache_dir: Path,
+             transient: frozenset[int]) -> list[FontFace]:
+    """A family's regular and bold subsets of ``drawn``; one that holds any of ``transient``
+    is made in memory (``FontFace.data``), the others are cached."""
+    faces = []
+    for style, weight in WEIGHTS.items():
+        font = find_font(family, style, package, cache_dir)
+        wanted = frozenset(drawn & _cmap(font, cache_dir))
+        if wanted & transient:
+            unwritten = cache_dir / "fonts" / IN_MEMORY / f"{font.path.stem}-{font.index}.ttf"
+            faces.append(FontFace(css_family(family), weight, unwritten, font.path, _subset(font, wanted, ratio)))
+        else:
+            faces.append(FontFace(css_family(family), weight, _subset_cached(font, wanted, cache_dir, ratio),
+                                  font.path))
+    return faces
 
 
 def _sharing_a_glyph(font: FontFile, chars: set[int], elsewhere: set[int], cache_dir: Path) -> set[int]:

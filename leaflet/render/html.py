@@ -48,6 +48,8 @@ class Page:
     paper: str = "a4"
     draft: bool = False
     font_families: list[str] = field(default_factory=list)
+    #: After the language's own: the fonts of other scripts that draw what was typed (``fonts.fallback_fonts``).
+    fallback_families: list[str] = field(default_factory=list)
     large_print: bool = False
     bilingual: bool = False
 

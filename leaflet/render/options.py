@@ -17,7 +17,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from leaflet.characters import BIDI_CONTROLS, hides_text
+from leaflet.characters import BIDI_CONTROLS, hides_text, stacked_marks
 from leaflet.errors import (
     UsageError,
 )
@@ -66,6 +66,9 @@ class BuildOptions:
             if value is not None and any(hides_text(value, i) or c in BIDI_CONTROLS for i, c in enumerate(value)):
                 raise UsageError(f"{option} contains invisible or direction-changing characters (U+202E and the like)",
                                  hint="type the text again: the leaflet prints it exactly as typed")
+            if value is not None and (marks := stacked_marks(value)):
+                raise UsageError(f"{option} is not text a leaflet can print: {marks}",
+                                 hint="type it again, each letter with its own accents, once")
         if self.medium not in MEDIA:
             raise UsageError(f"unknown edition '{self.medium}'", hint="use one of: " + ", ".join(EDITIONS))
         if self.medium != "print" and (self.large_print or self.bilingual or self.draft):

@@ -50,7 +50,15 @@ from typing import Any
 
 from leaflet.errors import MissingSystemLibrary
 from leaflet.languages import LATIN, language
-from leaflet.render.fonts import REFERENCE_FAMILY, css_family, find_font, letter_height, letter_units
+from leaflet.render.fonts import (
+    REFERENCE_FAMILY,
+    css_family,
+    find_font,
+    font_chars,
+    letter_height,
+    letter_units,
+    shipped_fonts,
+)
 from leaflet.render.pdf import PageText
 from leaflet.render.printed import (
     Objects,
@@ -164,10 +172,23 @@ def check_fonts(printed: Printed, lang: str) -> Iterator[Problem]:
             page = printed.pages[number - 1]
             chars = "".join(sorted({c for r in page.runs if r.font.family == font.family for c in r.text
                                     if not c.isspace()}))
+            if is_fallback(font.family, chars, lang):
+                continue
             yield (number, f"{_shown(chars, 20)} drawn in {font.family}, not in a font prepared for '{lang}' "
                            f"({', '.join(sorted(prepared))})",
                    "add the characters to the prepared fonts (leaflet/render/fonts.py) or the font to the language "
                    "(leaflet/languages.py)")
+
+
+def is_fallback(family: str, chars: str, lang: str) -> bool:
+    """A face prepared for what was typed in another script (``fonts.fallback_fonts``): a shipped
+    font, not the language's, that draws only letters the language's fonts lack, and the spaces
+    and punctuation between them."""
+    info = language(lang)
+    if family not in {css_family(f) for f, _ in shipped_fonts()} - {css_family(f) for f in info.fonts}:
+        return False
+    have = font_chars(info)
+    return all(ord(c) not in have or not c.isalnum() for c in chars)
 
 
 # -- page flow ------------------------------------------------------------------
@@ -295,7 +316,7 @@ def check_optical_sizes(printed: Printed, lang: str, large_print: bool) -> Itera
     minimum by its size alone is ``check_sizes``' to report."""
     body_pt, smallest_pt = (LARGE_BODY_PT, LARGE_SMALLEST_PT) if large_print else (BODY_PT, SMALLEST_PT)
     edition = "large print" if large_print else "the standard edition"
-    factors = _optical_factors(printed, lang)
+    factors = _optical_factors(printed)
     for page in printed.pages:
         body = {id(run) for run in page_text_runs(page)}
         worst: Run | None = None
@@ -316,16 +337,16 @@ def check_optical_sizes(printed: Printed, lang: str, large_print: bool) -> Itera
                    "prepare its fonts with leaflet/render/fonts.py, which draws a script with small letters larger")
 
 
-def _optical_factors(printed: Printed, lang: str) -> dict[str, float]:
-    """For each font prepared for the language that the PDF embeds, by name, how large its
-    letters are beside Latin's at one size (1 for Latin's own font)."""
-    info = language(lang)
-    prepared = {css_family(family): family for family in info.fonts}
+def _optical_factors(printed: Printed) -> dict[str, float]:
+    """For each font prepared for the language, or for what was typed in another script, that
+    the PDF embeds, by name, how large its letters are beside Latin's at one size (1 for Latin's own font)."""
+    prepared = {css_family(family): (family, package) for family, package in shipped_fonts()}
     reference = letter_height(REFERENCE_FAMILY, LATIN.font_package)
     factors = {}
     for name, (family, embedded_em) in _embedded_fonts(printed).items():
         if family in prepared:
-            units, installed_em = letter_units(find_font(prepared[family], "Regular", info.font_package))
+            installed, package = prepared[family]
+            units, installed_em = letter_units(find_font(installed, "Regular", package))
             factors[name] = units / (embedded_em or installed_em) / reference
     return factors
 

@@ -33,10 +33,11 @@ def print_pdf(project: Project, html: str, lang: str, pharmacy: Pharmacy | None 
     in order (``Language.claims_pdf_ua``). A personalised
     leaflet's fonts also hold the usual typed characters, so the cache of font subsets
     does not grow, and tell which characters were typed, with every patient; ``typed``
-    (the name and free directions) beyond them is drawn from subsets kept in memory."""
+    (the name and free directions) beyond them is drawn from subsets kept in memory. What
+    it and the ``pharmacy``'s profile hold in another script is drawn by that script's font."""
     optional = TYPING_REPERTOIRE + personal_repertoire(project, lang) if personal else ""
     faces = prepare_fonts(language(lang), visible_text(html), project.cache_dir, optional=optional,
-                          typed=typed if personal else "")
+                          typed=typed if personal else "", profile=pharmacy.printed_text if pharmacy else "")
     identifier = hashlib.sha256(html.encode() + __version__.encode()).hexdigest()[:32].encode()
     logo = [pharmacy.logo] if pharmacy and pharmacy.logo else []
     allowed = [project.cache_dir / "fonts", qr_folder(project), *logo]

@@ -52,6 +52,11 @@ class Pharmacy:
         return f"{self.public_url}/leaflets/{leaflet}/{lang}.{suffix}" if self.public_url else None
 
     @property
+    def printed_text(self) -> str:
+        """What the leaflet prints of the profile as written, in any script: its name, address, phone."""
+        return "\n".join((self.name, self.address, self.phone))
+
+    @property
     def logo_url(self) -> str:
         return self.logo.as_uri() if self.logo else ""
 
