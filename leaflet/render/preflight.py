@@ -461,9 +461,16 @@ def check_page_one(printed: Printed) -> Iterator[Problem]:
     opened = opening(top_level(printed))
     # The section that page 1 ends with, if it starts there with its heading.
     lead = [i for i, block in enumerate(opened) if block.type == "Sect" and block.page == 1
-            and any(kind in HEADINGS for run in block.runs for kind in run.path)][-1:]
+            and _headed(block)][-1:]
     moved = [(i, block) for i, block in enumerate(opened) if block.page != 1 and block.runs]
     if (moved and lead and all(block.type == "Sect" and i > lead[0] for i, block in moved)
+            and _page_one_full(printed, moved[0][1])):
+        return
+    # A page 1 filled by the opening (a patient's block with long free directions in large print)
+    # lets the rest of it go on to page 2: what comes after the first section (the patient's
+    # block, or else the most important information), which itself starts on page 1.
+    first = next((i for i, block in enumerate(opened) if block.type == "Sect"), None)
+    if (moved and first is not None and opened[first].page == 1 and all(i > first for i, _ in moved)
             and _page_one_full(printed, moved[0][1])):
         return
     if moved:
@@ -473,6 +480,10 @@ def check_page_one(printed: Printed) -> Iterator[Problem]:
                   f"{block.page}; page 1 holds the title, the draft notice, the patient's details and "
                   "directions and the most important information",
                "make room on page 1 (templates/leaflet.css): smaller gaps, a smaller title, a compact patient block")
+
+
+def _headed(block: Block) -> bool:
+    return any(kind in HEADINGS for run in block.runs for kind in run.path)
 
 
 #: What goes on to the next page whole, or nearly: a paragraph, a list item, a table row.
@@ -485,8 +496,16 @@ def _page_one_full(printed: Printed, went_on: Block) -> bool:
     if fill.shares[0] >= FULL_PAGE:
         return True
     first = min(went_on.runs, key=lambda r: r.top)
-    unit = first.element_of(_UNITS)
-    runs = [run for run in went_on.runs if run.element_of(_UNITS) == unit] if unit is not None else [first]
+    # The first unit of text with what is kept with it: a heading, or a table's header and heading
+    # rows, goes only with the row or paragraph after it.
+    units: dict[int | None, list[Run]] = {}
+    for run in sorted(went_on.runs, key=lambda r: r.top):
+        units.setdefault(run.element_of(_UNITS), []).append(run)
+    runs: list[Run] = []
+    for unit, unit_runs in units.items():
+        runs += unit_runs if unit is not None else [first]
+        if unit is None or not all("TH" in run.path or any(k in HEADINGS for k in run.path) for run in unit_runs):
+            break
     height = max(run.bottom for run in runs) - min(run.top for run in runs)
     return (1 - fill.shares[0]) * (fill.bottom - fill.top) < height + 2 * first.size
 
@@ -556,8 +575,13 @@ def _moved_over(printed: Printed, fill: tuple[float, ...]) -> bool:
     late a break as the closing block (the pharmacy's box, kept whole) allows."""
     last = page_text_runs(printed.pages[-1])
     first = _first_line(tuple(last))
-    return (any(kind in HEADINGS for run in first for kind in run.path)
-            or fill[-1] <= 1 - fill[-2])
+    fits = fill[-1] <= 1 - fill[-2]
+    # The closing box (the pharmacy's, an aside: NonStruct in the tags) opens with its own heading;
+    # kept whole, it goes over only when it does not fit.
+    opening_block = next((b for b in top_level(printed) if b.page == printed.pages[-1].number and b.runs), None)
+    if opening_block is not None and opening_block.type == "NonStruct":
+        return fits
+    return any(kind in HEADINGS for run in first for kind in run.path) or fits
 
 
 def _first_line(runs: tuple[Run, ...]) -> list[Run]:

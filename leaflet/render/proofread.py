@@ -86,8 +86,19 @@ def left_to_right_parts(text: str, lang: str) -> list[str]:
         parts = re.findall(r'<bdi dir="ltr"[^>]*>(.*?)</bdi>', shaped)
     else:
         parts = re.split(r'<bdi dir="rtl">.*?</bdi>', shaped)
-    plain = (html_lib.unescape(re.sub(r"<[^>]*>", "", part)).strip() for part in parts)
-    return [part for part in plain if any(c.isalnum() for c in part)]
+    plain = (html_lib.unescape(re.sub(r"<[^>]*>", "", part)) for part in parts)
+    pieces = (piece.strip() for part in plain for piece in _REORDERED.split(part))
+    return [piece for piece in pieces if any(c.isalnum() for c in piece)]
+
+
+#: Scripts whose glyphs stand in another order than their letters (Bengali's "ে" is drawn before
+#: the consonant it follows): a run of them cannot be read back glyph by glyph, so it is left to
+#: the page's OCR read-back, and the typed text around it is checked piece by piece.
+_REORDERING_SCRIPTS = ("BENGALI", "DEVANAGARI", "GURMUKHI", "GUJARATI", "ORIYA", "TAMIL", "TELUGU", "KANNADA",
+                       "MALAYALAM", "SINHALA", "MYANMAR", "THAI", "LAO", "KHMER", "TIBETAN")
+_REORDERED = re.compile("[" + "".join(
+    re.escape(chr(c)) for c in range(0x0900, 0x1100)
+    if unicodedata.name(chr(c), "").startswith(_REORDERING_SCRIPTS)) + "]+")
 
 
 # -- lines as read ---------------------------------------------------------------------
@@ -168,8 +179,10 @@ def check_typed(printed: Printed, typed: tuple[Typed, ...], rtl: bool = False) -
         return
     pages = [lines_read(page) for page in printed.pages]
     texts = ["\n".join(line.tight for line in lines) for lines in pages]
+    # A value may go on from the foot of one page to the head of the next (long free directions).
+    spread = texts + [f"{first}\n{second}" for first, second in zip(texts, texts[1:], strict=False)]
     for value in typed:
-        if any(_pattern(value.lines).search(text) for text in texts):
+        if any(_pattern(value.lines).search(text) for text in spread):
             continue
         if rtl and len(value.lines) == 1 and any(_wrapped_right_to_left(value.lines[0], lines) for lines in pages):
             continue
@@ -179,13 +192,13 @@ def check_typed(printed: Printed, typed: tuple[Typed, ...], rtl: bool = False) -
 def _wrapped_right_to_left(value: str, lines: list[Line]) -> bool:
     """In a right-to-left paragraph a value broken over two lines ends one line at its left
     and starts the next at its right: its first part opens the line read left to right, its
-    second part closes the next. It may break between words and after a "/"."""
+    second part closes the next. It may break between words and after a "/" or a hyphen."""
     words = value.split()
     tight = _tight("".join(words))
     splits, position = set(), 0
     for word in words:
         word = _tight(word)
-        splits |= {position + i + 1 for i, c in enumerate(word[:-1]) if c == "/"}
+        splits |= {position + i + 1 for i, c in enumerate(word[:-1]) if c in "/-"}
         position += len(word)
         splits.add(position)
     splits.discard(len(tight))
