@@ -53,14 +53,15 @@ MAX_DIRECTIONS = 300
 
 def free_directions(project: Project, lang: str) -> str:
     """300 characters: English, then the leaflet's own sentence in the patient's script, with a
-    dose, a time, a phone number and a web address, the script's sentence repeated to fill it."""
+    dose, a time, a phone number and a web address, the script's sentence repeated to fill them."""
     own = re.sub("<[^>]+>", "", str(directions_sentence(
         project, "diazepam", lang, BuildOptions(directions="bedtime", count=2))))
     own = "".join(c for c in html.unescape(own) if unicodedata.category(c) != "Cf")  # as a pharmacist types it
     text = f"Take with water. {own} 2.5 mg 22:00 +44 20 7946 0958 {URL}"
-    while len(text) + len(own) + 1 <= MAX_DIRECTIONS:
+    while len(text) < MAX_DIRECTIONS:
         text += " " + own
-    return text[:MAX_DIRECTIONS]
+    text = text[:MAX_DIRECTIONS]  # exactly 300: the last sentence cut, as a counter's field cuts it
+    return text[:-1] + "." if text[-1].isspace() else text
 
 
 def cases(languages: tuple[str, ...]) -> list[tuple[str, str, str, str, int]]:
@@ -69,11 +70,13 @@ def cases(languages: tuple[str, ...]) -> list[tuple[str, str, str, str, int]]:
                 languages, ("diazepam", "zolpidem"), EDITIONS, PAPERS, range(len(PATIENTS)))]
 
 
-def build_one(case: tuple[str, str, str, str, int], folder: str, directions: str) -> tuple[str, int, str]:
+def build_one(case: tuple[str, str, str, str, int], folder: str, directions: str,
+              root: Path = ROOT) -> tuple[str, int, str]:
+    """One stress leaflet into ``folder`` (which holds the profile): its name, exit code and what it said."""
     lang, leaflet_id, edition, paper, index = case
     patient, count = PATIENTS[index]
     out = Path(folder) / f"{leaflet_id}-{lang}-{edition}-{paper}-{index}.pdf"
-    args = ["--project", str(ROOT), "build", "-q", "--leaflet", leaflet_id, "--lang", lang, *EDITIONS[edition],
+    args = ["--project", str(root), "build", "-q", "--leaflet", leaflet_id, "--lang", lang, *EDITIONS[edition],
             "--paper", paper, "--pharmacy", str(Path(folder) / "pharmacy.toml"), "--patient", patient,
             "--directions", "bedtime", "--count", str(count), "--free-directions", directions,
             "--date", "2026-11-20", "-o", str(out)]
