@@ -35,7 +35,6 @@ from bench import PROJECT, ROOT, bare_render, interleaved
 
 from leaflet.builder.batch import default_jobs, plan_build
 from leaflet.catalogs.translations import load_translations
-from leaflet.counter.offer import counter_domains
 from leaflet.languages import language
 from leaflet.render.context import leaflet_html
 from leaflet.render.fonts import TYPING_REPERTOIRE, font_face_css, prepare_fonts
@@ -62,7 +61,7 @@ def bare_inputs(fields: dict) -> tuple[str, str]:
     options = BuildOptions(patient=fields["patient"], directions=fields["directions"], count=fields["count"],
                            date=dt.date.fromisoformat(fields["date"]))
     plan = plan_build(LEAFLET, LANG, PROJECT, options)
-    translations = load_translations(PROJECT, LANG, counter_domains(PROJECT, LEAFLET))
+    translations = load_translations(PROJECT, LANG, PROJECT.leaflet_domains(LEAFLET))
     html = leaflet_html(PROJECT, read_leaflet(PROJECT.content_file(LEAFLET)), translations, plan.options)
     faces = prepare_fonts(language(LANG), visible_text(html), PROJECT.cache_dir,
                           optional=TYPING_REPERTOIRE + personal_repertoire(PROJECT, LANG))
