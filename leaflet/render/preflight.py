@@ -397,6 +397,8 @@ def _embedded_font(objects: Objects, font: dict[str, Any]) -> tuple[str, str, in
             return name, family, int(tt["head"].unitsPerEm)
     except (TTLibError, KeyError, ValueError):  # a bare CFF or Type 1 program: taken as installed
         return name, family, None
+
+
 # -- page 1, page fill and the measure ----------------------------------------------
 
 
@@ -550,10 +552,11 @@ def check_fill(printed: Printed) -> Iterator[Problem]:
     opened = opening(blocks)
     # The page where the opening ends may end early: the template starts the next one after it on purpose.
     ends_opening = {opened[-1].page} if opened and len(opened) < len(blocks) else set()
+    moved_over = _moved_over(printed, fill, blocks)
     for page, share in zip(pages[:-1], fill, strict=False):
         # The page before the last may end early for the closing block (the pharmacy's box, kept
         # whole with the text's last lines) when the last page could not have moved back.
-        closing = page.number == pages[-1].number - 1 and not _moved_over(printed, fill)
+        closing = page.number == pages[-1].number - 1 and not moved_over
         if share < MIN_FILL and page.number not in ends_opening and not closing:
             following = next((b for b in blocks if b.page == page.number + 1 and b.runs), None)
             starts = (f"; page {page.number + 1} starts with "
@@ -561,14 +564,14 @@ def check_fill(printed: Printed) -> Iterator[Problem]:
             yield (page.number, f"the page is only {share:.0%} full{starts}",
                    f"let the text run on (no page but the last under {MIN_FILL:.0%} full): look for a "
                    "break-before, break-after: avoid or break-inside: avoid that moves it (templates/leaflet.css)")
-    if fill[-1] < MIN_LAST_FILL and fill[-2] < FULL_PAGE and _moved_over(printed, fill):
+    if fill[-1] < MIN_LAST_FILL and fill[-2] < FULL_PAGE and moved_over:
         yield (pages[-1].number, f"the last page is only {fill[-1]:.0%} full after a page that ends at "
                                  f"{fill[-2]:.0%}",
                "share the text between the last two pages (no break-after: avoid that pulls lines over, "
                "or fit on fewer pages)")
 
 
-def _moved_over(printed: Printed, fill: tuple[float, ...]) -> bool:
+def _moved_over(printed: Printed, fill: tuple[float, ...], blocks: list[Block]) -> bool:
     """The last page's text was moved over when it did not have to be: it starts with a heading (a
     whole section went over with the closing block), or it would have fitted in the room left on
     the page before. A last page that starts mid-paragraph, with more than that room held, is as
@@ -578,7 +581,7 @@ def _moved_over(printed: Printed, fill: tuple[float, ...]) -> bool:
     fits = fill[-1] <= 1 - fill[-2]
     # The closing box (the pharmacy's, an aside: NonStruct in the tags) opens with its own heading;
     # kept whole, it goes over only when it does not fit.
-    opening_block = next((b for b in top_level(printed) if b.page == printed.pages[-1].number and b.runs), None)
+    opening_block = next((b for b in blocks if b.page == printed.pages[-1].number and b.runs), None)
     if opening_block is not None and opening_block.type == "NonStruct":
         return fits
     return any(kind in HEADINGS for run in first for kind in run.path) or fits
